@@ -1,0 +1,3 @@
+export * from './report-types';
+export { noticeReportName, runSummaryName, LATEST_NAME } from './report-names';
+export { writeReport, readReport, listReports, readLatest, recordLatestNotices, recordLatestEntries, toNoticeReport, emptyLatest } from './report-store';

@@ -1,0 +1,93 @@
+import type { Problem } from '../common/result';
+
+/** Bumped on any incompatible change to a stored report; dashboards check it. */
+export const REPORT_SCHEMA_VERSION = 1;
+
+export type NoticeStatus = 'baseline' | 'unchanged' | 'changed' | 'error';
+
+export interface MetadataChange {
+  readonly key: string;
+  readonly before: unknown;
+  readonly after: unknown;
+}
+
+export interface SectionChange {
+  readonly heading: string;
+  readonly change: 'added' | 'removed' | 'modified';
+  readonly linesAdded: number;
+  readonly linesRemoved: number;
+}
+
+export interface WordChange {
+  readonly heading: string;
+  readonly parts: ReadonlyArray<{ readonly kind: 'same' | 'added' | 'removed'; readonly text: string }>;
+  readonly truncated: boolean;
+}
+
+/** A change back to a version this notice had before (A/B backends, rollbacks). */
+export interface Recurrence {
+  readonly hash: string;
+  readonly snapshot: string;
+  readonly firstSeen: string;
+  readonly lastSeen: string;
+}
+
+/** The outcome of checking one notice once: what the CLI prints and what a drift report stores. */
+export interface NoticeCheckResult {
+  readonly id: string;
+  readonly url: string;
+  readonly runId: string;
+  readonly checkedAt: string;
+  readonly durationMs: number;
+  readonly status: NoticeStatus;
+  readonly error?: Problem;
+  /** When changed: true if the body changed, false for a metadata-only change. */
+  readonly substantive?: boolean;
+  /** Blob names in the snapshots container. */
+  readonly previousSnapshot: string | null;
+  readonly currentSnapshot: string | null;
+  /** Blob name in the raw container of the bytes fetched this time (null when not fetched). */
+  readonly rawSnapshot: string | null;
+  /** The server answered 304 Not Modified to our conditional request. */
+  readonly notModified?: boolean;
+  /** When changed: unified diff from the previous snapshot blob's exact content to the current one's. */
+  readonly diff?: string;
+  readonly metadataChanges: MetadataChange[];
+  readonly sections: SectionChange[];
+  readonly wordChanges?: WordChange[];
+  readonly linesAdded?: number;
+  readonly linesRemoved?: number;
+  readonly recurrence?: Recurrence | null;
+  /** Include files resolved into this version. */
+  readonly includes?: string[];
+  /** Set when a persisting suspect body was accepted as a real change. */
+  readonly acceptedAfterSuspectRuns?: number;
+  /** Blob name of this result's report in the reports container. */
+  readonly report: string | null;
+}
+
+export interface NoticeReport extends NoticeCheckResult {
+  readonly schemaVersion: number;
+  readonly kind: 'notice-check';
+}
+
+export interface LatestNoticeEntry {
+  readonly id: string;
+  readonly url: string;
+  readonly status: NoticeStatus;
+  readonly checkedAt: string;
+  readonly runId: string;
+  readonly currentSnapshot: string | null;
+  readonly lastChangedAt: string | null;
+  readonly lastChangeReport: string | null;
+  readonly substantive?: boolean;
+  readonly error?: Problem;
+  readonly report: string | null;
+}
+
+export interface LatestDocument {
+  readonly schemaVersion: number;
+  readonly updatedAt: string;
+  readonly notices: Record<string, LatestNoticeEntry>;
+  readonly endpoints: Record<string, unknown>;
+}

@@ -1,0 +1,37 @@
+import type { Result } from '../common/result';
+
+/**
+ * The one interface every storage adapter implements. The rest of the system only
+ * needs these four operations, and each carries the concurrency guarantee it relies on:
+ * create-if-absent for immutable blobs, compare-and-swap for mutable pointers.
+ */
+export interface StoredObject {
+  readonly body: Buffer;
+  readonly etag: string;
+}
+
+export type CreateOutcome = 'created' | 'exists';
+export type SwapOutcome = { readonly etag: string } | 'conflict';
+
+export interface ObjectStore {
+  /** Human-readable description for logs, with no secrets in it. */
+  readonly description: string;
+  get(container: string, name: string): Promise<Result<StoredObject | null>>;
+  /** Writes only when no object has that name; never overwrites. */
+  create(container: string, name: string, body: Buffer | string, contentType: string): Promise<Result<CreateOutcome>>;
+  /**
+   * Writes when the object's current etag is `expectedEtag` (null: the object must not exist).
+   * 'conflict' means someone else wrote first: re-read and decide again.
+   */
+  swap(container: string, name: string, body: Buffer | string, contentType: string, expectedEtag: string | null): Promise<Result<SwapOutcome>>;
+  /** Names under a prefix, in lexical order. */
+  list(container: string, prefix: string): Promise<Result<string[]>>;
+}
+
+/** Containers noticewatch uses. Raw fetched bytes and extracted snapshots are kept apart. */
+export const CONTAINERS = {
+  raw: 'raw',
+  snapshots: 'snapshots',
+  state: 'state',
+  reports: 'reports',
+} as const;
