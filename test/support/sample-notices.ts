@@ -41,4 +41,8 @@ export function noticeV3(): string {
   return noticeV2().replace('ms.date: 03/14/2026', 'ms.date: 05/02/2026');
 }
 
-export const ERROR_PAGE = `<html><head><title>404 Not Found</title></head><body><h1>Page not found</h1><p>The page you requested could not be found.</p></body></html>`;
+/** What a misconfigured CDN serves with status 200 in place of the notice. */
+export const ERROR_PAGE = `# Page not found
+
+Sorry, the page you requested could not be found. Try again later.
+`;

@@ -1,0 +1,30 @@
+import type { NoticeCheckResult } from '../shared/reports';
+
+/** Progress and diagnostics go to stderr so stdout stays clean for the summary or the JSON document. */
+export function progress(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+export function describeNotice(result: NoticeCheckResult): string {
+  switch (result.status) {
+    case 'changed': {
+      const kind = result.substantive ? 'text changed' : 'metadata only';
+      const recurrence = result.recurrence ? `, back to a version first seen ${result.recurrence.firstSeen}` : '';
+      return `CHANGED   ${result.id}: ${kind}, +${result.linesAdded ?? 0}/-${result.linesRemoved ?? 0} lines in ${result.sections.length} section(s)${recurrence}`;
+    }
+    case 'baseline':
+      return `BASELINE  ${result.id}: first snapshot stored (${result.currentSnapshot})`;
+    case 'unchanged':
+      return `UNCHANGED ${result.id}${result.notModified ? ' (304 Not Modified)' : ''}`;
+    case 'error':
+      return `ERROR     ${result.id}: [${result.error?.code}] ${result.error?.message}`;
+  }
+}
+
+export function describeChangeDetails(result: NoticeCheckResult): string[] {
+  const lines: string[] = [];
+  for (const change of result.metadataChanges) lines.push(`    metadata ${change.key}: ${JSON.stringify(change.before)} -> ${JSON.stringify(change.after)}`);
+  for (const section of result.sections) lines.push(`    ${section.change.padEnd(8)} ${section.heading} (+${section.linesAdded}/-${section.linesRemoved})`);
+  if (result.report) lines.push(`    report: ${result.report}`);
+  return lines;
+}

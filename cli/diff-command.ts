@@ -1,0 +1,57 @@
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { analyseChange } from '../shared/diff';
+import { buildSnapshotDocument, parseNotice, type SnapshotDocument } from '../shared/notices';
+import { fail, ok, type Result } from '../shared/common/result';
+import { progress } from './cli-output';
+
+/** Local files are read as published notices: HTML by extension, else markdown. Includes are left as written. */
+async function readLocalNotice(path: string): Promise<Result<SnapshotDocument>> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    return fail('FILE_UNREADABLE', `Cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'}).`);
+  }
+  const format = ['.html', '.htm'].includes(extname(path).toLowerCase()) ? 'html' : 'markdown';
+  const parsed = parseNotice(text, format, format === 'html' ? 'body' : undefined, path);
+  if (!parsed.ok) return parsed;
+  return ok(buildSnapshotDocument(parsed.value.frontMatterText, parsed.value.metadata, parsed.value.body));
+}
+
+/** `noticewatch diff OLD NEW`: the change report for two local files, no storage involved. */
+export async function runDiffCommand(oldPath: string, newPath: string, json: boolean): Promise<number> {
+  const [previous, current] = await Promise.all([readLocalNotice(oldPath), readLocalNotice(newPath)]);
+  for (const side of [previous, current]) {
+    if (!side.ok) {
+      progress(`noticewatch: [${side.problem.code}] ${side.problem.message}`);
+      return 2;
+    }
+  }
+  if (!previous.ok || !current.ok) return 2;
+  const changed = previous.value.text !== current.value.text;
+  const analysis = analyseChange(previous.value, current.value, { previousLabel: oldPath, currentLabel: newPath });
+  const report = {
+    previous: oldPath,
+    current: newPath,
+    status: changed ? 'changed' : 'unchanged',
+    ...(changed ? { substantive: analysis.substantive, diff: analysis.diff } : {}),
+    metadataChanges: analysis.metadataChanges,
+    sections: analysis.sections,
+    wordChanges: analysis.wordChanges,
+    linesAdded: analysis.linesAdded,
+    linesRemoved: analysis.linesRemoved,
+  };
+  if (json) {
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  } else if (!changed) {
+    process.stdout.write('No change after normalising.\n');
+  } else {
+    const lines = [`${analysis.substantive ? 'Text changed' : 'Metadata only'}: +${analysis.linesAdded}/-${analysis.linesRemoved} lines`];
+    for (const change of analysis.metadataChanges) lines.push(`metadata ${change.key}: ${JSON.stringify(change.before)} -> ${JSON.stringify(change.after)}`);
+    for (const section of analysis.sections) lines.push(`${section.change.padEnd(8)} ${section.heading} (+${section.linesAdded}/-${section.linesRemoved})`);
+    lines.push('', analysis.diff.trimEnd());
+    process.stdout.write(`${lines.join('\n')}\n`);
+  }
+  return changed ? 1 : 0;
+}

@@ -1,0 +1,43 @@
+import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import { newRunId, runDriftRequest } from '../shared/runs';
+import { hostDeps, logProblems, type FunctionDeps } from './function-deps';
+import { problemResponse, statusForProblem } from './http-responses';
+
+/** Azure's front end drops HTTP requests after 230 s, whatever the function timeout. */
+const HTTP_RUN_BUDGET_MS = 200_000;
+const NOTICE_ID = /^(?!.*\.\.)[a-z0-9][a-z0-9._-]{0,79}$/;
+
+export function makeDriftHttpHandler(deps: FunctionDeps) {
+  return async function driftHttp(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+    if (request.method !== 'POST') return { ...problemResponse(405, { code: 'METHOD_NOT_ALLOWED', message: 'Use POST /api/drift (optionally ?notice=ID).' }), headers: { Allow: 'POST' } };
+    const noticeIds = request.query.getAll('notice');
+    const invalid = noticeIds.find((id) => !NOTICE_ID.test(id));
+    if (invalid !== undefined) return problemResponse(400, { code: 'INVALID_NOTICE_ID', message: 'notice must be a watchlist id: lower-case letters, digits, ".", "_" or "-".' });
+
+    const watchlist = await deps.getWatchlist();
+    if (!watchlist.ok) return problemResponse(500, watchlist.problem);
+    logProblems(context, 'watchlist', watchlist.value.problems);
+    const store = await deps.getStore();
+    if (!store.ok) return problemResponse(statusForProblem(store.problem), store.problem);
+
+    const startedAt = deps.now();
+    const outcome = await runDriftRequest(store.value, {
+      watchlist: watchlist.value,
+      noticeIds,
+      runId: newRunId(startedAt),
+      startedAt,
+      deadline: startedAt.getTime() + Math.min(deps.settings.runBudgetMs, HTTP_RUN_BUDGET_MS),
+      concurrency: deps.settings.concurrency,
+      fetchOptions: { timeoutMs: deps.settings.fetchTimeoutMs },
+      trigger: 'http',
+      onProgress: (result, done, total) => context.log(`drift ${done}/${total} ${result.id}: ${result.status}${result.error ? ` (${result.error.code})` : ''}`),
+    });
+    if (!outcome.ok) return problemResponse(statusForProblem(outcome.problem), outcome.problem);
+    logProblems(context, 'drift run', outcome.value.problems);
+    return { status: 200, jsonBody: outcome.value };
+  };
+}
+
+export const driftHttpHandler = makeDriftHttpHandler(hostDeps());
+
+app.http('driftHttp', { methods: ['POST'], authLevel: 'function', route: 'drift', handler: driftHttpHandler });

@@ -1,0 +1,46 @@
+import type { InvocationContext } from '@azure/functions';
+import { loadWatchlist, readSettings, type NoticewatchSettings, type Watchlist } from '../shared/config';
+import { fail, type Result } from '../shared/common/result';
+import { openStore, type ObjectStore } from '../shared/storage';
+
+/** What every handler needs; tests pass their own, the host gets the real ones from app settings. */
+export interface FunctionDeps {
+  readonly settings: NoticewatchSettings;
+  getStore(): Promise<Result<ObjectStore>>;
+  getWatchlist(): Promise<Result<Watchlist>>;
+  now(): Date;
+}
+
+let cachedStore: Promise<Result<ObjectStore>> | null = null;
+
+/**
+ * In the Functions host, storage comes from AZURE_STORAGE_CONNECTION_STRING, or
+ * NOTICEWATCH_STORAGE_ACCOUNT_URL (managed identity), else the app's own AzureWebJobsStorage.
+ * There is no embedded emulator here: a function never starts child processes.
+ */
+export function hostDeps(env: NodeJS.ProcessEnv = process.env): FunctionDeps {
+  const settings = readSettings(env);
+  return {
+    settings,
+    getStore() {
+      cachedStore ??= openStore({ connectionString: settings.connectionString ?? env.AzureWebJobsStorage, accountUrl: settings.accountUrl }).then((opened) => {
+        if (!opened.ok) {
+          cachedStore = null;
+          return opened;
+        }
+        return { ok: true as const, value: opened.value.store };
+      });
+      return cachedStore;
+    },
+    getWatchlist: () => loadWatchlist(settings.watchlistPath),
+    now: () => new Date(),
+  };
+}
+
+export function logProblems(context: InvocationContext, what: string, problems: ReadonlyArray<{ code: string; message: string }>): void {
+  for (const problem of problems) context.warn(`${what}: [${problem.code}] ${problem.message}`);
+}
+
+export function unavailable<T>(code: string, message: string): Result<T> {
+  return fail(code, message);
+}

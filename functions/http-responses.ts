@@ -1,0 +1,14 @@
+import type { HttpResponseInit } from '@azure/functions';
+import type { Problem } from '../shared/common/result';
+import { redactSecrets } from '../shared/common/redact';
+
+/** Every error answer has the same shape and never a stack trace. */
+export function problemResponse(status: number, problem: Problem): HttpResponseInit {
+  return { status, jsonBody: { error: { code: problem.code, message: redactSecrets(problem.message) } } };
+}
+
+export function statusForProblem(problem: Problem): number {
+  if (problem.code === 'NOTICE_NOT_FOUND' || problem.code === 'REPORT_NOT_FOUND') return 404;
+  if (problem.code.startsWith('STORAGE_') || problem.code.startsWith('AZURITE_')) return 503;
+  return 500;
+}

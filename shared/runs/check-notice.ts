@@ -1,0 +1,251 @@
+import { createHash } from 'node:crypto';
+import type { NoticeConfig } from '../config/types';
+import { fail, ok, type Problem, type Result } from '../common/result';
+import { analyseChange } from '../diff';
+import { acquireNotice, assessPlausibility, documentFromSnapshotText, type Acquisition, type FetchOptions, type SnapshotDocument } from '../notices';
+import { noticeReportName, toNoticeReport, writeReport, type NoticeCheckResult } from '../reports';
+import { CONTAINERS, type ObjectStore } from '../storage';
+import { rawName, readPointer, rememberVersion, snapshotName, swapPointer, POINTER_SCHEMA_VERSION, type NoticePointer } from './notice-pointer';
+
+/** A suspect body (error page, far smaller) must be seen in this many consecutive runs before it counts as a change. */
+export const DEFAULT_SUSPECT_RUNS_TO_ACCEPT = 3;
+const MAX_POINTER_ATTEMPTS = 6;
+
+export interface RunIdentity {
+  readonly runId: string;
+  /** ISO time the run started; reports are partitioned by it. */
+  readonly startedAt: string;
+}
+
+export interface CheckNoticeDeps {
+  readonly store: ObjectStore;
+  readonly fetchOptions?: FetchOptions;
+  readonly suspectRunsToAccept?: number;
+  readonly now?: () => Date;
+  /** Replaceable for tests; defaults to the real fetch-parse-normalise pipeline. */
+  readonly acquire?: typeof acquireNotice;
+}
+
+function sha256(bytes: Buffer | string): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+async function readSnapshot(store: ObjectStore, name: string): Promise<Result<SnapshotDocument>> {
+  const found = await store.get(CONTAINERS.snapshots, name);
+  if (!found.ok) return found;
+  if (!found.value) return fail('SNAPSHOT_MISSING', `Snapshot ${name} named by the notice's pointer is missing from the snapshots container.`);
+  return ok(documentFromSnapshotText(found.value.body.toString('utf8')));
+}
+
+/**
+ * Checks one notice once: fetch, parse, normalise, compare with the last good snapshot,
+ * store, report. Self-contained (its config and the store) and idempotent per run id,
+ * so it can run from a timer, an HTTP call, the CLI or a queue message alike.
+ */
+export async function checkNotice(notice: NoticeConfig, run: RunIdentity, deps: CheckNoticeDeps): Promise<NoticeCheckResult> {
+  const now = deps.now ?? (() => new Date());
+  const started = now();
+  const reportName = noticeReportName(run.startedAt, notice.id, run.runId);
+  const base = {
+    id: notice.id,
+    url: notice.url,
+    runId: run.runId,
+    checkedAt: started.toISOString(),
+    metadataChanges: [],
+    sections: [],
+  };
+  const finish = async (result: Omit<NoticeCheckResult, 'durationMs' | 'report' | 'runId' | 'checkedAt' | 'id' | 'url'> & Partial<NoticeCheckResult>): Promise<NoticeCheckResult> => {
+    const complete: NoticeCheckResult = { ...base, ...result, durationMs: now().getTime() - started.getTime(), report: reportName };
+    const written = await writeReport(deps.store, reportName, toNoticeReport(complete));
+    if (written.ok) return complete;
+    return {
+      ...complete,
+      status: 'error',
+      error: { code: 'REPORT_NOT_WRITTEN', message: `${complete.status === 'changed' ? 'The change was recorded, but its' : 'Its'} report could not be written: ${written.problem.message}` },
+      report: null,
+    };
+  };
+  const errorResult = (problem: Problem, previousSnapshot: string | null) =>
+    finish({ status: 'error', error: problem, previousSnapshot, currentSnapshot: null, rawSnapshot: null, metadataChanges: [], sections: [] });
+
+  const initial = await readPointer(deps.store, notice.id);
+  if (!initial.ok) return { ...base, status: 'error', error: initial.problem, previousSnapshot: null, currentSnapshot: null, rawSnapshot: null, durationMs: now().getTime() - started.getTime(), report: null };
+
+  const recovered = await recoverUnwrittenChangeReport(deps.store, initial.value.pointer);
+  if (!recovered.ok) return errorResult(recovered.problem, initial.value.pointer?.lastGood?.snapshot ?? null);
+
+  const lastGood = initial.value.pointer?.lastGood ?? null;
+  const conditional = lastGood && !lastGood.hadIncludes ? { etag: lastGood.etag, lastModified: lastGood.lastModified } : undefined;
+  const acquired = await (deps.acquire ?? acquireNotice)(notice, { ...deps.fetchOptions, conditional });
+  if (!acquired.ok) return errorResult(acquired.problem, lastGood?.snapshot ?? null);
+  if (acquired.value.kind === 'not-modified') {
+    if (!lastGood) return errorResult({ code: 'UNEXPECTED_NOT_MODIFIED', message: 'The server answered 304 Not Modified to a request that was not conditional.' }, null);
+    return finish({ status: 'unchanged', notModified: true, previousSnapshot: lastGood.snapshot, currentSnapshot: lastGood.snapshot, rawSnapshot: null, metadataChanges: [], sections: [] });
+  }
+  const fetched = acquired.value;
+
+  // Content-addressed and immutable: writing them before the pointer moves is always safe.
+  const rawBlob = rawName(notice.id, sha256(fetched.raw));
+  const currentSnapshot = snapshotName(notice.id, fetched.hash);
+
+  for (let attempt = 1; attempt <= MAX_POINTER_ATTEMPTS; attempt += 1) {
+    const state = attempt === 1 ? initial : await readPointer(deps.store, notice.id);
+    if (!state.ok) return errorResult(state.problem, lastGood?.snapshot ?? null);
+    const outcome = await decide(notice, run, deps, fetched, state.value.pointer, rawBlob, currentSnapshot, reportName, base.checkedAt);
+    if (!outcome.ok) return errorResult(outcome.problem, state.value.pointer?.lastGood?.snapshot ?? null);
+    if (outcome.value.pointer) {
+      const swapped = await swapPointer(deps.store, outcome.value.pointer, state.value.etag);
+      if (!swapped.ok) return errorResult(swapped.problem, state.value.pointer?.lastGood?.snapshot ?? null);
+      if (swapped.value === 'conflict') continue; // Another run moved the pointer: decide again against its state.
+      if (outcome.value.result.status === 'changed' || outcome.value.result.status === 'baseline') {
+        const result = await finish(outcome.value.result);
+        if (result.report) await markChangeReportWritten(deps.store, notice.id);
+        return result;
+      }
+    }
+    return finish(outcome.value.result);
+  }
+  return errorResult({ code: 'STORAGE_CONTENTION', message: `The state of notice ${notice.id} kept changing under ${MAX_POINTER_ATTEMPTS} attempts; another run is updating it. Try again.` }, lastGood?.snapshot ?? null);
+}
+
+type Decision = { result: Omit<NoticeCheckResult, 'durationMs' | 'report' | 'runId' | 'checkedAt' | 'id' | 'url'>; pointer: NoticePointer | null };
+
+async function decide(
+  notice: NoticeConfig,
+  run: RunIdentity,
+  deps: CheckNoticeDeps,
+  fetched: Extract<Acquisition, { kind: 'fetched' }>,
+  pointer: NoticePointer | null,
+  rawBlob: string,
+  currentSnapshot: string,
+  reportName: string,
+  /** The check's start: the time a version is said to be seen, the same as the report's checkedAt. */
+  seenAt: string,
+): Promise<Result<Decision>> {
+  const lastGood = pointer?.lastGood ?? null;
+  const previousSnapshot = lastGood?.snapshot ?? null;
+  const common = { previousSnapshot, includes: fetched.includeUrls };
+  const validators = { etag: fetched.etag, lastModified: fetched.lastModified, hadIncludes: fetched.includeUrls.length > 0 };
+
+  if (pointer && lastGood && lastGood.hash === fetched.hash) {
+    const validatorsMoved = lastGood.etag !== validators.etag || lastGood.lastModified !== validators.lastModified || lastGood.hadIncludes !== validators.hadIncludes;
+    // Only write the pointer when something worth keeping moved; an unchanged run is read-only otherwise.
+    const next = validatorsMoved || pointer.suspect ? { ...pointer, lastGood: { ...lastGood, ...validators }, suspect: null, updatedAt: seenAt } : null;
+    return ok({ result: { ...common, status: 'unchanged', currentSnapshot: previousSnapshot, rawSnapshot: null, metadataChanges: [], sections: [] }, pointer: next });
+  }
+
+  let previous: SnapshotDocument | undefined;
+  if (previousSnapshot) {
+    const read = await readSnapshot(deps.store, previousSnapshot);
+    if (!read.ok) return read;
+    previous = read.value;
+  }
+
+  let acceptedAfterSuspectRuns: number | undefined;
+  const suspicion = assessPlausibility(fetched.document, previous);
+  if (suspicion) {
+    const needed = deps.suspectRunsToAccept ?? DEFAULT_SUSPECT_RUNS_TO_ACCEPT;
+    const count = pointer?.suspect?.hash === fetched.hash ? pointer.suspect.count + 1 : 1;
+    if (count < needed) {
+      const suspect = { hash: fetched.hash, count, firstSeen: pointer?.suspect?.hash === fetched.hash ? pointer.suspect.firstSeen : seenAt, reason: suspicion.message };
+      const next: NoticePointer = { ...(pointer ?? emptyPointer(notice, seenAt)), suspect, updatedAt: seenAt };
+      const problem = { code: suspicion.code, message: `${suspicion.message} Not treated as a change (seen ${count} of ${needed} consecutive times needed to accept it).` };
+      return ok({ result: { ...common, status: 'error', error: problem, currentSnapshot: null, rawSnapshot: null, metadataChanges: [], sections: [] }, pointer: next });
+    }
+    acceptedAfterSuspectRuns = count;
+  }
+
+  const storedRaw = await deps.store.create(CONTAINERS.raw, rawBlob, fetched.raw, fetched.contentType ?? 'application/octet-stream');
+  if (!storedRaw.ok) return storedRaw;
+  const storedSnapshot = await deps.store.create(CONTAINERS.snapshots, currentSnapshot, fetched.document.text, 'text/markdown; charset=utf-8');
+  if (!storedSnapshot.ok) return storedSnapshot;
+
+  const recurrence = pointer?.known.find((version) => version.hash === fetched.hash) ?? null;
+  const next: NoticePointer = {
+    ...(pointer ?? emptyPointer(notice, seenAt)),
+    url: notice.url,
+    lastGood: { hash: fetched.hash, snapshot: currentSnapshot, raw: rawBlob, fetchedAt: seenAt, runId: run.runId, ...validators },
+    lastChange: { report: reportName, reportWritten: false, runId: run.runId, runStartedAt: run.startedAt, checkedAt: seenAt, previousSnapshot, currentSnapshot },
+    suspect: null,
+    known: rememberVersion(pointer?.known ?? [], fetched.hash, currentSnapshot, seenAt),
+    updatedAt: seenAt,
+  };
+  const extra = acceptedAfterSuspectRuns ? { acceptedAfterSuspectRuns } : {};
+  if (!previous || !previousSnapshot) {
+    return ok({ result: { ...common, ...extra, status: 'baseline', currentSnapshot, rawSnapshot: rawBlob, metadataChanges: [], sections: [] }, pointer: next });
+  }
+  const analysis = analyseChange(previous, fetched.document, { previousLabel: previousSnapshot, currentLabel: currentSnapshot });
+  return ok({
+    result: {
+      ...common,
+      ...extra,
+      status: 'changed',
+      substantive: analysis.substantive,
+      currentSnapshot,
+      rawSnapshot: rawBlob,
+      diff: analysis.diff,
+      metadataChanges: analysis.metadataChanges,
+      sections: analysis.sections,
+      wordChanges: analysis.wordChanges,
+      linesAdded: analysis.linesAdded,
+      linesRemoved: analysis.linesRemoved,
+      recurrence,
+    },
+    pointer: next,
+  });
+}
+
+function emptyPointer(notice: NoticeConfig, at: string): NoticePointer {
+  return { schemaVersion: POINTER_SCHEMA_VERSION, noticeId: notice.id, url: notice.url, lastGood: null, lastChange: null, suspect: null, known: [], updatedAt: at };
+}
+
+/**
+ * The pointer moves before the change report is written; if the process died in between,
+ * the report is rebuilt here from the two immutable snapshots, under its original name.
+ */
+async function recoverUnwrittenChangeReport(store: ObjectStore, pointer: NoticePointer | null): Promise<Result<void>> {
+  const change = pointer?.lastChange;
+  if (!pointer || !change || change.reportWritten) return ok(undefined);
+  const existing = await store.get(CONTAINERS.reports, change.report);
+  if (!existing.ok) return existing;
+  if (!existing.value) {
+    const current = await readSnapshot(store, change.currentSnapshot);
+    if (!current.ok) return current;
+    const base = { id: pointer.noticeId, url: pointer.url, runId: change.runId, checkedAt: change.checkedAt, durationMs: 0, report: change.report, includes: [] };
+    let result: NoticeCheckResult;
+    if (change.previousSnapshot) {
+      const previous = await readSnapshot(store, change.previousSnapshot);
+      if (!previous.ok) return previous;
+      const analysis = analyseChange(previous.value, current.value, { previousLabel: change.previousSnapshot, currentLabel: change.currentSnapshot });
+      result = {
+        ...base,
+        status: 'changed',
+        substantive: analysis.substantive,
+        previousSnapshot: change.previousSnapshot,
+        currentSnapshot: change.currentSnapshot,
+        rawSnapshot: pointer.lastGood?.snapshot === change.currentSnapshot ? pointer.lastGood.raw : null,
+        diff: analysis.diff,
+        metadataChanges: analysis.metadataChanges,
+        sections: analysis.sections,
+        wordChanges: analysis.wordChanges,
+        linesAdded: analysis.linesAdded,
+        linesRemoved: analysis.linesRemoved,
+      };
+    } else {
+      result = { ...base, status: 'baseline', previousSnapshot: null, currentSnapshot: change.currentSnapshot, rawSnapshot: pointer.lastGood?.raw ?? null, metadataChanges: [], sections: [] };
+    }
+    const written = await writeReport(store, change.report, { ...toNoticeReport(result), recovered: true });
+    if (!written.ok) return written;
+  }
+  return markChangeReportWritten(store, pointer.noticeId);
+}
+
+/** Best effort: if this loses a race, the next run finds the report present and marks it then. */
+async function markChangeReportWritten(store: ObjectStore, noticeId: string): Promise<Result<void>> {
+  const state = await readPointer(store, noticeId);
+  if (!state.ok) return state;
+  const pointer = state.value.pointer;
+  if (!pointer?.lastChange || pointer.lastChange.reportWritten) return ok(undefined);
+  const swapped = await swapPointer(store, { ...pointer, lastChange: { ...pointer.lastChange, reportWritten: true } }, state.value.etag);
+  return swapped.ok ? ok(undefined) : swapped;
+}

@@ -1,0 +1,6 @@
+export { checkNotice, DEFAULT_SUSPECT_RUNS_TO_ACCEPT, type RunIdentity, type CheckNoticeDeps } from './check-notice';
+export { runDrift, type DriftRunOptions, type DriftRunSummary } from './run-drift';
+export { newRunId } from './run-id';
+export { runPool } from './run-pool';
+export { readPointer, type NoticePointer } from './notice-pointer';
+export { runDriftRequest, driftExitCode, type DriftRequest, type DriftOutcome } from './drift-use-case';

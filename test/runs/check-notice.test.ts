@@ -1,0 +1,183 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyDiff } from '../../shared/diff';
+import { CONTAINERS, type ObjectStore } from '../../shared/storage';
+import { readLatest, readReport, type NoticeReport } from '../../shared/reports';
+import { checkNotice, newRunId, readPointer, runDrift } from '../../shared/runs';
+import type { NoticeConfig } from '../../shared/config';
+import { startTestStorage, type TestStorage } from '../support/azurite';
+import { startNoticeServer, type NoticeServer } from '../support/notice-server';
+import { ERROR_PAGE, noticeV1, noticeV2, noticeV3 } from '../support/sample-notices';
+
+let storage: TestStorage;
+let server: NoticeServer;
+let runCounter = 0;
+
+beforeAll(async () => {
+  [storage, server] = await Promise.all([startTestStorage(), startNoticeServer()]);
+});
+afterAll(async () => {
+  await Promise.all([storage?.stop(), server?.close()]);
+});
+
+const fast = { timeoutMs: 2_000, retries: 1, retryBackoffMs: 10 };
+
+function nextRun() {
+  runCounter += 1;
+  const startedAt = new Date(Date.UTC(2026, 10, 29, 6, 0, runCounter));
+  return { runId: newRunId(startedAt, `t${runCounter}`), startedAt: startedAt.toISOString() };
+}
+
+async function check(notice: NoticeConfig, store: ObjectStore = storage.store) {
+  return checkNotice(notice, nextRun(), { store, fetchOptions: fast });
+}
+
+async function snapshotText(name: string): Promise<string> {
+  const found = await storage.store.get(CONTAINERS.snapshots, name);
+  if (!found.ok || !found.value) throw new Error(`snapshot ${name} missing`);
+  return found.value.body.toString('utf8');
+}
+
+describe('checkNotice against Azurite and a local notice server', () => {
+  it('walks baseline, 304, re-fetch, change, metadata-only change, failure and recovery', async () => {
+    const notice: NoticeConfig = { id: 'contoso-lifecycle', url: `${server.origin}/lifecycle/privacy.md`, format: 'markdown' };
+
+    server.setText('/lifecycle/privacy.md', noticeV1());
+    const baseline = await check(notice);
+    expect(baseline.status).toBe('baseline');
+    expect(baseline.currentSnapshot).toMatch(/^contoso-lifecycle\/[0-9a-f]{64}\.md$/);
+    expect(baseline.previousSnapshot).toBeNull();
+
+    // The server honours If-None-Match: nothing is downloaded or diffed.
+    const notModified = await check(notice);
+    expect(notModified.status).toBe('unchanged');
+    expect(notModified.notModified).toBe(true);
+    expect(server.requests.at(-1)?.headers['if-none-match']).toBeTruthy();
+
+    // Same published text with CRLF and trailing spaces, served without validators: still unchanged.
+    server.setText('/lifecycle/privacy.md', noticeV1().replace(/\n/g, '  \r\n'), { etag: null });
+    const refetch = await check(notice);
+    expect(refetch.status).toBe('unchanged');
+    expect(refetch.notModified).toBeUndefined();
+
+    server.setText('/lifecycle/privacy.md', noticeV2());
+    const changed = await check(notice);
+    expect(changed.status).toBe('changed');
+    expect(changed.substantive).toBe(true);
+    expect(changed.previousSnapshot).toBe(baseline.currentSnapshot);
+    expect(changed.sections.map((section) => section.heading)).toEqual(
+      expect.arrayContaining([expect.stringContaining('Data we collect'), expect.stringContaining('Sharing with processors')]),
+    );
+    expect(changed.sections.find((section) => section.heading.includes('Sharing with processors'))?.change).toBe('added');
+    const before = await snapshotText(changed.previousSnapshot!);
+    const after = await snapshotText(changed.currentSnapshot!);
+    expect(applyDiff(before, changed.diff!)).toBe(after);
+
+    server.setText('/lifecycle/privacy.md', noticeV3());
+    const metadataOnly = await check(notice);
+    expect(metadataOnly.status).toBe('changed');
+    expect(metadataOnly.substantive).toBe(false);
+    expect(metadataOnly.metadataChanges).toEqual([{ key: 'ms.date', before: expect.anything(), after: expect.anything() }]);
+    expect(metadataOnly.sections).toEqual([]);
+
+    const pointerBefore = await readPointer(storage.store, notice.id);
+    server.set('/lifecycle/privacy.md', (_request, response) => response.writeHead(503).end('maintenance'));
+    const failed = await check(notice);
+    expect(failed.status).toBe('error');
+    expect(failed.error?.code).toBe('HTTP_STATUS');
+    expect(failed.currentSnapshot).toBeNull();
+    const pointerAfter = await readPointer(storage.store, notice.id);
+    expect(pointerAfter.ok && pointerAfter.value.pointer?.lastGood).toEqual(pointerBefore.ok && pointerBefore.value.pointer?.lastGood);
+
+    // The next good fetch compares with the last good snapshot, as if the failure never happened.
+    server.setText('/lifecycle/privacy.md', noticeV3(), { etag: null });
+    const afterFailure = await check(notice);
+    expect(afterFailure.status).toBe('unchanged');
+
+    const report = await readReport<NoticeReport>(storage.store, changed.report!);
+    expect(report.ok && report.value).toMatchObject({ schemaVersion: 1, kind: 'notice-check', status: 'changed', id: notice.id, diff: changed.diff });
+  });
+
+  it('treats an error page served with 200 as an error until it persists, then accepts it', async () => {
+    const notice: NoticeConfig = { id: 'contoso-suspect', url: `${server.origin}/suspect/privacy.md`, format: 'markdown' };
+    server.setText('/suspect/privacy.md', noticeV2());
+    expect((await check(notice)).status).toBe('baseline');
+
+    server.setText('/suspect/privacy.md', ERROR_PAGE, { etag: null });
+    const first = await check(notice);
+    const second = await check(notice);
+    expect([first.status, second.status]).toEqual(['error', 'error']);
+    expect(first.error?.code).toBe('SUSPECT_BODY');
+    expect(second.error?.message).toContain('2 of 3');
+    const third = await check(notice);
+    expect(third.status).toBe('changed');
+    expect(third.acceptedAfterSuspectRuns).toBe(3);
+  });
+
+  it('recognises a return to a version seen before', async () => {
+    const notice: NoticeConfig = { id: 'contoso-flipflop', url: `${server.origin}/flip/privacy.md`, format: 'markdown' };
+    server.setText('/flip/privacy.md', noticeV1());
+    const baseline = await check(notice);
+    server.setText('/flip/privacy.md', noticeV2());
+    const toV2 = await check(notice);
+    expect(toV2.recurrence).toBeNull();
+    server.setText('/flip/privacy.md', noticeV1());
+    const backToV1 = await check(notice);
+    expect(backToV1.status).toBe('changed');
+    expect(backToV1.recurrence).toMatchObject({ snapshot: baseline.currentSnapshot, firstSeen: baseline.checkedAt });
+  });
+
+  it('loses no report when storage fails between moving the pointer and writing the report', async () => {
+    const notice: NoticeConfig = { id: 'contoso-crash', url: `${server.origin}/crash/privacy.md`, format: 'markdown' };
+    server.setText('/crash/privacy.md', noticeV1());
+    await check(notice);
+    server.setText('/crash/privacy.md', noticeV2());
+
+    let failReports = true;
+    const flaky: ObjectStore = {
+      description: 'flaky',
+      get: (c, n) => storage.store.get(c, n),
+      swap: (c, n, b, t, e) => storage.store.swap(c, n, b, t, e),
+      list: (c, p) => storage.store.list(c, p),
+      create: async (c, n, b, t) => (c === CONTAINERS.reports && failReports ? { ok: false, problem: { code: 'STORAGE_ERROR', message: 'injected outage' } } : storage.store.create(c, n, b, t)),
+    };
+    const crashed = await check(notice, flaky);
+    expect(crashed.status).toBe('error');
+    expect(crashed.error?.code).toBe('REPORT_NOT_WRITTEN');
+    const pointer = await readPointer(storage.store, notice.id);
+    const lostReport = pointer.ok ? pointer.value.pointer?.lastChange?.report : undefined;
+    expect(lostReport).toBeTruthy();
+    expect((await storage.store.get(CONTAINERS.reports, lostReport!)).ok && (await storage.store.get(CONTAINERS.reports, lostReport!)).value).toBeNull();
+
+    failReports = false;
+    const next = await check(notice);
+    expect(next.status).toBe('unchanged'); // the change is not reported twice...
+    const recovered = await readReport<NoticeReport & { recovered: boolean }>(storage.store, lostReport!);
+    expect(recovered.ok && recovered.value).toMatchObject({ status: 'changed', recovered: true, id: notice.id }); // ...and not lost
+  });
+
+  it('two concurrent runs over the same change report it once and keep latest.json consistent', async () => {
+    const notice: NoticeConfig = { id: 'contoso-race', url: `${server.origin}/race/privacy.md`, format: 'markdown' };
+    server.setText('/race/privacy.md', noticeV1());
+    await check(notice);
+    server.setText('/race/privacy.md', noticeV2(), { etag: null });
+    const startedAt = new Date();
+    const [a, b] = await Promise.all([
+      runDrift([notice], storage.store, { runId: newRunId(startedAt, 'racea'), startedAt, fetchOptions: fast }),
+      runDrift([notice], storage.store, { runId: newRunId(startedAt, 'raceb'), startedAt, fetchOptions: fast }),
+    ]);
+    const statuses = [a.notices[0].status, b.notices[0].status].sort();
+    expect(statuses).toEqual(['changed', 'unchanged']);
+    const latest = await readLatest(storage.store);
+    expect(latest.ok && latest.value.notices[notice.id]).toMatchObject({ id: notice.id, lastChangeReport: expect.stringContaining('drift/') });
+  });
+
+  it('runDrift stops starting work at its deadline and names what it did not reach', async () => {
+    server.setText('/deadline/privacy.md', noticeV1());
+    const notices: NoticeConfig[] = ['one', 'two', 'three'].map((id) => ({ id: `contoso-deadline-${id}`, url: `${server.origin}/deadline/privacy.md`, format: 'markdown' }));
+    const startedAt = new Date();
+    const summary = await runDrift(notices, storage.store, { runId: newRunId(startedAt, 'deadline'), startedAt, deadline: startedAt.getTime() - 1, fetchOptions: fast });
+    expect(summary.notices).toEqual([]);
+    expect(summary.notReached).toEqual(notices.map((notice) => notice.id));
+    expect(summary.summary).toMatch(/^runs\//);
+  });
+});
