@@ -19,7 +19,8 @@ Options:
   --watchlist FILE   watchlist JSON (default: content/watchlist.json of this package, or NOTICEWATCH_WATCHLIST)
   --notice ID        check only this notice (repeatable)
   --storage CS       Azure Storage connection string (default: AZURE_STORAGE_CONNECTION_STRING,
-                     then NOTICEWATCH_STORAGE_ACCOUNT_URL, else an embedded Azurite under ./.noticewatch)
+                     then NOTICEWATCH_STORAGE_ACCOUNT_URL, else an embedded Azurite persisting
+                     under ./.noticewatch or NOTICEWATCH_DATA_DIR)
   --timeout MS       per-request timeout (default 20000)
   --concurrency N    notices checked at once (default 4)
   --json             print exactly one JSON document on stdout
@@ -59,7 +60,7 @@ async function runDriftCommand(values: Record<string, unknown>, noticeIds: strin
   }
   for (const problem of watchlist.value.problems) progress(`watchlist: [${problem.code}] ${problem.message}`);
 
-  const embeddedLocation = join(process.cwd(), '.noticewatch');
+  const embeddedLocation = process.env.NOTICEWATCH_DATA_DIR || join(process.cwd(), '.noticewatch');
   const connectionString = (values.storage as string | undefined) ?? settings.connectionString;
   if (!connectionString && !settings.accountUrl) progress(`storage: no storage configured, starting an embedded Azurite under ${embeddedLocation}`);
   const opened = await openStore({ connectionString, accountUrl: settings.accountUrl, embeddedLocation });

@@ -1,0 +1,124 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../../cli/noticewatch';
+import { startTestStorage, type TestStorage } from '../support/azurite';
+import { startNoticeServer, type NoticeServer } from '../support/notice-server';
+import { noticeV1, noticeV2, noticeV3 } from '../support/sample-notices';
+
+let storage: TestStorage;
+let server: NoticeServer;
+let dir: string;
+beforeAll(async () => {
+  [storage, server] = await Promise.all([startTestStorage(), startNoticeServer()]);
+  dir = mkdtempSync(join(tmpdir(), 'nw-cli-'));
+});
+afterAll(async () => {
+  await Promise.all([storage?.stop(), server?.close()]);
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+  delete process.env.NOTICEWATCH_DATA_DIR;
+});
+
+async function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
+  try {
+    const code = await main(args);
+    return { code, stdout, stderr };
+  } finally {
+    vi.restoreAllMocks();
+  }
+}
+
+function writeWatchlist(name: string, notices: object[]): string {
+  const path = join(dir, name);
+  writeFileSync(path, JSON.stringify({ notices }));
+  return path;
+}
+
+describe('noticewatch drift', () => {
+  it('prints exactly one JSON document and exits 0, then 1 on drift, then 2 on a failed check', async () => {
+    server.setText('/cli/notice.md', noticeV1());
+    const watchlist = writeWatchlist('cli.json', [{ id: 'cli-notice', url: `${server.origin}/cli/notice.md`, format: 'markdown' }]);
+    const args = ['drift', '--watchlist', watchlist, '--json', '--storage', storage.azurite.connectionString, '--timeout', '2000'];
+
+    const first = await runCli(args);
+    expect(first.code).toBe(0);
+    const document = JSON.parse(first.stdout);
+    expect(Object.keys(document)).toEqual(expect.arrayContaining(['runId', 'startedAt', 'finishedAt', 'notices']));
+    expect(document.notices[0]).toMatchObject({ id: 'cli-notice', status: 'baseline', previousSnapshot: null, metadataChanges: [], sections: [] });
+    expect(first.stderr).toContain('[1/1] BASELINE  cli-notice');
+
+    server.setText('/cli/notice.md', noticeV2());
+    const second = await runCli(args);
+    expect(second.code).toBe(1);
+    const changed = JSON.parse(second.stdout).notices[0];
+    expect(changed).toMatchObject({ status: 'changed', substantive: true });
+    expect(changed.diff).toContain('+We keep activity data for 180 days.');
+
+    server.set('/cli/notice.md', (_request, response) => response.writeHead(500).end());
+    const third = await runCli(args);
+    expect(third.code).toBe(2);
+    expect(JSON.parse(third.stdout).notices[0].error.code).toBe('HTTP_STATUS');
+  });
+
+  it('prints a human summary by default', async () => {
+    server.setText('/cli/human.md', noticeV1());
+    const watchlist = writeWatchlist('human.json', [{ id: 'cli-human', url: `${server.origin}/cli/human.md`, format: 'markdown' }]);
+    const result = await runCli(['run', '--watchlist', watchlist, '--storage', storage.azurite.connectionString]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/BASELINE\s+cli-human/);
+    expect(result.stdout).toContain('0 changed, 0 unchanged, 1 baseline, 0 error');
+  });
+
+  it('keeps snapshots between runs with the embedded Azurite', async () => {
+    process.env.NOTICEWATCH_DATA_DIR = join(dir, 'embedded');
+    server.setText('/cli/embedded.md', noticeV1());
+    const watchlist = writeWatchlist('embedded.json', [{ id: 'cli-embedded', url: `${server.origin}/cli/embedded.md`, format: 'markdown' }]);
+    const saved = process.env.AZURE_STORAGE_CONNECTION_STRING;
+    delete process.env.AZURE_STORAGE_CONNECTION_STRING;
+    try {
+      const first = await runCli(['run', '--watchlist', watchlist, '--json']);
+      expect(first.stderr).toContain('starting an embedded Azurite');
+      expect(JSON.parse(first.stdout).notices[0].status).toBe('baseline');
+      const second = await runCli(['run', '--watchlist', watchlist, '--json']);
+      expect(JSON.parse(second.stdout).notices[0].status).toBe('unchanged');
+    } finally {
+      if (saved !== undefined) process.env.AZURE_STORAGE_CONNECTION_STRING = saved;
+    }
+  });
+
+  it('exits 2 with a clear message on usage and configuration trouble', async () => {
+    const unknown = await runCli(['frobnicate']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown command "frobnicate"');
+    const badTimeout = await runCli(['drift', '--timeout', 'soon']);
+    expect(badTimeout.code).toBe(2);
+    expect(badTimeout.stderr).toContain('--timeout must be a positive whole number');
+    const missing = await runCli(['drift', '--watchlist', join(dir, 'nope.json')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('WATCHLIST_UNREADABLE');
+    const badNotice = await runCli(['drift', '--watchlist', writeWatchlist('x.json', []), '--notice', 'absent', '--storage', storage.azurite.connectionString]);
+    expect(badNotice.code).toBe(2);
+    expect(badNotice.stderr).toContain('NOTICE_NOT_FOUND');
+  });
+});
+
+describe('noticewatch diff', () => {
+  it('reports a change between two local files, with exit 1, and no change with exit 0', async () => {
+    writeFileSync(join(dir, 'old.md'), noticeV2());
+    writeFileSync(join(dir, 'new.md'), noticeV3());
+    const changed = await runCli(['diff', join(dir, 'old.md'), join(dir, 'new.md'), '--json']);
+    expect(changed.code).toBe(1);
+    expect(JSON.parse(changed.stdout)).toMatchObject({ status: 'changed', substantive: false, metadataChanges: [{ key: 'ms.date' }] });
+    writeFileSync(join(dir, 'same.md'), noticeV2().replace(/\n/g, '\r\n'));
+    const same = await runCli(['diff', join(dir, 'old.md'), join(dir, 'same.md')]);
+    expect(same.code).toBe(0);
+    expect(same.stdout).toContain('No change');
+  });
+});
