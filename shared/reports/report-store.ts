@@ -1,7 +1,7 @@
 import { fail, ok, type Result } from '../common/result';
 import { CONTAINERS, readJson, swapJson, type ObjectStore } from '../storage';
 import { LATEST_NAME } from './report-names';
-import { REPORT_SCHEMA_VERSION, type LatestDocument, type LatestNoticeEntry, type NoticeCheckResult, type NoticeReport } from './report-types';
+import { REPORT_SCHEMA_VERSION, type LatestDocument, type LatestEndpointEntry, type LatestNoticeEntry, type NoticeCheckResult, type NoticeReport } from './report-types';
 
 /** Reports are append-only: a name is written once and never replaced. */
 export async function writeReport(store: ObjectStore, name: string, report: object): Promise<Result<'created' | 'exists'>> {
@@ -68,17 +68,17 @@ export async function recordLatestNotices(store: ObjectStore, results: readonly 
   return written.value ? ok(written.value) : fail('STORAGE_ERROR', 'latest.json could not be updated');
 }
 
-/** Same as recordLatestNotices for another section of latest.json (endpoints). */
-export async function recordLatestEntries(store: ObjectStore, section: 'endpoints', entries: Record<string, { checkedAt: string }>, now: string): Promise<Result<LatestDocument>> {
+/** Same as recordLatestNotices for the endpoints section of latest.json. */
+export async function recordLatestEndpoints(store: ObjectStore, entries: Record<string, LatestEndpointEntry>, now: string): Promise<Result<LatestDocument>> {
   const written = await swapJson<LatestDocument>(store, CONTAINERS.reports, LATEST_NAME, (current) => {
     const base = current ?? emptyLatest(now);
-    const merged: Record<string, unknown> = { ...base[section] };
+    const endpoints = { ...base.endpoints };
     for (const [key, entry] of Object.entries(entries)) {
-      const before = merged[key] as { checkedAt?: string } | undefined;
-      if (before?.checkedAt && before.checkedAt > entry.checkedAt) continue;
-      merged[key] = entry;
+      const before = endpoints[key];
+      if (before && before.checkedAt > entry.checkedAt) continue;
+      endpoints[key] = entry;
     }
-    return { ...base, schemaVersion: REPORT_SCHEMA_VERSION, updatedAt: now, [section]: merged };
+    return { ...base, schemaVersion: REPORT_SCHEMA_VERSION, updatedAt: now, endpoints };
   });
   if (!written.ok) return written;
   return written.value ? ok(written.value) : fail('STORAGE_ERROR', 'latest.json could not be updated');

@@ -85,9 +85,25 @@ export interface LatestNoticeEntry {
   readonly report: string | null;
 }
 
+/** The latest TLS state of one endpoint (one address of it, keyed `id` or `id@address` when several are checked). */
+export interface LatestEndpointEntry {
+  readonly id: string;
+  readonly host: string;
+  readonly port: number;
+  readonly address: string | null;
+  readonly checkedAt: string;
+  readonly runId: string;
+  readonly compliant: boolean;
+  readonly protocols: Record<'SSLv3' | 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3', 'accepted' | 'rejected' | 'error'>;
+  readonly findings: ReadonlyArray<{ readonly id: string; readonly severity: string; readonly message: string }>;
+  readonly certificate: { readonly subject: string; readonly issuer: string; readonly validTo: string; readonly daysRemaining: number } | null;
+  readonly problem?: Problem;
+  readonly report: string | null;
+}
+
 export interface LatestDocument {
   readonly schemaVersion: number;
   readonly updatedAt: string;
   readonly notices: Record<string, LatestNoticeEntry>;
-  readonly endpoints: Record<string, unknown>;
+  readonly endpoints: Record<string, LatestEndpointEntry>;
 }
