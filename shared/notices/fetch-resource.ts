@@ -1,0 +1,385 @@
+import http from 'node:http';
+import https from 'node:https';
+import fetch, { type Response } from 'node-fetch';
+import { fail, ok, type Problem, type Result } from '../common/result';
+import { decodeText } from './decode-text';
+import { defaultUserAgent } from './user-agent';
+
+export interface FetchOptions {
+  /** Limit for one HTTP request, from sending it to the last body byte (default 30 000 ms). */
+  timeoutMs?: number;
+  /** Largest body accepted, after content decoding (default 5 MiB). */
+  maxBytes?: number;
+  /** Redirects followed before giving up (default 5). */
+  maxRedirects?: number;
+  /** Extra attempts after a transient failure: timeout, reset, cut-short body, 5xx, 429 (default 1). */
+  retries?: number;
+  /** Wait before the first retry; doubles for each further one (default 1000 ms). */
+  retryBackoffMs?: number;
+  userAgent?: string;
+}
+
+/** Validators from the previous snapshot, for a conditional GET. */
+export interface ConditionalValidators {
+  etag?: string | null;
+  lastModified?: string | null;
+}
+
+export type FetchOutcome =
+  | { kind: 'not-modified'; url: string }
+  | {
+      kind: 'fetched';
+      url: string;
+      finalUrl: string;
+      status: number;
+      /** The body exactly as received (after Content-Encoding is undone). */
+      bytes: Buffer;
+      /** `bytes` decoded: BOM stripped, charset honoured, not otherwise changed. */
+      text: string;
+      contentType: string | null;
+      etag: string | null;
+      lastModified: string | null;
+    };
+
+export const DEFAULT_FETCH_OPTIONS: Readonly<Required<FetchOptions>> = Object.freeze({
+  timeoutMs: 30_000,
+  maxBytes: 5 * 1024 * 1024,
+  maxRedirects: 5,
+  retries: 1,
+  retryBackoffMs: 1_000,
+  userAgent: defaultUserAgent(),
+});
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+const ACCEPT = 'text/markdown, text/plain;q=0.9, text/html;q=0.8, */*;q=0.1';
+
+/** A failure of one attempt, and whether trying again could help. */
+interface AttemptFailure {
+  problem: Problem;
+  transient: boolean;
+}
+
+type HopResult =
+  | { kind: 'redirect'; location: string | null }
+  | { kind: 'not-modified' }
+  | { kind: 'body'; status: number; bytes: Buffer; headers: Response['headers'] }
+  | { kind: 'failure'; failure: AttemptFailure };
+
+/**
+ * Fetches one notice or include: GET with manual redirects, timeout, size cap, one retry on
+ * transient failures, optional conditional headers. Never throws; every failure is a Problem with
+ * a stable code (INVALID_URL, FETCH_TIMEOUT, CONNECTION_RESET, TRUNCATED_BODY, TOO_LARGE,
+ * HTTP_STATUS, EMPTY_BODY, NOT_TEXT, UNSUPPORTED_CHARSET, FETCH_NETWORK, REDIRECT_LIMIT,
+ * REDIRECT_LOOP, REDIRECT_SCHEME, REDIRECT_INVALID).
+ */
+export async function fetchResource(
+  url: string,
+  options: FetchOptions & { conditional?: ConditionalValidators } = {},
+): Promise<Result<FetchOutcome>> {
+  const opts: Required<FetchOptions> = { ...DEFAULT_FETCH_OPTIONS, ...stripUndefined(options) };
+  const parsed = parseHttpUrl(url);
+  if (!parsed) {
+    return fail('INVALID_URL', `"${url}" is not an absolute http(s) URL; fix the notice URL in the watchlist.`);
+  }
+
+  const attempts = Math.max(0, Math.floor(opts.retries)) + 1;
+  let last: AttemptFailure | null = null;
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    if (attempt > 1) await delay(opts.retryBackoffMs * 2 ** (attempt - 2));
+    const result = await fetchFollowingRedirects(parsed.href, opts, options.conditional);
+    if (!('failure' in result)) return ok(result);
+    last = result.failure;
+    if (!last.transient) return { ok: false, problem: last.problem };
+  }
+  // Only reachable after transient failures on every attempt.
+  const problem = (last as AttemptFailure).problem;
+  const suffix = attempts > 1 ? ` (gave up after ${attempts} attempts)` : '';
+  return fail(problem.code, `${problem.message}${suffix}`);
+}
+
+async function fetchFollowingRedirects(
+  url: string,
+  opts: Required<FetchOptions>,
+  conditional: ConditionalValidators | undefined,
+): Promise<FetchOutcome | { failure: AttemptFailure }> {
+  const chain: string[] = [url];
+  let current = url;
+  for (;;) {
+    const hop = await requestOnce(current, opts, conditional);
+    if (hop.kind === 'failure') return { failure: hop.failure };
+    if (hop.kind === 'not-modified') return { kind: 'not-modified', url };
+    if (hop.kind === 'redirect') {
+      const next = checkRedirect(current, hop.location, chain, opts.maxRedirects);
+      if ('problem' in next) return { failure: { problem: next.problem, transient: false } };
+      chain.push(next.url);
+      current = next.url;
+      continue;
+    }
+
+    const contentType = hop.headers.get('content-type');
+    if (hop.bytes.length === 0) {
+      return permanent('EMPTY_BODY', `${current} answered HTTP ${hop.status} with an empty body; the notice is missing or the server misbehaved.`);
+    }
+    const decoded = decodeText(hop.bytes, contentType, current);
+    if (!decoded.ok) return { failure: { problem: decoded.problem, transient: false } };
+    if (decoded.value.trim() === '') {
+      return permanent('EMPTY_BODY', `${current} answered HTTP ${hop.status} with a body of only whitespace; the notice is missing or the server misbehaved.`);
+    }
+    return {
+      kind: 'fetched',
+      url,
+      finalUrl: current,
+      status: hop.status,
+      bytes: hop.bytes,
+      text: decoded.value,
+      contentType,
+      etag: hop.headers.get('etag'),
+      lastModified: hop.headers.get('last-modified'),
+    };
+  }
+}
+
+/** Resolves and vets one Location header against the redirect policy. */
+function checkRedirect(
+  from: string,
+  location: string | null,
+  chain: string[],
+  maxRedirects: number,
+): { url: string } | { problem: Problem } {
+  if (location === null || location.trim() === '') {
+    return { problem: { code: 'REDIRECT_INVALID', message: `${from} redirected without a Location header.` } };
+  }
+  let target: URL;
+  try {
+    target = new URL(location, from);
+  } catch {
+    // new URL throws only for unparseable input; the message below carries the offending value.
+    return { problem: { code: 'REDIRECT_INVALID', message: `${from} redirected to "${location}", which is not a valid URL.` } };
+  }
+  if (target.protocol !== 'http:' && target.protocol !== 'https:') {
+    return {
+      problem: {
+        code: 'REDIRECT_SCHEME',
+        message: `${from} redirected to ${target.protocol} URL "${location}"; only http and https redirects are followed.`,
+      },
+    };
+  }
+  target.hash = '';
+  const next = target.href;
+  if (chain.includes(next)) {
+    return { problem: { code: 'REDIRECT_LOOP', message: `Redirect loop: ${[...chain, next].join(' -> ')}.` } };
+  }
+  if (chain.length > maxRedirects) {
+    return {
+      problem: {
+        code: 'REDIRECT_LIMIT',
+        message: `${chain[0]} redirected more than ${maxRedirects} times (${[...chain, next].join(' -> ')}); update the notice URL to the final address.`,
+      },
+    };
+  }
+  return { url: next };
+}
+
+/** What the per-request agent saw of the raw response, which node-fetch does not expose. */
+interface WireState {
+  contentLength: number | null;
+  wireBytes: number;
+  /** The connection closed before the response was complete. */
+  cutShort: boolean;
+}
+
+/**
+ * One HTTP request, no redirects followed. The timeout covers the body too: a server that sends
+ * headers and then stalls is aborted like one that never answers.
+ */
+async function requestOnce(
+  url: string,
+  opts: Required<FetchOptions>,
+  conditional: ConditionalValidators | undefined,
+): Promise<HopResult> {
+  const controller = new AbortController();
+  // Why the request was aborted by us; null while it runs normally.
+  let abortReason: 'timeout' | 'cut-short' | 'done' | null = null;
+  const abort = (reason: 'timeout' | 'cut-short' | 'done') => {
+    if (abortReason === null) abortReason = reason;
+    controller.abort();
+  };
+  const timer = setTimeout(() => abort('timeout'), opts.timeoutMs);
+  const wire: WireState = { contentLength: null, wireBytes: 0, cutShort: false };
+  const agent = watchedAgent(url, wire, () => abort('cut-short'));
+
+  const headers: Record<string, string> = { 'User-Agent': opts.userAgent, Accept: ACCEPT };
+  if (conditional?.etag) headers['If-None-Match'] = conditional.etag;
+  if (conditional?.lastModified) headers['If-Modified-Since'] = conditional.lastModified;
+
+  let response: Response | null = null;
+  try {
+    response = await fetch(url, { method: 'GET', headers, redirect: 'manual', signal: controller.signal, agent });
+    const status = response.status;
+
+    if (REDIRECT_STATUSES.has(status) || status === 304 || status < 200 || status >= 300) {
+      const location = response.headers.get('location');
+      discardBody(response, () => abort('done'));
+      if (REDIRECT_STATUSES.has(status)) return { kind: 'redirect', location };
+      if (status === 304) return { kind: 'not-modified' };
+      return {
+        kind: 'failure',
+        failure: {
+          problem: {
+            code: 'HTTP_STATUS',
+            message: `${url} answered HTTP ${status}${response.statusText ? ` ${response.statusText}` : ''}; ${statusAdvice(status)}`,
+          },
+          transient: status >= 500 || status === 429 || status === 408,
+        },
+      };
+    }
+
+    const declared = wire.contentLength;
+    if (declared !== null && declared > opts.maxBytes) {
+      discardBody(response, () => abort('done'));
+      return { kind: 'failure', failure: tooLarge(url, opts.maxBytes, `it declares ${declared} bytes`) };
+    }
+
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for await (const chunk of response.body) {
+      const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+      total += buffer.length;
+      if (total > opts.maxBytes) {
+        // Stop reading at once: the rest of an oversized body is never downloaded.
+        discardBody(response, () => abort('done'));
+        return { kind: 'failure', failure: tooLarge(url, opts.maxBytes, `more than ${opts.maxBytes} bytes arrived`) };
+      }
+      chunks.push(buffer);
+    }
+    if (wire.cutShort) return { kind: 'failure', failure: cutShortFailure(url, wire, null) };
+    return { kind: 'body', status, bytes: Buffer.concat(chunks, total), headers: response.headers };
+  } catch (error) {
+    return { kind: 'failure', failure: classifyError(url, error, abortReason, wire, opts.timeoutMs) };
+  } finally {
+    clearTimeout(timer);
+    agent.destroy();
+  }
+}
+
+/**
+ * A fresh agent per request (no keep-alive), so that the response's completeness can be watched:
+ * node-fetch pipes the response into its own stream and a connection closed before Content-Length
+ * is reached would otherwise just stall the body until the timeout.
+ */
+function watchedAgent(url: string, wire: WireState, onCutShort: () => void): http.Agent {
+  const agent = url.startsWith('https:') ? new https.Agent({ keepAlive: false }) : new http.Agent({ keepAlive: false });
+  const addRequest = (agent as unknown as { addRequest: (req: http.ClientRequest, options: unknown) => void }).addRequest;
+  (agent as unknown as { addRequest: (req: http.ClientRequest, options: unknown) => void }).addRequest = function (req, options) {
+    req.on('response', (res: http.IncomingMessage) => {
+      const length = res.headers['content-length'];
+      wire.contentLength = length !== undefined && /^\d+$/.test(length) ? Number(length) : null;
+      res.on('data', (chunk: Buffer) => {
+        wire.wireBytes += chunk.length;
+      });
+      res.on('close', () => {
+        if (!res.complete) {
+          wire.cutShort = true;
+          onCutShort();
+        }
+      });
+    });
+    return addRequest.call(this, req, options);
+  };
+  return agent;
+}
+
+/** Drops a body we will not read, closing the connection instead of downloading it. */
+function discardBody(response: Response, abortRequest: () => void): void {
+  // node-fetch reports the abort as an 'error' event on the body; the outcome is already decided,
+  // and without a listener that event would crash the process.
+  response.body.on('error', () => undefined);
+  abortRequest();
+}
+
+function classifyError(
+  url: string,
+  error: unknown,
+  abortReason: 'timeout' | 'cut-short' | 'done' | null,
+  wire: WireState,
+  timeoutMs: number,
+): AttemptFailure {
+  const code = errorCode(error);
+  const detail = error instanceof Error ? error.message : String(error);
+  if (abortReason === 'timeout') {
+    return {
+      problem: { code: 'FETCH_TIMEOUT', message: `${url} did not finish answering within ${timeoutMs} ms (${wire.wireBytes} body bytes received).` },
+      transient: true,
+    };
+  }
+  if (code === 'ECONNRESET' || code === 'EPIPE') {
+    return {
+      problem: { code: 'CONNECTION_RESET', message: `The connection to ${url} was reset after ${wire.wireBytes} body bytes (${detail}).` },
+      transient: true,
+    };
+  }
+  if (abortReason === 'cut-short' || wire.cutShort || code === 'ERR_STREAM_PREMATURE_CLOSE') {
+    return cutShortFailure(url, wire, detail);
+  }
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    return { problem: { code: 'FETCH_NETWORK', message: `The host of ${url} could not be resolved (${code}); check the URL and DNS.` }, transient: code === 'EAI_AGAIN' };
+  }
+  if (code === 'ECONNREFUSED') {
+    return { problem: { code: 'FETCH_NETWORK', message: `${url} refused the connection; is the site up and the port right?` }, transient: false };
+  }
+  return { problem: { code: 'FETCH_NETWORK', message: `Request to ${url} failed: ${detail}` }, transient: false };
+}
+
+function cutShortFailure(url: string, wire: WireState, detail: string | null): AttemptFailure {
+  const message =
+    wire.contentLength !== null
+      ? `The body from ${url} is truncated: the connection closed after ${wire.wireBytes} of the ${wire.contentLength} bytes announced by Content-Length.`
+      : `The body from ${url} is truncated: the connection closed after ${wire.wireBytes} bytes before the response was complete${detail ? ` (${detail})` : ''}.`;
+  return { problem: { code: 'TRUNCATED_BODY', message }, transient: true };
+}
+
+function tooLarge(url: string, maxBytes: number, what: string): AttemptFailure {
+  return {
+    problem: { code: 'TOO_LARGE', message: `${url} is larger than the ${maxBytes}-byte limit (${what}); raise maxBytes if this notice is really that big.` },
+    transient: false,
+  };
+}
+
+function permanent(code: string, message: string): { failure: AttemptFailure } {
+  return { failure: { problem: { code, message }, transient: false } };
+}
+
+function statusAdvice(status: number): string {
+  if (status === 404 || status === 410) return 'the notice may have moved; check the URL.';
+  if (status === 401 || status === 403) return 'the site refuses access to this client.';
+  if (status === 429) return 'the site is rate limiting; try later or less often.';
+  if (status >= 500) return 'the site has a server error; it may recover by itself.';
+  return 'expected 200.';
+}
+
+function errorCode(error: unknown): string | null {
+  if (typeof error !== 'object' || error === null) return null;
+  const direct = (error as { code?: unknown }).code;
+  if (typeof direct === 'string') return direct;
+  // node-fetch's FetchError keeps the system error in `errno`/`code` only on its wrapped cause.
+  const errno = (error as { errno?: unknown }).errno;
+  return typeof errno === 'string' ? errno : null;
+}
+
+function parseHttpUrl(url: string): URL | null {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed : null;
+  } catch {
+    // Unparseable: reported by the caller as INVALID_URL.
+    return null;
+  }
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+}

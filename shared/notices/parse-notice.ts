@@ -1,0 +1,29 @@
+import { type Result } from '../common/result';
+import { splitFrontMatter } from './front-matter';
+import { extractHtmlNotice } from './html-notice';
+
+export interface ParsedNotice {
+  /** Front matter as published (markdown) or built from whitelisted head metadata (html); null when none. */
+  frontMatterText: string | null;
+  /** Parsed front matter, JSON-stable; `{}` when none. */
+  metadata: Record<string, unknown>;
+  /** Markdown body, not yet normalised and with includes not yet resolved. */
+  body: string;
+}
+
+/**
+ * Splits a fetched notice into metadata and markdown body.
+ * markdown: YAML front matter via gray-matter (FRONT_MATTER_INVALID when unclosed, invalid YAML or
+ * not a mapping). html: the `selector` region as markdown (SELECTOR_NOT_FOUND, SELECTOR_INVALID).
+ * `source` (usually the URL) names the notice in error messages.
+ */
+export function parseNotice(
+  text: string,
+  format: 'markdown' | 'html',
+  selector?: string,
+  source = 'the notice',
+): Result<ParsedNotice> {
+  const clean = text.replace(/^\ufeff/, '').replace(/\r\n?/g, '\n');
+  if (format === 'html') return extractHtmlNotice(clean, selector, source);
+  return splitFrontMatter(clean, source);
+}
