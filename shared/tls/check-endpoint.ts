@@ -1,0 +1,226 @@
+import { readFile } from 'node:fs/promises';
+import net from 'node:net';
+import type { Problem } from '../common/result';
+import type { EndpointConfig } from '../config/types';
+import { normaliseIpLiteral, validatePort } from './address-guard';
+import { describeCertificate } from './certificate-info';
+import { WIRE_VERSION, type LegacyProtocolName } from './client-hello';
+import { KeyedLimiter, mapWithConcurrency } from './concurrency';
+import { NEVER_CONNECTED, defaultConnect, withRetry, type ConnectionSettings, type ProbeOutcome } from './connection';
+import { evaluatePolicy } from './policy';
+import { rawProbe } from './raw-probe';
+import { resolveTarget } from './resolve-target';
+import { tlsHandshake, type HandshakeOutcome, type HandshakeSession } from './tls-handshake';
+import {
+  PROTOCOL_NAMES,
+  type CertificateInfo,
+  type EndpointCheckResult,
+  type ProtocolDetail,
+  type ProtocolName,
+  type ProtocolVerdict,
+  type TlsCheckOptions,
+  type TlsRunOptions,
+  type TlsRunResult,
+} from './types';
+
+const DEFAULT_TIMEOUT_MS = 5000;
+const LEGACY: readonly LegacyProtocolName[] = ['SSLv3', 'TLSv1', 'TLSv1.1', 'TLSv1.2'];
+
+type Outcome = ProbeOutcome & { attempts: number };
+
+interface Target {
+  readonly endpoint: EndpointConfig;
+  readonly port: number;
+  /** SNI to send, null for IP literals. */
+  readonly sni: string | null;
+  /** Name the certificate must match. */
+  readonly expectedName: string;
+  readonly ca: string | Buffer | undefined;
+}
+
+function emptyResult(endpoint: EndpointConfig, port: number, started: number, problem: Problem): EndpointCheckResult {
+  const detail: ProtocolDetail = { verdict: 'error', reason: problem.message, attempts: 0 };
+  const finding = problem.code === 'ADDRESS_FORBIDDEN' ? 'ADDRESS_FORBIDDEN' : 'UNREACHABLE';
+  return {
+    id: endpoint.id,
+    host: endpoint.host,
+    port,
+    servername: null,
+    address: null,
+    checkedAt: new Date(started).toISOString(),
+    durationMs: Date.now() - started,
+    minTls: endpoint.minTls ?? '1.2',
+    protocols: Object.fromEntries(PROTOCOL_NAMES.map((n) => [n, 'error'])) as Record<ProtocolName, ProtocolVerdict>,
+    protocolDetails: Object.fromEntries(PROTOCOL_NAMES.map((n) => [n, detail])) as Record<ProtocolName, ProtocolDetail>,
+    certificate: null,
+    compliant: false,
+    findings: [{ id: finding, severity: 'high', message: problem.message }],
+    problem,
+  };
+}
+
+/**
+ * A server that closes silently on one version while answering TLS on another is refusing that version
+ * (IIS-style); a server that closes on every version tells us nothing, so those stay `error`.
+ */
+function inferRefusalFromClose(outcomes: Record<ProtocolName, Outcome>): Record<ProtocolName, Outcome> {
+  const speaksTls = PROTOCOL_NAMES.some((n) => outcomes[n].verdict === 'accepted');
+  if (!speaksTls) return outcomes;
+  const adjusted = { ...outcomes };
+  for (const name of PROTOCOL_NAMES) {
+    const outcome = outcomes[name];
+    if (outcome.verdict === 'error' && outcome.failure === 'closed') {
+      adjusted[name] = { ...outcome, verdict: 'rejected', reason: 'connection closed without an answer while other versions are accepted' };
+    }
+  }
+  return adjusted;
+}
+
+async function checkAddress(target: Target, address: string, options: TlsCheckOptions, limiter: KeyedLimiter): Promise<EndpointCheckResult> {
+  const started = Date.now();
+  const settings: ConnectionSettings = {
+    address,
+    port: target.port,
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    connect: options.connect ?? defaultConnect,
+    signal: options.signal,
+  };
+  const limited = <T>(task: () => Promise<T>): Promise<T> => limiter.run(address, task);
+  const handshake = (min: 'TLSv1' | 'TLSv1.3', max: 'TLSv1.2' | 'TLSv1.3'): Promise<HandshakeOutcome & { attempts: number }> =>
+    withRetry(() => limited(() => tlsHandshake({ ...settings, servername: target.sni, minVersion: min, maxVersion: max, ca: target.ca })));
+
+  const [tls13, ...legacy] = await Promise.all([
+    handshake('TLSv1.3', 'TLSv1.3'),
+    ...LEGACY.map((name) => withRetry(() => limited(() => rawProbe(settings, WIRE_VERSION[name], target.sni)))),
+  ]);
+  const raw: Record<ProtocolName, Outcome> = {
+    SSLv3: legacy[0],
+    TLSv1: legacy[1],
+    'TLSv1.1': legacy[2],
+    'TLSv1.2': legacy[3],
+    'TLSv1.3': tls13,
+  };
+  const outcomes = inferRefusalFromClose(raw);
+  const everyAttemptFailedToConnect = PROTOCOL_NAMES.every((n) => outcomes[n].failure !== undefined && NEVER_CONNECTED.has(outcomes[n].failure));
+
+  let session: HandshakeSession | undefined = tls13.session;
+  if (!session && LEGACY.some((name) => outcomes[name].verdict === 'accepted')) {
+    session = (await handshake('TLSv1', 'TLSv1.2')).session;
+  }
+  const now = options.now?.() ?? new Date();
+  const certificate: CertificateInfo | null = session?.certificate
+    ? describeCertificate(session.certificate, {
+        expectedName: target.expectedName,
+        authorized: session.authorized,
+        authorizationError: session.authorizationError,
+        now,
+      })
+    : null;
+
+  const protocolDetails = Object.fromEntries(
+    PROTOCOL_NAMES.map((name) => {
+      const o = outcomes[name];
+      const detail: ProtocolDetail = { verdict: o.verdict, reason: o.reason, attempts: o.attempts, ...(o.cipher ? { cipher: o.cipher } : {}) };
+      return [name, detail];
+    }),
+  ) as Record<ProtocolName, ProtocolDetail>;
+  const minTls = target.endpoint.minTls ?? '1.2';
+  const { compliant, findings } = evaluatePolicy({
+    minTls,
+    protocols: protocolDetails,
+    certificate,
+    unreachableReason: everyAttemptFailedToConnect ? outcomes.TLSv1.reason : null,
+    now,
+    expiryWarningDays: options.expiryWarningDays ?? 30,
+  });
+  return {
+    id: target.endpoint.id,
+    host: target.endpoint.host,
+    port: target.port,
+    servername: target.sni,
+    address,
+    checkedAt: new Date(started).toISOString(),
+    durationMs: Date.now() - started,
+    minTls,
+    protocols: Object.fromEntries(PROTOCOL_NAMES.map((n) => [n, outcomes[n].verdict])) as Record<ProtocolName, ProtocolVerdict>,
+    protocolDetails,
+    certificate,
+    compliant,
+    findings,
+  };
+}
+
+async function checkEndpointWith(endpoint: EndpointConfig, options: TlsCheckOptions, limiter: KeyedLimiter): Promise<EndpointCheckResult[]> {
+  const started = Date.now();
+  const port = validatePort(endpoint.port ?? 443);
+  if (!port.ok) return [emptyResult(endpoint, 0, started, port.problem)];
+  const resolved = await resolveTarget(endpoint.host, {
+    allowPrivate: options.allowPrivate,
+    allAddresses: endpoint.allAddresses,
+    lookup: options.lookup,
+    opaqueErrors: options.opaqueErrors,
+  });
+  if (!resolved.ok) return [emptyResult(endpoint, port.value, started, resolved.problem)];
+
+  let ca = options.ca;
+  if (endpoint.ca) {
+    try {
+      ca = await readFile(endpoint.ca);
+    } catch (error) {
+      const detail = (error as NodeJS.ErrnoException).code ?? String(error);
+      return [emptyResult(endpoint, port.value, started, { code: 'CA_BUNDLE_UNREADABLE', message: `CA bundle ${endpoint.ca} could not be read (${detail}).` })];
+    }
+  }
+  const name = endpoint.servername ?? endpoint.host;
+  const literal = normaliseIpLiteral(name);
+  const target: Target = {
+    endpoint,
+    port: port.value,
+    sni: literal !== null || net.isIP(name) ? null : name,
+    expectedName: literal ?? name,
+    ca,
+  };
+  return Promise.all(resolved.value.map((address) => checkAddress(target, address, options, limiter)));
+}
+
+/**
+ * Checks one endpoint: resolves and guards its addresses, probes SSLv3..TLS 1.3 on each (all, or the first),
+ * and evaluates the policy. Never throws for network conditions; they become verdicts, findings or `problem`.
+ * Private and loopback targets are refused unless `allowPrivate` is set.
+ */
+export function checkEndpoint(endpoint: EndpointConfig, options: TlsCheckOptions = {}): Promise<EndpointCheckResult[]> {
+  return checkEndpointWith(endpoint, options, new KeyedLimiter(options.perAddressConnections ?? 2));
+}
+
+/** Checks many endpoints with a shared per-address connection cap; the deadline cuts the run short. */
+export async function checkEndpoints(endpoints: readonly EndpointConfig[], options: TlsRunOptions = {}): Promise<TlsRunResult> {
+  const limiter = new KeyedLimiter(options.perAddressConnections ?? 2);
+  const controller = new AbortController();
+  const abort = (): void => controller.abort();
+  options.signal?.addEventListener('abort', abort);
+  if (options.signal?.aborted) controller.abort();
+  const timer = options.deadlineMs !== undefined ? setTimeout(abort, options.deadlineMs) : undefined;
+  const notReached: string[] = [];
+  let done = 0;
+  try {
+    const perEndpoint = await mapWithConcurrency(endpoints, options.concurrency ?? 4, async (endpoint) => {
+      if (controller.signal.aborted) {
+        notReached.push(endpoint.id);
+        return [];
+      }
+      const results = await checkEndpointWith(endpoint, { ...options, signal: controller.signal }, limiter);
+      // A check overtaken by the deadline holds `aborted` errors, not facts about the server.
+      if (controller.signal.aborted) {
+        notReached.push(endpoint.id);
+        return [];
+      }
+      done++;
+      for (const result of results) options.onProgress?.(done, endpoints.length, result);
+      return results;
+    });
+    return { results: perEndpoint.flat(), notReached: endpoints.map((e) => e.id).filter((id) => notReached.includes(id)) };
+  } finally {
+    if (timer) clearTimeout(timer);
+    options.signal?.removeEventListener('abort', abort);
+  }
+}

@@ -1,0 +1,87 @@
+import { buildClientHello } from './client-hello';
+import { cipherSuiteName } from './cipher-suites';
+import { errorOutcome, failureFromError, type ConnectionSettings, type ProbeOutcome } from './connection';
+import { alertName, parseServerAnswer, versionLabel, type ServerAnswer } from './server-answer';
+
+/**
+ * Alerts by which servers say "not this version" or "nothing in common at this version". Other alerts
+ * (unrecognized_name, internal_error, ...) say nothing about the version, so they stay undetermined.
+ */
+const REFUSAL_ALERTS = new Set([10, 40, 47, 50, 70, 71, 86]);
+
+/** Turns the server's first answer to a hello pinned at `offered` into a verdict. */
+export function verdictFromAnswer(answer: Exclude<ServerAnswer, { kind: 'incomplete' }>, offered: number): ProbeOutcome {
+  switch (answer.kind) {
+    case 'server-hello': {
+      if (answer.version === offered) {
+        return { verdict: 'accepted', reason: `ServerHello ${versionLabel(answer.version)}`, cipher: cipherSuiteName(answer.cipherSuite) };
+      }
+      if (answer.version < offered) {
+        return { verdict: 'rejected', reason: `server answered with lower version ${versionLabel(answer.version)}` };
+      }
+      return errorOutcome('not-tls', `server chose ${versionLabel(answer.version)}, which was not offered`);
+    }
+    case 'alert':
+      if (REFUSAL_ALERTS.has(answer.description)) return { verdict: 'rejected', reason: `alert ${alertName(answer.description)}` };
+      return errorOutcome('other', `alert ${alertName(answer.description)} does not tell whether the version is supported`);
+    case 'sslv2-server-hello':
+      return { verdict: 'rejected', reason: 'server answered in SSL 2.0 only' };
+    case 'not-tls':
+      return errorOutcome('not-tls', `not TLS: ${answer.detail}`);
+  }
+}
+
+/** One connection: send a ClientHello pinned at `version`, read until the first answer decides, close. */
+export function rawProbe(settings: ConnectionSettings, version: number, servername: string | null): Promise<ProbeOutcome> {
+  return new Promise((resolve) => {
+    if (settings.signal?.aborted) {
+      resolve(errorOutcome('aborted', 'run deadline reached'));
+      return;
+    }
+    const socket = settings.connect(settings.address, settings.port);
+    let received = Buffer.alloc(0);
+    let settled = false;
+    let closed = false;
+    socket.once('close', () => {
+      closed = true;
+    });
+    const finish = (outcome: ProbeOutcome): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      settings.signal?.removeEventListener('abort', onAbort);
+      // Resolve only once the socket is really gone, so the per-address cap counts open sockets, not pending ones.
+      if (closed) resolve(outcome);
+      else socket.once('close', () => resolve(outcome));
+      socket.destroy();
+    };
+    const onAbort = (): void => finish(errorOutcome('aborted', 'run deadline reached'));
+    let connected = false;
+    const timer = setTimeout(() => {
+      if (!connected) finish(errorOutcome('connect-timeout', 'connect timed out'));
+      else finish(errorOutcome('timeout', received.length ? 'timed out inside an incomplete answer' : 'no answer before timeout'));
+    }, settings.timeoutMs);
+    settings.signal?.addEventListener('abort', onAbort);
+    socket.on('connect', () => {
+      connected = true;
+      socket.write(buildClientHello({ version, servername }));
+    });
+    socket.on('data', (chunk: Buffer) => {
+      received = Buffer.concat([received, chunk]);
+      const answer = parseServerAnswer(received);
+      if (answer.kind !== 'incomplete') finish(verdictFromAnswer(answer, version));
+    });
+    socket.on('end', () => {
+      finish(
+        received.length === 0
+          ? errorOutcome('closed', 'connection closed without an answer')
+          : errorOutcome('not-tls', 'connection closed inside an incomplete answer'),
+      );
+    });
+    socket.on('error', (error) => {
+      const { failure, reason } = failureFromError(error);
+      finish(errorOutcome(failure, reason));
+    });
+    socket.on('close', () => finish(errorOutcome('closed', 'connection closed without an answer')));
+  });
+}
