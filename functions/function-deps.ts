@@ -1,7 +1,8 @@
 import type { InvocationContext } from '@azure/functions';
 import { loadWatchlist, readSettings, type NoticewatchSettings, type Watchlist } from '../shared/config';
-import { fail, type Result } from '../shared/common/result';
+import type { Result } from '../shared/common/result';
 import { openStore, type ObjectStore } from '../shared/storage';
+import type { TlsCheckOptions } from '../shared/tls';
 
 /** What every handler needs; tests pass their own, the host gets the real ones from app settings. */
 export interface FunctionDeps {
@@ -9,6 +10,8 @@ export interface FunctionDeps {
   getStore(): Promise<Result<ObjectStore>>;
   getWatchlist(): Promise<Result<Watchlist>>;
   now(): Date;
+  /** Connection-layer overrides (lookup, connect); tests use them to prove what is never connected to. */
+  readonly tls?: Pick<TlsCheckOptions, 'lookup' | 'connect'>;
 }
 
 let cachedStore: Promise<Result<ObjectStore>> | null = null;
@@ -39,8 +42,4 @@ export function hostDeps(env: NodeJS.ProcessEnv = process.env): FunctionDeps {
 
 export function logProblems(context: InvocationContext, what: string, problems: ReadonlyArray<{ code: string; message: string }>): void {
   for (const problem of problems) context.warn(`${what}: [${problem.code}] ${problem.message}`);
-}
-
-export function unavailable<T>(code: string, message: string): Result<T> {
-  return fail(code, message);
 }

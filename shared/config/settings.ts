@@ -21,6 +21,11 @@ export interface NoticewatchSettings {
   readonly runBudgetMs: number;
   readonly fetchTimeoutMs: number;
   readonly concurrency: number;
+  /** On-demand TLS checks may target hosts that are not on the watchlist. */
+  readonly tlsAllowAnyHost: boolean;
+  /** On-demand TLS checks may target loopback, private and other internal addresses. */
+  readonly tlsAllowPrivate: boolean;
+  readonly tlsTimeoutMs: number;
 }
 
 export const DEFAULT_DRIFT_SCHEDULE = '0 0 */6 * * *';
@@ -42,5 +47,8 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): NoticewatchS
     runBudgetMs: positiveInt(env.NOTICEWATCH_RUN_BUDGET_MS, 8 * 60_000),
     fetchTimeoutMs: positiveInt(env.NOTICEWATCH_FETCH_TIMEOUT_MS, 20_000),
     concurrency: positiveInt(env.NOTICEWATCH_CONCURRENCY, 4),
+    tlsAllowAnyHost: env.TLS_ALLOW_ANY_HOST === 'true',
+    tlsAllowPrivate: env.TLS_ALLOW_PRIVATE === 'true',
+    tlsTimeoutMs: positiveInt(env.NOTICEWATCH_TLS_TIMEOUT_MS, 5_000),
   };
 }

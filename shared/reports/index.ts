@@ -1,3 +1,3 @@
 export * from './report-types';
-export { noticeReportName, runSummaryName, LATEST_NAME } from './report-names';
+export { noticeReportName, tlsReportName, runSummaryName, LATEST_NAME } from './report-names';
 export { writeReport, readReport, listReports, readLatest, recordLatestNotices, recordLatestEndpoints, toNoticeReport, emptyLatest } from './report-store';

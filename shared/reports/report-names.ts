@@ -10,6 +10,12 @@ export function noticeReportName(runStartedAt: string, noticeId: string, runId: 
   return `drift/${datePath(runStartedAt)}/${noticeId}/${runId}.json`;
 }
 
+/** One report per endpoint and run; per address too when an endpoint checks all of its addresses. */
+export function tlsReportName(runStartedAt: string, endpointId: string, runId: string, address: string | null): string {
+  const suffix = address ? `@${address.replace(/[^0-9a-fA-F.]/g, '_')}` : '';
+  return `tls/${datePath(runStartedAt)}/${endpointId}/${runId}${suffix}.json`;
+}
+
 export function runSummaryName(runStartedAt: string, runId: string): string {
   return `runs/${datePath(runStartedAt)}/${runId}.json`;
 }

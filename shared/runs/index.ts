@@ -4,3 +4,4 @@ export { newRunId } from './run-id';
 export { runPool } from './run-pool';
 export { readPointer, type NoticePointer } from './notice-pointer';
 export { runDriftRequest, driftExitCode, type DriftRequest, type DriftOutcome } from './drift-use-case';
+export { runTls, tlsExitCode, isIncomplete, type TlsRunRequest, type TlsRunSummary, type EndpointOutcome } from './run-tls';

@@ -1,0 +1,113 @@
+import type { EndpointConfig } from '../config/types';
+import type { Problem } from '../common/result';
+import { recordLatestEndpoints, tlsReportName, writeReport, REPORT_SCHEMA_VERSION, runSummaryName, type LatestEndpointEntry } from '../reports';
+import type { ObjectStore } from '../storage';
+import { checkEndpoints, type EndpointCheckResult, type TlsCheckOptions } from '../tls';
+
+export interface TlsRunRequest {
+  readonly endpoints: readonly EndpointConfig[];
+  readonly runId: string;
+  readonly startedAt: Date;
+  /** Epoch ms by which the run must end; endpoints not finished by then are named in notReached. */
+  readonly deadline?: number;
+  readonly concurrency?: number;
+  readonly tls?: TlsCheckOptions;
+  readonly trigger?: string;
+  readonly onProgress?: (result: EndpointCheckResult, done: number, total: number) => void;
+  readonly now?: () => Date;
+}
+
+export type EndpointOutcome = EndpointCheckResult & { readonly report: string | null; readonly runId: string };
+
+export interface TlsRunSummary {
+  readonly runId: string;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly trigger: string;
+  readonly endpoints: EndpointOutcome[];
+  readonly notReached: string[];
+  readonly problems: Problem[];
+  readonly counts: { readonly compliant: number; readonly nonCompliant: number; readonly incomplete: number };
+  readonly summary: string | null;
+}
+
+/** An endpoint check is incomplete when the endpoint could not be checked or a verdict is unknown. */
+export function isIncomplete(result: EndpointCheckResult): boolean {
+  return result.problem !== undefined || Object.values(result.protocols).includes('error');
+}
+
+/** One key per endpoint, or per address when an endpoint asks for all of its addresses to be checked. */
+function latestKey(endpoint: EndpointConfig | undefined, result: EndpointCheckResult): string {
+  return endpoint?.allAddresses && result.address ? `${result.id}@${result.address}` : result.id;
+}
+
+function latestEntry(result: EndpointOutcome): LatestEndpointEntry {
+  return {
+    id: result.id,
+    host: result.host,
+    port: result.port,
+    address: result.address,
+    checkedAt: result.checkedAt,
+    runId: result.runId,
+    compliant: result.compliant,
+    protocols: result.protocols,
+    findings: result.findings,
+    certificate: result.certificate
+      ? { subject: result.certificate.subject, issuer: result.certificate.issuer, validTo: result.certificate.validTo, daysRemaining: result.certificate.daysRemaining }
+      : null,
+    ...(result.problem ? { problem: result.problem } : {}),
+    report: result.report,
+  };
+}
+
+/** Checks endpoints, writes one append-only report per endpoint address, and folds them into latest.json. */
+export async function runTls(store: ObjectStore, request: TlsRunRequest): Promise<TlsRunSummary> {
+  const now = request.now ?? (() => new Date());
+  const startedAt = request.startedAt.toISOString();
+  const byId = new Map(request.endpoints.map((endpoint) => [endpoint.id, endpoint]));
+  const budget = request.deadline !== undefined ? Math.max(0, request.deadline - now().getTime()) : undefined;
+  const checked = await checkEndpoints(request.endpoints, {
+    ...request.tls,
+    concurrency: request.concurrency,
+    deadlineMs: budget,
+    onProgress: (done, total, result) => request.onProgress?.(result, done, total),
+  });
+
+  const problems: Problem[] = [];
+  const outcomes: EndpointOutcome[] = [];
+  for (const result of checked.results) {
+    const endpoint = byId.get(result.id);
+    const name = tlsReportName(startedAt, result.id, request.runId, endpoint?.allAddresses ? result.address : null);
+    const outcome: EndpointOutcome = { ...result, runId: request.runId, report: name };
+    const written = await writeReport(store, name, { schemaVersion: REPORT_SCHEMA_VERSION, kind: 'endpoint-check', ...outcome });
+    if (written.ok) {
+      outcomes.push(outcome);
+    } else {
+      problems.push(written.problem);
+      outcomes.push({ ...outcome, report: null });
+    }
+  }
+  const entries: Record<string, LatestEndpointEntry> = {};
+  for (const outcome of outcomes) if (outcome.report) entries[latestKey(byId.get(outcome.id), outcome)] = latestEntry(outcome);
+  const finishedAt = now().toISOString();
+  if (Object.keys(entries).length) {
+    const latest = await recordLatestEndpoints(store, entries, finishedAt);
+    if (!latest.ok) problems.push(latest.problem);
+  }
+  const counts = {
+    compliant: outcomes.filter((outcome) => outcome.compliant).length,
+    nonCompliant: outcomes.filter((outcome) => !outcome.compliant && !isIncomplete(outcome)).length,
+    incomplete: outcomes.filter(isIncomplete).length,
+  };
+  const summaryName = runSummaryName(startedAt, `${request.runId}-tls`);
+  const summary = { runId: request.runId, startedAt, finishedAt, trigger: request.trigger ?? 'manual', endpoints: outcomes, notReached: checked.notReached, problems, counts };
+  const written = await writeReport(store, summaryName, { schemaVersion: REPORT_SCHEMA_VERSION, kind: 'tls-run', ...summary });
+  if (!written.ok) problems.push(written.problem);
+  return { ...summary, summary: written.ok ? summaryName : null };
+}
+
+/** Exit status contract: 2 an endpoint could not be checked, 1 one is non-compliant, 0 all compliant. */
+export function tlsExitCode(summary: Pick<TlsRunSummary, 'endpoints' | 'notReached' | 'problems'>): 0 | 1 | 2 {
+  if (summary.notReached.length || summary.problems.length || summary.endpoints.some(isIncomplete)) return 2;
+  return summary.endpoints.every((endpoint) => endpoint.compliant) ? 0 : 1;
+}
