@@ -1,19 +1,19 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { join } from 'node:path';
-import { loadWatchlist, readSettings } from '../shared/config';
 import { redactSecrets } from '../shared/common/redact';
-import { openStore } from '../shared/storage';
-import { driftExitCode, newRunId, runDriftRequest } from '../shared/runs';
-import { describeChangeDetails, describeNotice, progress } from './cli-output';
+import { newRunId } from '../shared/runs';
+import { cliCaBundle, cliSettings, cliStore, cliWatchlist, reportProblem, UsageError, type CliOptions } from './cli-context';
+import { progress } from './cli-output';
+import { driftPart, endpointsFromArguments, tlsPart, type RunContext } from './check-commands';
 import { runDiffCommand } from './diff-command';
 
-const USAGE = `noticewatch: watch published privacy notices for drift
+const USAGE = `noticewatch: watch published privacy notices for drift and verify the TLS promises behind them
 
 Usage:
-  noticewatch run   [--watchlist FILE] [--json] [--storage CONNECTION_STRING]
-  noticewatch drift [--watchlist FILE] [--notice ID]... [--json] [--storage CONNECTION_STRING]
-  noticewatch diff OLD NEW [--json]
+  noticewatch run   [--watchlist FILE] [--json]                  drift and TLS for the whole watchlist
+  noticewatch drift [--watchlist FILE] [--notice ID]... [--json]   notices only
+  noticewatch tls   [HOST[:PORT]...] [--watchlist FILE] [--ca FILE] [--json]
+  noticewatch diff  OLD NEW [--json]                             compare two local notice files
 
 Options:
   --watchlist FILE   watchlist JSON (default: content/watchlist.json of this package, or NOTICEWATCH_WATCHLIST)
@@ -21,11 +21,13 @@ Options:
   --storage CS       Azure Storage connection string (default: AZURE_STORAGE_CONNECTION_STRING,
                      then NOTICEWATCH_STORAGE_ACCOUNT_URL, else an embedded Azurite persisting
                      under ./.noticewatch or NOTICEWATCH_DATA_DIR)
-  --timeout MS       per-request timeout (default 20000)
-  --concurrency N    notices checked at once (default 4)
+  --ca FILE          PEM CA bundle that anchors certificate trust instead of the system roots
+  --timeout MS       per-request (drift) or per-connection (tls) timeout
+  --concurrency N    checks at once (default 4)
   --json             print exactly one JSON document on stdout
 
-Exit status: 0 nothing changed, 1 drift found, 2 a check could not complete (or usage/config/storage trouble).`;
+Exit status: 0 all quiet, 1 drift found or an endpoint not compliant,
+2 a check could not complete (or usage, configuration or storage trouble).`;
 
 const OPTIONS = {
   watchlist: { type: 'string' },
@@ -33,74 +35,59 @@ const OPTIONS = {
   storage: { type: 'string' },
   timeout: { type: 'string' },
   concurrency: { type: 'string' },
+  ca: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-function positiveIntegerOption(value: string | undefined, name: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed <= 0) throw new UsageError(`--${name} must be a positive whole number, got "${value}"`);
-  return parsed;
-}
+type Command = 'run' | 'drift' | 'tls';
 
-class UsageError extends Error {}
+async function runChecks(command: Command, options: CliOptions, targets: string[]): Promise<number> {
+  const settings = cliSettings();
+  const adHoc = command === 'tls' && targets.length > 0 ? endpointsFromArguments(targets) : null;
+  if (adHoc && !adHoc.ok) throw new UsageError(adHoc.problem.message);
+  const ca = await cliCaBundle(options.ca);
+  if (!ca.ok) return reportProblem(ca.problem);
 
-async function runDriftCommand(values: Record<string, unknown>, noticeIds: string[]): Promise<number> {
-  const settings = readSettings();
-  const json = values.json === true;
-  const timeoutMs = positiveIntegerOption(values.timeout as string | undefined, 'timeout', settings.fetchTimeoutMs);
-  const concurrency = positiveIntegerOption(values.concurrency as string | undefined, 'concurrency', settings.concurrency);
-  const watchlistPath = (values.watchlist as string | undefined) ?? settings.watchlistPath;
-
-  const watchlist = await loadWatchlist(watchlistPath);
-  if (!watchlist.ok) {
-    progress(`noticewatch: [${watchlist.problem.code}] ${watchlist.problem.message}`);
-    return 2;
-  }
-  for (const problem of watchlist.value.problems) progress(`watchlist: [${problem.code}] ${problem.message}`);
-
-  const embeddedLocation = process.env.NOTICEWATCH_DATA_DIR || join(process.cwd(), '.noticewatch');
-  const connectionString = (values.storage as string | undefined) ?? settings.connectionString;
-  if (!connectionString && !settings.accountUrl) progress(`storage: no storage configured, starting an embedded Azurite under ${embeddedLocation}`);
-  const opened = await openStore({ connectionString, accountUrl: settings.accountUrl, embeddedLocation });
-  if (!opened.ok) {
-    progress(`noticewatch: [${opened.problem.code}] ${opened.problem.message}`);
-    return 2;
-  }
+  // Ad-hoc TLS targets need no watchlist; everything else reads it.
+  const watchlist = adHoc ? { ok: true as const, value: { notices: [], endpoints: [], problems: [] } } : await cliWatchlist(options, settings);
+  if (!watchlist.ok) return reportProblem(watchlist.problem);
+  const opened = await cliStore(options, settings);
+  if (!opened.ok) return reportProblem(opened.problem);
   try {
     const startedAt = new Date();
-    const outcome = await runDriftRequest(opened.value.store, {
-      watchlist: watchlist.value,
-      noticeIds,
-      runId: newRunId(startedAt),
-      startedAt,
-      deadline: startedAt.getTime() + settings.runBudgetMs,
-      concurrency,
-      fetchOptions: { timeoutMs },
-      trigger: 'cli',
-      onProgress: (result, done, total) => progress(`[${done}/${total}] ${describeNotice(result)}`),
-    });
-    if (!outcome.ok) {
-      progress(`noticewatch: [${outcome.problem.code}] ${outcome.problem.message}`);
-      return 2;
+    const context: RunContext = { store: opened.value.store, watchlist: watchlist.value, settings, options, runId: newRunId(startedAt), startedAt };
+    const document: Record<string, unknown> = { runId: context.runId, startedAt: startedAt.toISOString() };
+    const lines: string[] = [`noticewatch ${command} ${context.runId} (${opened.value.store.description})`];
+    let exitCode = watchlist.value.problems.length ? 2 : 0;
+
+    if (command !== 'tls') {
+      const drift = await driftPart(context, command === 'drift' ? options.notice ?? [] : []);
+      if (!drift.ok) return reportProblem(drift.problem);
+      const { runId: _runId, startedAt: _startedAt, finishedAt: _finishedAt, ...rest } = drift.value.outcome;
+      Object.assign(document, rest);
+      lines.push(...drift.value.lines);
+      exitCode = Math.max(exitCode, drift.value.exitCode);
     }
-    const run = outcome.value;
-    for (const problem of run.problems) progress(`run: [${problem.code}] ${problem.message}`);
-    if (json) {
-      process.stdout.write(`${JSON.stringify(run, null, 2)}\n`);
-    } else {
-      const out: string[] = [`noticewatch run ${run.runId} (${opened.value.store.description})`];
-      for (const result of run.notices) out.push(describeNotice(result), ...(result.status === 'changed' ? describeChangeDetails(result) : []));
-      for (const id of run.notReached) out.push(`NOT REACHED ${id}: the run's deadline passed first`);
-      const { changed, unchanged, baseline, error } = run.counts;
-      out.push(`${changed} changed, ${unchanged} unchanged, ${baseline} baseline, ${error} error${run.notReached.length ? `, ${run.notReached.length} not reached` : ''}`);
-      process.stdout.write(`${out.join('\n')}\n`);
+    if (command !== 'drift') {
+      const tls = await tlsPart(context, adHoc?.ok ? adHoc.value : watchlist.value.endpoints, ca.value);
+      const { runId: _runId, startedAt: _startedAt, finishedAt: _finishedAt, counts, notReached, problems, summary, trigger: _trigger, ...rest } = tls.summary;
+      Object.assign(document, rest, { tls: { counts, notReached, problems, summary } });
+      lines.push(...tls.lines);
+      exitCode = Math.max(exitCode, tls.exitCode);
     }
-    return driftExitCode(run);
+    document.finishedAt = new Date().toISOString();
+    process.stdout.write(options.json ? `${JSON.stringify(orderKeys(document), null, 2)}\n` : `${lines.join('\n')}\n`);
+    return exitCode;
   } finally {
     await opened.value.close();
   }
+}
+
+/** The documented keys first, so a reader sees runId, times, notices and endpoints at the top. */
+function orderKeys(document: Record<string, unknown>): Record<string, unknown> {
+  const { runId, startedAt, finishedAt, notices, endpoints, ...rest } = document;
+  return { runId, startedAt, finishedAt, ...(notices ? { notices } : {}), ...(endpoints ? { endpoints } : {}), ...rest };
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -122,7 +109,9 @@ export async function main(argv: string[]): Promise<number> {
       case 'drift':
       case 'run':
         if (rest.length) throw new UsageError(`unexpected argument "${rest[0]}"`);
-        return await runDriftCommand(values, command === 'drift' ? values.notice ?? [] : []);
+        return await runChecks(command, values, []);
+      case 'tls':
+        return await runChecks('tls', values, rest);
       case 'diff':
         if (rest.length !== 2) throw new UsageError('diff takes exactly two files: noticewatch diff OLD NEW');
         return await runDiffCommand(rest[0], rest[1], values.json === true);

@@ -52,7 +52,7 @@ describe('noticewatch drift', () => {
     const document = JSON.parse(first.stdout);
     expect(Object.keys(document)).toEqual(expect.arrayContaining(['runId', 'startedAt', 'finishedAt', 'notices']));
     expect(document.notices[0]).toMatchObject({ id: 'cli-notice', status: 'baseline', previousSnapshot: null, metadataChanges: [], sections: [] });
-    expect(first.stderr).toContain('[1/1] BASELINE  cli-notice');
+    expect(first.stderr).toContain('[notice 1/1] BASELINE  cli-notice');
 
     server.setText('/cli/notice.md', noticeV2());
     const second = await runCli(args);
@@ -120,5 +120,45 @@ describe('noticewatch diff', () => {
     const same = await runCli(['diff', join(dir, 'old.md'), join(dir, 'same.md')]);
     expect(same.code).toBe(0);
     expect(same.stdout).toContain('No change');
+  });
+});
+
+describe('noticewatch tls', () => {
+  it('checks HOST:PORT arguments with a CA bundle: exit 0 when compliant, 1 when not, 2 when unreachable', async () => {
+    const { buildTestPki } = await import('../tls/helpers/certs');
+    const { startTlsServer, unusedPort } = await import('../tls/helpers/servers');
+    const pki = buildTestPki();
+    const caFile = join(dir, 'ca.pem');
+    writeFileSync(caFile, pki.ca.certPem);
+    const [modern, legacy] = await Promise.all([startTlsServer(pki.good, { min: 'TLSv1.2', max: 'TLSv1.3' }), startTlsServer(pki.good, { min: 'TLSv1', max: 'TLSv1.3' })]);
+    try {
+      const base = ['--ca', caFile, '--json', '--storage', storage.azurite.connectionString, '--timeout', '2000'];
+      const compliant = await runCli(['tls', `localhost:${modern.port}`, ...base]);
+      expect(compliant.code).toBe(0);
+      const document = JSON.parse(compliant.stdout);
+      expect(Object.keys(document).slice(0, 4)).toEqual(['runId', 'startedAt', 'finishedAt', 'endpoints']);
+      expect(document.endpoints[0]).toMatchObject({ host: 'localhost', port: modern.port, compliant: true, protocols: { 'TLSv1.1': 'rejected', 'TLSv1.2': 'accepted' }, certificate: { trusted: true, hostnameMatches: true } });
+      expect(document.endpoints[0].report).toMatch(/^tls\/\d{4}\/\d{2}\/\d{2}\//);
+
+      const violation = await runCli(['tls', `localhost:${legacy.port}`, ...base]);
+      expect(violation.code).toBe(1);
+      expect(JSON.parse(violation.stdout).endpoints[0].findings.map((finding: { id: string }) => finding.id)).toContain('TLS1_0_ACCEPTED');
+
+      const unreachable = await runCli(['tls', `127.0.0.1:${await unusedPort()}`, ...base]);
+      expect(unreachable.code).toBe(2);
+      expect(JSON.parse(unreachable.stdout).endpoints[0].compliant).toBe(false);
+
+      const human = await runCli(['tls', `localhost:${legacy.port}`, '--ca', caFile, '--storage', storage.azurite.connectionString]);
+      expect(human.stdout).toMatch(/VIOLATION\s+localhost-\d+ localhost:\d+/);
+      expect(human.stdout).toContain('TLS1_0_ACCEPTED');
+    } finally {
+      await Promise.all([modern.close(), legacy.close()]);
+    }
+  });
+
+  it('rejects a malformed target as a usage error', async () => {
+    const result = await runCli(['tls', 'exa mple:99999']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('exa mple:99999');
   });
 });

@@ -1,0 +1,74 @@
+import type { EndpointConfig, NoticewatchSettings, Watchlist } from '../shared/config';
+import { fail, ok, type Result } from '../shared/common/result';
+import { driftExitCode, runDriftRequest, runTls, tlsExitCode, type DriftOutcome, type TlsRunSummary } from '../shared/runs';
+import type { ObjectStore } from '../shared/storage';
+import { parseHostPort } from '../shared/tls';
+import { describeChangeDetails, describeNotice, progress } from './cli-output';
+import { positiveIntegerOption, type CliOptions } from './cli-context';
+import { describeEndpoint, describeEndpointDetails } from './tls-output';
+
+export interface RunContext {
+  readonly store: ObjectStore;
+  readonly watchlist: Watchlist;
+  readonly settings: NoticewatchSettings;
+  readonly options: CliOptions;
+  readonly runId: string;
+  readonly startedAt: Date;
+}
+
+export async function driftPart(context: RunContext, noticeIds: readonly string[]): Promise<Result<{ outcome: DriftOutcome; exitCode: number; lines: string[] }>> {
+  const { settings, options } = context;
+  const outcome = await runDriftRequest(context.store, {
+    watchlist: context.watchlist,
+    noticeIds,
+    runId: context.runId,
+    startedAt: context.startedAt,
+    deadline: context.startedAt.getTime() + settings.runBudgetMs,
+    concurrency: positiveIntegerOption(options.concurrency, 'concurrency', settings.concurrency),
+    fetchOptions: { timeoutMs: positiveIntegerOption(options.timeout, 'timeout', settings.fetchTimeoutMs) },
+    trigger: 'cli',
+    onProgress: (result, done, total) => progress(`[notice ${done}/${total}] ${describeNotice(result)}`),
+  });
+  if (!outcome.ok) return outcome;
+  const run = outcome.value;
+  for (const problem of run.problems) progress(`run: [${problem.code}] ${problem.message}`);
+  const lines: string[] = [];
+  for (const result of run.notices) lines.push(describeNotice(result), ...(result.status === 'changed' ? describeChangeDetails(result) : []));
+  for (const id of run.notReached) lines.push(`NOT REACHED ${id}: the run's deadline passed first`);
+  const { changed, unchanged, baseline, error } = run.counts;
+  lines.push(`notices: ${changed} changed, ${unchanged} unchanged, ${baseline} baseline, ${error} error${run.notReached.length ? `, ${run.notReached.length} not reached` : ''}`);
+  return ok({ outcome: run, exitCode: driftExitCode(run), lines });
+}
+
+/** `HOST[:PORT]` arguments become ad-hoc endpoints; the CLI is a local tool, so any address may be checked. */
+export function endpointsFromArguments(targets: readonly string[]): Result<EndpointConfig[]> {
+  const endpoints: EndpointConfig[] = [];
+  for (const target of targets) {
+    const parsed = parseHostPort(target);
+    if (!parsed.ok) return fail(parsed.problem.code, `"${target}": ${parsed.problem.message}`);
+    const id = `${parsed.value.host.toLowerCase().replace(/[^a-z0-9.-]+/g, '-')}-${parsed.value.port}`.replace(/^[^a-z0-9]+/, '').slice(0, 80) || 'endpoint';
+    endpoints.push({ id, host: parsed.value.host, port: parsed.value.port });
+  }
+  return ok(endpoints);
+}
+
+export async function tlsPart(context: RunContext, endpoints: readonly EndpointConfig[], ca: Buffer | undefined): Promise<{ summary: TlsRunSummary; exitCode: number; lines: string[] }> {
+  const { settings, options } = context;
+  const summary = await runTls(context.store, {
+    endpoints,
+    runId: context.runId,
+    startedAt: context.startedAt,
+    deadline: context.startedAt.getTime() + settings.runBudgetMs,
+    concurrency: positiveIntegerOption(options.concurrency, 'concurrency', settings.concurrency),
+    tls: { allowPrivate: true, timeoutMs: positiveIntegerOption(options.timeout, 'timeout', settings.tlsTimeoutMs), ca },
+    trigger: 'cli',
+    onProgress: (result, done, total) => progress(`[endpoint ${done}/${total}] ${result.id} ${result.address ?? ''}: ${result.problem ? result.problem.code : result.compliant ? 'compliant' : 'not compliant'}`),
+  });
+  for (const problem of summary.problems) progress(`run: [${problem.code}] ${problem.message}`);
+  const lines: string[] = [];
+  for (const result of summary.endpoints) lines.push(describeEndpoint(result), ...describeEndpointDetails(result));
+  for (const id of summary.notReached) lines.push(`NOT REACHED ${id}: the run's deadline passed first`);
+  const { compliant, nonCompliant, incomplete } = summary.counts;
+  lines.push(`endpoints: ${compliant} compliant, ${nonCompliant} not compliant, ${incomplete} could not be fully checked${summary.notReached.length ? `, ${summary.notReached.length} not reached` : ''}`);
+  return { summary, exitCode: tlsExitCode(summary), lines };
+}
