@@ -24,6 +24,7 @@ export async function driftPart(context: RunContext, noticeIds: readonly string[
     runId: context.runId,
     startedAt: context.startedAt,
     deadline: context.startedAt.getTime() + settings.runBudgetMs,
+    hardDeadline: context.startedAt.getTime() + settings.runBudgetMs + 60_000,
     concurrency: positiveIntegerOption(options.concurrency, 'concurrency', settings.concurrency),
     fetchOptions: { timeoutMs: positiveIntegerOption(options.timeout, 'timeout', settings.fetchTimeoutMs) },
     trigger: 'cli',

@@ -58,6 +58,8 @@ export interface NoticeCheckResult {
   readonly linesAdded?: number;
   readonly linesRemoved?: number;
   readonly recurrence?: Recurrence | null;
+  /** When changed: true for new body wording; false for metadata-only changes and returns to a known version. */
+  readonly alert?: boolean;
   /** Include files resolved into this version. */
   readonly includes?: string[];
   /** Set when a persisting suspect body was accepted as a real change. */

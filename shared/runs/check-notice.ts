@@ -3,7 +3,7 @@ import type { NoticeConfig } from '../config/types';
 import { fail, ok, type Problem, type Result } from '../common/result';
 import { analyseChange } from '../diff';
 import { acquireNotice, assessPlausibility, documentFromSnapshotText, type Acquisition, type FetchOptions, type SnapshotDocument } from '../notices';
-import { noticeReportName, toNoticeReport, writeReport, type NoticeCheckResult } from '../reports';
+import { noticeReportName, readReport, toNoticeReport, writeReport, type NoticeCheckResult, type NoticeReport } from '../reports';
 import { CONTAINERS, type ObjectStore } from '../storage';
 import { rawName, readPointer, rememberVersion, snapshotName, swapPointer, POINTER_SCHEMA_VERSION, type NoticePointer } from './notice-pointer';
 
@@ -67,6 +67,15 @@ export async function checkNotice(notice: NoticeConfig, run: RunIdentity, deps: 
   };
   const errorResult = (problem: Problem, previousSnapshot: string | null) =>
     finish({ status: 'error', error: problem, previousSnapshot, currentSnapshot: null, rawSnapshot: null, metadataChanges: [], sections: [] });
+
+  // Idempotent per run: a check already completed under this run id (a retried invocation, a timer
+  // firing twice for one slot) returns what it recorded instead of checking again.
+  const earlier = await readReport<NoticeReport & { recovered?: boolean }>(deps.store, reportName);
+  if (!earlier.ok) return { ...base, status: 'error', error: earlier.problem, previousSnapshot: null, currentSnapshot: null, rawSnapshot: null, durationMs: now().getTime() - started.getTime(), report: null };
+  if (earlier.value) {
+    const { schemaVersion: _version, kind: _kind, recovered: _recovered, ...recorded } = earlier.value;
+    return recorded;
+  }
 
   const initial = await readPointer(deps.store, notice.id);
   if (!initial.ok) return { ...base, status: 'error', error: initial.problem, previousSnapshot: null, currentSnapshot: null, rawSnapshot: null, durationMs: now().getTime() - started.getTime(), report: null };
@@ -190,6 +199,9 @@ async function decide(
       linesAdded: analysis.linesAdded,
       linesRemoved: analysis.linesRemoved,
       recurrence,
+      // A return to a version already seen (two CDN backends, an A/B test) is reported, but only new
+      // wording of the body calls for a person's attention.
+      alert: analysis.substantive && !recurrence,
     },
     pointer: next,
   });

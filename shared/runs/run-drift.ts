@@ -9,8 +9,10 @@ import { runPool } from './run-pool';
 export interface DriftRunOptions {
   readonly runId: string;
   readonly startedAt: Date;
-  /** Epoch ms after which no new notice is started; in-flight ones finish (each is bounded by fetch timeouts). */
+  /** Epoch ms after which no new notice is started. */
   readonly deadline?: number;
+  /** Epoch ms after which checks still in flight are abandoned, so the run ends in time whatever hangs. */
+  readonly hardDeadline?: number;
   readonly concurrency?: number;
   readonly fetchOptions?: FetchOptions;
   readonly suspectRunsToAccept?: number;
@@ -26,8 +28,10 @@ export interface DriftRunSummary {
   readonly finishedAt: string;
   readonly trigger: string;
   readonly notices: NoticeCheckResult[];
-  /** Ids the run did not reach before its deadline. */
+  /** Ids the run did not complete: never started (deadline, storage down) or abandoned at the hard deadline. */
   readonly notReached: string[];
+  /** The subset of notReached that was started and abandoned; a later run picks them up. */
+  readonly abandoned: string[];
   /** Problems of the run itself (latest.json or summary not written). */
   readonly problems: Problem[];
   readonly counts: Record<NoticeCheckResult['status'], number>;
@@ -35,25 +39,49 @@ export interface DriftRunSummary {
   readonly summary: string | null;
 }
 
+const STORAGE_FAILURES_TO_STOP = 2;
+
 export async function runDrift(notices: readonly NoticeConfig[], store: ObjectStore, options: DriftRunOptions): Promise<DriftRunSummary> {
   const now = options.now ?? (() => new Date());
   const run = { runId: options.runId, startedAt: options.startedAt.toISOString() };
   const deps: CheckNoticeDeps = { store, fetchOptions: options.fetchOptions, suspectRunsToAccept: options.suspectRunsToAccept, acquire: options.acquire, now };
+  // Circuit breaker: with storage unreachable every check fails the same way after its retries;
+  // stop starting new ones instead of spending the whole budget proving it again and again.
+  let consecutiveStorageFailures = 0;
+  let storageProblem: Problem | null = null;
   const pool = await runPool(notices, options.concurrency ?? 4, (notice) => checkNotice(notice, run, deps), {
     deadline: options.deadline,
+    hardDeadline: options.hardDeadline,
     now: () => now().getTime(),
-    onDone: options.onProgress,
+    shouldStop: () => consecutiveStorageFailures >= STORAGE_FAILURES_TO_STOP,
+    onDone: (result, done, total) => {
+      if (result.error?.code === 'STORAGE_ERROR') {
+        consecutiveStorageFailures += 1;
+        storageProblem = result.error;
+      } else {
+        consecutiveStorageFailures = 0;
+      }
+      options.onProgress?.(result, done, total);
+    },
   });
   const results = pool.results.filter((result): result is NoticeCheckResult => result !== undefined);
   const problems: Problem[] = [];
   const finishedAt = now().toISOString();
+  const stoppedForStorage = consecutiveStorageFailures >= STORAGE_FAILURES_TO_STOP && pool.notStarted.length > 0;
+  if (stoppedForStorage && storageProblem) {
+    problems.push({ code: 'STORAGE_UNAVAILABLE', message: `Storage kept failing (${(storageProblem as Problem).message}); the run stopped before ${pool.notStarted.length} notice(s). Their last good state is untouched; the next run checks them.` });
+  }
+  if (pool.abandoned.length) {
+    problems.push({ code: 'RUN_DEADLINE', message: `${pool.abandoned.length} check(s) were still running at the run's hard deadline and were abandoned: ${pool.abandoned.map((index) => notices[index].id).join(', ')}.` });
+  }
 
   const latest = await recordLatestNotices(store, results.filter((result) => result.report !== null), finishedAt);
   if (!latest.ok) problems.push(latest.problem);
 
   const counts = { baseline: 0, unchanged: 0, changed: 0, error: 0 };
   for (const result of results) counts[result.status] += 1;
-  const notReached = pool.notStarted.map((index) => notices[index].id);
+  const notReached = [...pool.notStarted, ...pool.abandoned].sort((a, b) => a - b).map((index) => notices[index].id);
+  const abandoned = pool.abandoned.map((index) => notices[index].id);
   const summaryName = runSummaryName(run.startedAt, run.runId);
   const summary = {
     runId: run.runId,
@@ -62,6 +90,7 @@ export async function runDrift(notices: readonly NoticeConfig[], store: ObjectSt
     trigger: options.trigger ?? 'manual',
     notices: results,
     notReached,
+    abandoned,
     problems,
     counts,
   };
