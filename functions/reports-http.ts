@@ -7,10 +7,10 @@ import { problemResponse, statusForProblem } from './http-responses';
 /** Report names live under these folders of the reports container; latest.json is served by its own route. */
 const REPORT_FOLDERS = ['drift/', 'runs/', 'tls/'] as const;
 /**
- * Letters, digits, `.`, `_`, `/`, `-`. Upper case is allowed because run ids carry an ISO
- * timestamp (`20261129T051500Z-3f9a1c`); notice ids and date folders are lower case anyway.
+ * Letters, digits, `.`, `_`, `/`, `-` and `@`. Upper case because run ids carry an ISO timestamp
+ * (`20261129T051500Z-3f9a1c`); `@` because per-address TLS reports end `<runId>@<address>.json`.
  */
-const NAME_CHARS = /^[A-Za-z0-9._/-]+$/;
+const NAME_CHARS = /^[A-Za-z0-9._/@-]+$/;
 /** Real names are ~130 characters (80-character id + date + run id); anything far longer is not ours. */
 export const MAX_NAME_LENGTH = 256;
 /** A listing is for browsing a day or a notice; past this it is cut and flagged so the caller narrows the prefix. */
@@ -25,7 +25,7 @@ function checkPath(kind: 'name' | 'prefix', value: string): Result<string> {
   if (value.length > MAX_NAME_LENGTH) return fail(code, `The report ${kind} is longer than ${MAX_NAME_LENGTH} characters.`);
   if (!REPORT_FOLDERS.some((folder) => value.startsWith(folder))) return fail(code, `The report ${kind} must start with ${REPORT_FOLDERS.join(', ')}.`);
   // Checked on the value as received: a percent-encoded `..%2f` fails here on `%` rather than being decoded into a traversal.
-  if (!NAME_CHARS.test(value)) return fail(code, `The report ${kind} may only contain letters, digits, ".", "_", "-" and "/".`);
+  if (!NAME_CHARS.test(value)) return fail(code, `The report ${kind} may only contain letters, digits, ".", "_", "-", "@" and "/".`);
   if (value.includes('..') || value.includes('//')) return fail(code, `The report ${kind} must not contain ".." or an empty path segment.`);
   return ok(value);
 }

@@ -1,0 +1,153 @@
+import { analyseChange } from '../../shared/diff';
+import { documentFromSnapshotText } from '../../shared/notices';
+import { noticeReportName, recordLatestEndpoints, recordLatestNotices, toNoticeReport, writeReport, type LatestEndpointEntry, type NoticeCheckResult } from '../../shared/reports';
+import type { ObjectStore } from '../../shared/storage';
+import { noticeV1, noticeV2 } from '../support/sample-notices';
+
+/** Markup an attacker could publish in a notice; the page must show it as text and never run it. */
+export const XSS_SCRIPT = '<script>window.__xss=1</script>';
+export const XSS_IMG = '<img src=x onerror="window.__xss=2">';
+
+const RUN_STARTED = '2026-11-29T06:00:00.000Z';
+const RUN_ID = '20261129T060000Z-dash01';
+const PREVIOUS_RUN_STARTED = '2026-11-28T06:00:00.000Z';
+const PREVIOUS_RUN_ID = '20261128T060000Z-dash00';
+const CHECKED_AT = '2026-11-29T06:00:02.000Z';
+
+export interface DashboardSeed {
+  /** Report name of the change the test opens. */
+  readonly changeReport: string;
+  readonly changedNoticeId: string;
+  /** The id that is itself markup. */
+  readonly hostileNoticeId: string;
+}
+
+function snapshot(id: string, n: number): string {
+  return `${id}/${String(n).repeat(64).slice(0, 64)}.md`;
+}
+
+function result(id: string, status: NoticeCheckResult['status'], extra: Partial<NoticeCheckResult> = {}): NoticeCheckResult {
+  return {
+    id,
+    url: `https://docs.example.test/privacy/${id}.md`,
+    runId: RUN_ID,
+    checkedAt: CHECKED_AT,
+    durationMs: 40,
+    status,
+    previousSnapshot: status === 'baseline' ? null : snapshot(id, 1),
+    currentSnapshot: status === 'error' ? null : snapshot(id, status === 'changed' ? 2 : 1),
+    rawSnapshot: null,
+    metadataChanges: [],
+    sections: [],
+    report: noticeReportName(RUN_STARTED, id, RUN_ID),
+    ...extra,
+  };
+}
+
+/**
+ * Seeds the reports container as a few real runs would leave it: latest.json with a notice in
+ * every status (and hostile markup in an id, an error message and a changed heading), endpoints
+ * compliant and not, and the report of one change, with a diff produced by the real analyser.
+ */
+export async function seedDashboard(store: ObjectStore): Promise<DashboardSeed> {
+  const changedId = 'contoso-insights';
+  // The published heading itself carries markup, so it shows up in sections and in the diff.
+  const before = documentFromSnapshotText(noticeV1().replace('## Data we collect', `## Data we collect ${XSS_SCRIPT}`));
+  const after = documentFromSnapshotText(
+    noticeV2()
+      .replace('## Data we collect', `## Data we collect ${XSS_SCRIPT}`)
+      .replace('ms.date: 03/14/2026', 'ms.date: 05/02/2026')
+      .replace('author: contoso-docs', `author: "${XSS_IMG.replace(/"/g, "'")}"`),
+  );
+  const analysis = analyseChange(before, after, { previousLabel: snapshot(changedId, 1), currentLabel: snapshot(changedId, 2) });
+  const changed = result(changedId, 'changed', {
+    substantive: analysis.substantive,
+    diff: analysis.diff,
+    metadataChanges: analysis.metadataChanges,
+    sections: analysis.sections,
+    wordChanges: analysis.wordChanges,
+    linesAdded: analysis.linesAdded,
+    linesRemoved: analysis.linesRemoved,
+    recurrence: null,
+    alert: true,
+  });
+
+  const hostileId = `evil${XSS_IMG}`;
+  const results: NoticeCheckResult[] = [
+    changed,
+    result('fabrikam-portal', 'unchanged', { notModified: true }),
+    result('northwind-app', 'baseline'),
+    result('tailspin-docs', 'error', {
+      error: { code: 'NOTICE_IMPLAUSIBLE', message: `The page now reads "${XSS_SCRIPT}" and ${XSS_IMG}; not treated as a change.` },
+    }),
+    // Ids are validated by the watchlist, but the page must not trust even that.
+    { ...result('placeholder', 'error', { error: { code: 'HTTP_STATUS', message: 'answered HTTP 404 Not Found' } }), id: hostileId, url: 'javascript:window.__xss=4', report: null },
+  ];
+  for (const entry of results) {
+    if (entry.report) {
+      const written = await writeReport(store, entry.report, toNoticeReport(entry));
+      if (!written.ok) throw new Error(written.problem.message);
+    }
+  }
+  // An older change of the unchanged notice, so its row also links to a change.
+  const olderChange = result('fabrikam-portal', 'changed', {
+    runId: PREVIOUS_RUN_ID,
+    checkedAt: '2026-11-28T06:00:02.000Z',
+    substantive: false,
+    diff: '--- a\n+++ b\n@@ -4 +4 @@\n-ms.date: 01/01/2026\n+ms.date: 02/02/2026\n',
+    metadataChanges: [{ key: 'ms.date', before: '01/01/2026', after: '02/02/2026' }],
+    report: noticeReportName(PREVIOUS_RUN_STARTED, 'fabrikam-portal', PREVIOUS_RUN_ID),
+  });
+  const olderWritten = await writeReport(store, olderChange.report!, toNoticeReport(olderChange));
+  if (!olderWritten.ok) throw new Error(olderWritten.problem.message);
+  const olderLatest = await recordLatestNotices(store, [olderChange], '2026-11-28T06:00:05.000Z');
+  if (!olderLatest.ok) throw new Error(olderLatest.problem.message);
+
+  const latest = await recordLatestNotices(store, results, '2026-11-29T06:00:05.000Z');
+  if (!latest.ok) throw new Error(latest.problem.message);
+  const endpoints = await recordLatestEndpoints(store, seedEndpoints(), '2026-11-29T06:05:00.000Z');
+  if (!endpoints.ok) throw new Error(endpoints.problem.message);
+  return { changeReport: changed.report!, changedNoticeId: changedId, hostileNoticeId: hostileId };
+}
+
+function endpoint(id: string, overrides: Partial<LatestEndpointEntry>): LatestEndpointEntry {
+  return {
+    id,
+    host: `${id}.example.test`,
+    port: 443,
+    address: '203.0.113.10',
+    checkedAt: '2026-11-29T06:04:00.000Z',
+    runId: '20261129T060400Z-tls001',
+    compliant: true,
+    protocols: { SSLv3: 'rejected', TLSv1: 'rejected', 'TLSv1.1': 'rejected', 'TLSv1.2': 'accepted', 'TLSv1.3': 'accepted' },
+    findings: [],
+    certificate: { subject: `CN=${id}.example.test`, issuer: 'CN=Example Issuing CA', validTo: '2027-03-01T12:00:00.000Z', daysRemaining: 92 },
+    report: `tls/2026/11/29/${id}/20261129T060400Z-tls001.json`,
+    ...overrides,
+  };
+}
+
+export function seedEndpoints(): Record<string, LatestEndpointEntry> {
+  return {
+    'insights-api': endpoint('insights-api', {}),
+    'legacy-portal': endpoint('legacy-portal', {
+      port: 8443,
+      compliant: false,
+      protocols: { SSLv3: 'rejected', TLSv1: 'accepted', 'TLSv1.1': 'accepted', 'TLSv1.2': 'accepted', 'TLSv1.3': 'rejected' },
+      findings: [
+        { id: 'LEGACY_PROTOCOL_TLSv1', severity: 'high', message: 'TLS 1.0 is accepted; the notice promises TLS 1.2 or higher.' },
+        { id: 'LEGACY_PROTOCOL_TLSv1.1', severity: 'high', message: 'TLS 1.1 is accepted.' },
+        { id: 'CERT_EXPIRING_SOON', severity: 'warning', message: `Certificate expires in 12 day(s) ${XSS_IMG}.` },
+      ],
+      certificate: { subject: 'CN=legacy-portal.example.test', issuer: 'CN=Example Issuing CA', validTo: '2026-12-11T00:00:00.000Z', daysRemaining: 12 },
+    }),
+    'unreachable-gw': endpoint('unreachable-gw', {
+      compliant: false,
+      address: null,
+      protocols: { SSLv3: 'error', TLSv1: 'error', 'TLSv1.1': 'error', 'TLSv1.2': 'error', 'TLSv1.3': 'error' },
+      findings: [{ id: 'UNREACHABLE', severity: 'critical', message: 'No TLS handshake completed.' }],
+      certificate: null,
+      problem: { code: 'TLS_CONNECT_FAILED', message: 'connect ECONNREFUSED 203.0.113.20:443' },
+    }),
+  };
+}
