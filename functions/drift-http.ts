@@ -1,4 +1,5 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import { redactSecrets } from '../shared/common/redact';
 import { newRunId, runDriftRequest } from '../shared/runs';
 import { hostDeps, logProblems, type FunctionDeps } from './function-deps';
 import { problemResponse, statusForProblem } from './http-responses';
@@ -37,6 +38,9 @@ export function makeDriftHttpHandler(deps: FunctionDeps) {
     });
     if (!outcome.ok) return problemResponse(statusForProblem(outcome.problem), outcome.problem);
     logProblems(context, 'drift run', outcome.value.problems);
+    // The run's own storage failed: the caller should see a server-side outage, with what was found.
+    const storageDown = outcome.value.problems.find((problem) => problem.code === 'STORAGE_UNAVAILABLE');
+    if (storageDown) return { status: 503, jsonBody: { error: { code: storageDown.code, message: redactSecrets(storageDown.message) }, run: outcome.value } };
     return { status: 200, jsonBody: outcome.value };
   };
 }

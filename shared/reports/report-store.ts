@@ -43,6 +43,7 @@ function latestNoticeEntry(result: NoticeCheckResult, before: LatestNoticeEntry 
     lastChangedAt: changedNow ? result.checkedAt : before?.lastChangedAt ?? null,
     lastChangeReport: result.status === 'changed' ? result.report : before?.lastChangeReport ?? null,
     ...(result.status === 'changed' ? { substantive: result.substantive } : before?.substantive !== undefined ? { substantive: before.substantive } : {}),
+    ...(result.status === 'changed' ? { lastChangeAlert: result.alert } : before?.lastChangeAlert !== undefined ? { lastChangeAlert: before.lastChangeAlert } : {}),
     ...(result.error ? { error: result.error } : {}),
     report: result.report,
   };

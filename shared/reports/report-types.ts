@@ -1,28 +1,12 @@
 import type { Problem } from '../common/result';
+import type { MetadataChange, SectionChange, WordChange } from '../diff';
 
 /** Bumped on any incompatible change to a stored report; dashboards check it. */
 export const REPORT_SCHEMA_VERSION = 1;
 
 export type NoticeStatus = 'baseline' | 'unchanged' | 'changed' | 'error';
 
-export interface MetadataChange {
-  readonly key: string;
-  readonly before: unknown;
-  readonly after: unknown;
-}
-
-export interface SectionChange {
-  readonly heading: string;
-  readonly change: 'added' | 'removed' | 'modified';
-  readonly linesAdded: number;
-  readonly linesRemoved: number;
-}
-
-export interface WordChange {
-  readonly heading: string;
-  readonly parts: ReadonlyArray<{ readonly kind: 'same' | 'added' | 'removed'; readonly text: string }>;
-  readonly truncated: boolean;
-}
+export type { MetadataChange, SectionChange, WordChange } from '../diff';
 
 /** A change back to a version this notice had before (A/B backends, rollbacks). */
 export interface Recurrence {
@@ -83,6 +67,8 @@ export interface LatestNoticeEntry {
   readonly lastChangedAt: string | null;
   readonly lastChangeReport: string | null;
   readonly substantive?: boolean;
+  /** Whether the last change was new body wording that needs a reviewer (see NoticeCheckResult.alert). */
+  readonly lastChangeAlert?: boolean;
   readonly error?: Problem;
   readonly report: string | null;
 }

@@ -68,8 +68,10 @@ export async function runDrift(notices: readonly NoticeConfig[], store: ObjectSt
   const problems: Problem[] = [];
   const finishedAt = now().toISOString();
   const stoppedForStorage = consecutiveStorageFailures >= STORAGE_FAILURES_TO_STOP && pool.notStarted.length > 0;
-  if (stoppedForStorage && storageProblem) {
-    problems.push({ code: 'STORAGE_UNAVAILABLE', message: `Storage kept failing (${(storageProblem as Problem).message}); the run stopped before ${pool.notStarted.length} notice(s). Their last good state is untouched; the next run checks them.` });
+  const everyCheckFailedOnStorage = results.length > 0 && results.every((result) => result.error?.code === 'STORAGE_ERROR');
+  if ((stoppedForStorage || everyCheckFailedOnStorage) && storageProblem) {
+    const skipped = stoppedForStorage ? `; the run stopped before ${pool.notStarted.length} notice(s)` : '';
+    problems.push({ code: 'STORAGE_UNAVAILABLE', message: `Storage kept failing (${(storageProblem as Problem).message})${skipped}. The last good state is untouched; the next run checks again.` });
   }
   if (pool.abandoned.length) {
     problems.push({ code: 'RUN_DEADLINE', message: `${pool.abandoned.length} check(s) were still running at the run's hard deadline and were abandoned: ${pool.abandoned.map((index) => notices[index].id).join(', ')}.` });

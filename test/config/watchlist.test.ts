@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultWatchlistPath, loadWatchlist, parseWatchlist, parseWatchlistText, MAX_ENTRIES_PER_KIND } from '../../shared/config';
+import { recordHostileInput } from '../support/reliability-tally';
 
 const good = { id: 'good-notice', url: 'https://example.test/privacy.md', format: 'markdown' };
 
@@ -50,6 +51,7 @@ describe('watchlist validation', () => {
         expect.stringMatching(/endpoints\[3\] \("min-bad"\).*minTls/),
       ]),
     );
+    for (const message of messages) recordHostileInput(`watchlist: ${message.replace(/^[^:]*: /, '').slice(0, 50)}`);
   });
 
   it('rejects invalid JSON and non-objects with a clear message', () => {
@@ -60,6 +62,8 @@ describe('watchlist validation', () => {
     expect(list.ok).toBe(false);
     const notArray = parseWatchlist({ notices: { a: 1 } });
     expect(notArray.ok && notArray.value.problems[0].message).toContain('"notices" must be an array');
+    recordHostileInput('watchlist: invalid JSON');
+    recordHostileInput('watchlist: not an object');
   });
 
   it('caps huge lists quickly and says so', () => {
@@ -69,6 +73,7 @@ describe('watchlist validation', () => {
     expect(performance.now() - started).toBeLessThan(3_000);
     expect(parsed.ok && parsed.value.notices.length).toBe(MAX_ENTRIES_PER_KIND);
     expect(parsed.ok && parsed.value.problems.map((problem) => problem.code)).toEqual(['WATCHLIST_TOO_LARGE']);
+    recordHostileInput('watchlist: huge list');
   });
 
   it('loads files, reporting unreadable ones', async () => {

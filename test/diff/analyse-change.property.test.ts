@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyseChange, applyDiff } from '../../shared/diff';
 import type { ChangeAnalysis, ComparableDocument } from '../../shared/diff';
+import { recordProperty } from '../support/reliability-tally';
 
 /** Lines that stress the markdown and diff rules, mixed with arbitrary unicode (lone surrogates included). */
 const line = fc.oneof(
@@ -78,6 +79,7 @@ describe('analyseChange properties', () => {
       }),
       { numRuns: 1500 },
     );
+    recordProperty('diff applied to the previous snapshot gives the current one');
   });
 
   it('substantive is exactly "the body changed" for consistent documents', () => {
@@ -104,6 +106,7 @@ describe('analyseChange properties', () => {
       }),
       { numRuns: 500 },
     );
+    recordProperty('diff stays exact when bounds force fallbacks');
   });
 
   it('round-trips mid-size pairs that go through anchoring (unique and repeated lines mixed)', () => {
@@ -146,6 +149,7 @@ describe('analyseChange properties', () => {
       }),
       { numRuns: 12 },
     );
+    recordProperty('diff of any input finishes within its bound');
   });
 });
 

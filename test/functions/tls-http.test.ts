@@ -6,6 +6,7 @@ import { makeTlsTimerHandler } from '../../functions/tls-timer';
 import { readLatest, readReport } from '../../shared/reports';
 import type { FunctionDeps } from '../../functions/function-deps';
 import { startTestStorage, type TestStorage } from '../support/azurite';
+import { recordHostileInput } from '../support/reliability-tally';
 import { testContext, testDeps } from '../support/function-harness';
 import { buildTestPki } from '../tls/helpers/certs';
 import { startTlsServer, type RunningServer } from '../tls/helpers/servers';
@@ -62,6 +63,7 @@ describe('tlsHttp request-forgery guard', () => {
       expect(response.jsonBody).toMatchObject({ error: { code: 'TARGET_NOT_ALLOWED' } });
     }
     expect(attempts).toEqual([]);
+    recordHostileInput(`tls SSRF target ${target}`);
   });
 
   it('says the same for a name that does not exist as for a forbidden one', async () => {
@@ -104,6 +106,7 @@ describe('tlsHttp request-forgery guard', () => {
     expect(response.jsonBody).toMatchObject({ error: { code } });
     expect(JSON.stringify(response.jsonBody)).not.toMatch(/\bat .*\.(ts|js):\d+/);
     expect(attempts).toEqual([]);
+    recordHostileInput(`tls HTTP ${code} for ${method} ${url.slice(0, 40)}`);
   });
 });
 

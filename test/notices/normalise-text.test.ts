@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildSnapshotDocument, hashSnapshot, normaliseText } from '../../shared/notices';
+import { recordProperty } from '../support/reliability-tally';
 
 describe('normaliseText', () => {
   it('strips the BOM, unifies CRLF and lone CR, trims line ends and collapses blank lines', () => {
@@ -46,6 +47,7 @@ describe('normaliseText', () => {
       }),
       { numRuns: 2000 },
     );
+    recordProperty('normalising is idempotent');
   });
 
   it('hashes the same published text identically whatever its line endings and trailing spaces (property)', () => {
@@ -57,5 +59,6 @@ describe('normaliseText', () => {
         expect(hashSnapshot(noisy.text)).toBe(hashSnapshot(plain.text));
       }),
     );
+    recordProperty('same published text hashes the same');
   });
 });

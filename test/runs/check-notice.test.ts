@@ -5,6 +5,7 @@ import { readLatest, readReport, type NoticeReport } from '../../shared/reports'
 import { checkNotice, newRunId, readPointer, runDrift } from '../../shared/runs';
 import type { NoticeConfig } from '../../shared/config';
 import { startTestStorage, type TestStorage } from '../support/azurite';
+import { recordFault } from '../support/reliability-tally';
 import { startNoticeServer, type NoticeServer } from '../support/notice-server';
 import { ERROR_PAGE, noticeV1, noticeV2, noticeV3 } from '../support/sample-notices';
 
@@ -111,6 +112,7 @@ describe('checkNotice against Azurite and a local notice server', () => {
     const third = await check(notice);
     expect(third.status).toBe('changed');
     expect(third.acceptedAfterSuspectRuns).toBe(3);
+    recordFault('error page served with 200');
   });
 
   it('recognises a return to a version seen before', async () => {
@@ -124,6 +126,8 @@ describe('checkNotice against Azurite and a local notice server', () => {
     const backToV1 = await check(notice);
     expect(backToV1.status).toBe('changed');
     expect(backToV1.recurrence).toMatchObject({ snapshot: baseline.currentSnapshot, firstSeen: baseline.checkedAt });
+    expect([toV2.alert, backToV1.alert]).toEqual([true, false]);
+    recordFault('notice alternates between versions already seen');
   });
 
   it('loses no report when storage fails between moving the pointer and writing the report', async () => {
@@ -153,6 +157,7 @@ describe('checkNotice against Azurite and a local notice server', () => {
     expect(next.status).toBe('unchanged'); // the change is not reported twice...
     const recovered = await readReport<NoticeReport & { recovered: boolean }>(storage.store, lostReport!);
     expect(recovered.ok && recovered.value).toMatchObject({ status: 'changed', recovered: true, id: notice.id }); // ...and not lost
+    recordFault('storage fails between moving the pointer and writing the report');
   });
 
   it('two concurrent runs over the same change report it once and keep latest.json consistent', async () => {
