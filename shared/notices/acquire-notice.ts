@@ -65,8 +65,11 @@ export async function acquireNotice(notice: NoticeConfig, options: AcquireOption
       page.finalUrl,
       async (url) => {
         // Same limits as the notice itself, but never conditional: an include's 304 has no text to inline.
-        const include = await fetchResource(url, fetchOptions);
-        if (!include.ok) return include;
+        // Redirects are held to the site before they are followed, so an include cannot make us contact another host.
+        const include = await fetchResource(url, { ...fetchOptions, sameOrigin: site });
+        if (!include.ok) {
+          return include.problem.code === 'REDIRECT_OFF_SITE' ? fail('INCLUDE_OUTSIDE_SITE', include.problem.message) : include;
+        }
         if (include.value.kind === 'not-modified') {
           return fail('UNEXPECTED_NOT_MODIFIED', `${url} answered 304 Not Modified to an unconditional request.`);
         }

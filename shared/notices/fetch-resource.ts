@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import type net from 'node:net';
 import fetch, { type Response } from 'node-fetch';
 import { fail, ok, type Problem, type Result } from '../common/result';
 import { decodeText } from './decode-text';
@@ -17,6 +18,16 @@ export interface FetchOptions {
   /** Wait before the first retry; doubles for each further one (default 1000 ms). */
   retryBackoffMs?: number;
   userAgent?: string;
+}
+
+/** Per-call settings that are not part of the configured FetchOptions. */
+export interface FetchCallOptions {
+  conditional?: ConditionalValidators;
+  /**
+   * Follow redirects only within this origin (includes stay on the notice's site): a redirect
+   * elsewhere is REDIRECT_OFF_SITE and the other host is never contacted.
+   */
+  sameOrigin?: string;
 }
 
 /** Validators from the previous snapshot, for a conditional GET. */
@@ -68,14 +79,11 @@ type HopResult =
 /**
  * Fetches one notice or include: GET with manual redirects, timeout, size cap, one retry on
  * transient failures, optional conditional headers. Never throws; every failure is a Problem with
- * a stable code (INVALID_URL, FETCH_TIMEOUT, CONNECTION_RESET, TRUNCATED_BODY, TOO_LARGE,
+ * a stable code (INVALID_URL, FETCH_TIMEOUT, CONNECTION_RESET, TRUNCATED_BODY, BODY_OVERRUN, TOO_LARGE,
  * HTTP_STATUS, EMPTY_BODY, NOT_TEXT, UNSUPPORTED_CHARSET, FETCH_NETWORK, REDIRECT_LIMIT,
- * REDIRECT_LOOP, REDIRECT_SCHEME, REDIRECT_INVALID).
+ * REDIRECT_LOOP, REDIRECT_SCHEME, REDIRECT_OFF_SITE, REDIRECT_INVALID).
  */
-export async function fetchResource(
-  url: string,
-  options: FetchOptions & { conditional?: ConditionalValidators } = {},
-): Promise<Result<FetchOutcome>> {
+export async function fetchResource(url: string, options: FetchOptions & FetchCallOptions = {}): Promise<Result<FetchOutcome>> {
   const opts: Required<FetchOptions> = { ...DEFAULT_FETCH_OPTIONS, ...stripUndefined(options) };
   const parsed = parseHttpUrl(url);
   if (!parsed) {
@@ -86,7 +94,7 @@ export async function fetchResource(
   let last: AttemptFailure | null = null;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     if (attempt > 1) await delay(opts.retryBackoffMs * 2 ** (attempt - 2));
-    const result = await fetchFollowingRedirects(parsed.href, opts, options.conditional);
+    const result = await fetchFollowingRedirects(parsed.href, opts, options.conditional, options.sameOrigin ?? null);
     if (!('failure' in result)) return ok(result);
     last = result.failure;
     if (!last.transient) return { ok: false, problem: last.problem };
@@ -101,6 +109,7 @@ async function fetchFollowingRedirects(
   url: string,
   opts: Required<FetchOptions>,
   conditional: ConditionalValidators | undefined,
+  sameOrigin: string | null,
 ): Promise<FetchOutcome | { failure: AttemptFailure }> {
   const chain: string[] = [url];
   let current = url;
@@ -109,7 +118,7 @@ async function fetchFollowingRedirects(
     if (hop.kind === 'failure') return { failure: hop.failure };
     if (hop.kind === 'not-modified') return { kind: 'not-modified', url };
     if (hop.kind === 'redirect') {
-      const next = checkRedirect(current, hop.location, chain, opts.maxRedirects);
+      const next = checkRedirect(current, hop.location, chain, opts.maxRedirects, sameOrigin);
       if ('problem' in next) return { failure: { problem: next.problem, transient: false } };
       chain.push(next.url);
       current = next.url;
@@ -145,6 +154,7 @@ function checkRedirect(
   location: string | null,
   chain: string[],
   maxRedirects: number,
+  sameOrigin: string | null,
 ): { url: string } | { problem: Problem } {
   if (location === null || location.trim() === '') {
     return { problem: { code: 'REDIRECT_INVALID', message: `${from} redirected without a Location header.` } };
@@ -164,6 +174,11 @@ function checkRedirect(
       },
     };
   }
+  if (sameOrigin !== null && target.origin !== sameOrigin) {
+    return {
+      problem: { code: 'REDIRECT_OFF_SITE', message: `${from} redirected to ${target.origin}, outside ${sameOrigin}; the redirect was not followed.` },
+    };
+  }
   target.hash = '';
   const next = target.href;
   if (chain.includes(next)) {
@@ -180,12 +195,23 @@ function checkRedirect(
   return { url: next };
 }
 
+/**
+ * How long a complete response's connection is watched for stray bytes before the body is accepted.
+ * We send `Connection: close`, so a sound server closes right after the last byte and the wait ends
+ * at once; only a server that ignores it and holds the connection costs this much per request.
+ */
+export const OVERRUN_WATCH_MS = 250;
+
 /** What the per-request agent saw of the raw response, which node-fetch does not expose. */
 interface WireState {
   contentLength: number | null;
   wireBytes: number;
   /** The connection closed before the response was complete. */
   cutShort: boolean;
+  /** Bytes arrived after the response was complete (-1: some, count unknown); 0 when none. */
+  overrunBytes: number;
+  /** Settles when the connection is closed, or bytes arrive after the end of the response. */
+  settled: Promise<void>;
 }
 
 /**
@@ -204,9 +230,9 @@ async function requestOnce(
     if (abortReason === null) abortReason = reason;
     controller.abort();
   };
+  const deadline = Date.now() + opts.timeoutMs;
   const timer = setTimeout(() => abort('timeout'), opts.timeoutMs);
-  const wire: WireState = { contentLength: null, wireBytes: 0, cutShort: false };
-  const agent = watchedAgent(url, wire, () => abort('cut-short'));
+  const { agent, wire } = watchedAgent(url, () => abort('cut-short'));
 
   const headers: Record<string, string> = { 'User-Agent': opts.userAgent, Accept: ACCEPT };
   if (conditional?.etag) headers['If-None-Match'] = conditional.etag;
@@ -253,8 +279,15 @@ async function requestOnce(
       chunks.push(buffer);
     }
     if (wire.cutShort) return { kind: 'failure', failure: cutShortFailure(url, wire, null) };
+    // The body is complete by its own framing. Bytes after it mean the framing lied (a body longer
+    // than its Content-Length): what we read may be a cut-short notice that merely looks complete.
+    response.body.on('error', () => undefined);
+    clearTimeout(timer);
+    await settleOrWait(wire.settled, Math.min(OVERRUN_WATCH_MS, Math.max(0, deadline - Date.now())));
+    if (wire.overrunBytes !== 0) return { kind: 'failure', failure: overrunFailure(url, wire, total) };
     return { kind: 'body', status, bytes: Buffer.concat(chunks, total), headers: response.headers };
   } catch (error) {
+    if (wire.overrunBytes !== 0) return { kind: 'failure', failure: overrunFailure(url, wire, wire.wireBytes) };
     return { kind: 'failure', failure: classifyError(url, error, abortReason, wire, opts.timeoutMs) };
   } finally {
     clearTimeout(timer);
@@ -266,12 +299,31 @@ async function requestOnce(
  * A fresh agent per request (no keep-alive), so that the response's completeness can be watched:
  * node-fetch pipes the response into its own stream and a connection closed before Content-Length
  * is reached would otherwise just stall the body until the timeout.
+ *
+ * It also watches for the opposite fault, a body longer than its Content-Length. Node's parser
+ * stops at the declared length; extra bytes in the same packet make it fail with a bare "Parse
+ * Error", and extra bytes in a later packet are never read at all (Node closes the socket after a
+ * complete response), so node-fetch would hand back the first Content-Length bytes as a complete
+ * body. Here the socket is kept reading (half-closed) after the response, every byte after its end
+ * is counted in `overrunBytes`, and `settled` tells when there is nothing more to wait for.
  */
-function watchedAgent(url: string, wire: WireState, onCutShort: () => void): http.Agent {
+function watchedAgent(url: string, onCutShort: () => void): { agent: http.Agent; wire: WireState } {
+  let settle: () => void = () => undefined;
+  const settled = new Promise<void>((resolve) => {
+    settle = resolve;
+  });
+  const wire: WireState = { contentLength: null, wireBytes: 0, cutShort: false, overrunBytes: 0, settled };
   const agent = url.startsWith('https:') ? new https.Agent({ keepAlive: false }) : new http.Agent({ keepAlive: false });
   const addRequest = (agent as unknown as { addRequest: (req: http.ClientRequest, options: unknown) => void }).addRequest;
   (agent as unknown as { addRequest: (req: http.ClientRequest, options: unknown) => void }).addRequest = function (req, options) {
+    let response: http.IncomingMessage | null = null;
+    /** -1: bytes followed, how many is unknown. */
+    const overrun = (bytes: number) => {
+      wire.overrunBytes = bytes < 0 ? (wire.overrunBytes === 0 ? -1 : wire.overrunBytes) : Math.max(wire.overrunBytes, bytes);
+      settle();
+    };
     req.on('response', (res: http.IncomingMessage) => {
+      response = res;
       const length = res.headers['content-length'];
       wire.contentLength = length !== undefined && /^\d+$/.test(length) ? Number(length) : null;
       res.on('data', (chunk: Buffer) => {
@@ -284,9 +336,64 @@ function watchedAgent(url: string, wire: WireState, onCutShort: () => void): htt
         }
       });
     });
+    req.on('socket', (socket: net.Socket) => {
+      const raw = { total: 0, head: Buffer.alloc(0), headerEnd: null as number | null, interim: false };
+      const observe = (chunk: Buffer, completeBefore: boolean) => {
+        raw.total += chunk.length;
+        if (raw.headerEnd === null && !raw.interim && raw.head.length < MAX_HEAD_BYTES) {
+          raw.head = Buffer.concat([raw.head, chunk]);
+          const end = headerBlockEnd(raw.head);
+          if (end !== null) {
+            // A 1xx interim response comes first: its header block is not the one we need; give up counting.
+            if (/^HTTP\/\d(\.\d)? 1\d\d/.test(raw.head.toString('latin1', 0, 16))) raw.interim = true;
+            else raw.headerEnd = end;
+          }
+        }
+        // With Content-Length and no chunked coding, the response's exact size on the wire is known.
+        const framed =
+          response && wire.contentLength !== null && raw.headerEnd !== null && !/chunked/i.test(String(response.headers['transfer-encoding'] ?? ''))
+            ? raw.headerEnd + wire.contentLength
+            : null;
+        if (framed !== null && raw.total > framed) overrun(raw.total - framed);
+        else if (framed === null && completeBefore) overrun(chunk.length);
+      };
+      // Every chunk is seen through emit rather than a 'data' listener: node-fetch takes a 'data'
+      // listener left on the socket for a sign of a cut-short chunked body. The socket keeps flowing
+      // after Node's parser lets go of it, so bytes after the response still pass through here.
+      const emit = socket.emit as (this: net.Socket, event: string | symbol, ...args: unknown[]) => boolean;
+      socket.emit = function (this: net.Socket, event: string | symbol, ...args: unknown[]): boolean {
+        if (event !== 'data' || !Buffer.isBuffer(args[0])) return emit.apply(this, [event, ...args]);
+        const completeBefore = response?.complete === true;
+        const handled = emit.apply(this, [event, ...args]);
+        observe(args[0], completeBefore);
+        return handled;
+      } as typeof socket.emit;
+      socket.once('close', settle);
+      // Half-close only, so that bytes already on their way after the response are still read (and
+      // counted) until the server closes; agent.destroy() ends the socket when the request is over.
+      (socket as net.Socket & { destroySoon?: () => void }).destroySoon = function (this: net.Socket) {
+        this.end();
+      };
+    });
+    // Extra bytes in the packet that completed the response: the parser fails on them.
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      if (response?.complete && typeof error.code === 'string' && error.code.startsWith('HPE_')) overrun(-1);
+    });
     return addRequest.call(this, req, options);
   };
-  return agent;
+  return { agent, wire };
+}
+
+/** A response head longer than this is not searched for its end (Node refuses heads over 16 KiB anyway). */
+const MAX_HEAD_BYTES = 64 * 1024;
+
+/** Offset just past the blank line ending an HTTP header block, or null if not there yet. */
+function headerBlockEnd(head: Buffer): number | null {
+  const crlf = head.indexOf('\r\n\r\n');
+  const lf = head.indexOf('\n\n');
+  if (crlf < 0 && lf < 0) return null;
+  if (lf < 0 || (crlf >= 0 && crlf < lf)) return crlf + 4;
+  return lf + 2;
 }
 
 /** Drops a body we will not read, closing the connection instead of downloading it. */
@@ -338,6 +445,18 @@ function cutShortFailure(url: string, wire: WireState, detail: string | null): A
   return { problem: { code: 'TRUNCATED_BODY', message }, transient: true };
 }
 
+function overrunFailure(url: string, wire: WireState, received: number): AttemptFailure {
+  const extra = wire.overrunBytes > 0 ? `${wire.overrunBytes} more bytes` : 'more bytes';
+  const framing = wire.contentLength !== null ? `the ${wire.contentLength} bytes announced by Content-Length` : `the end of the response (${received} bytes)`;
+  return {
+    problem: {
+      code: 'BODY_OVERRUN',
+      message: `The response from ${url} is longer than its framing says: ${extra} followed ${framing}, so the body read may be cut short; not used.`,
+    },
+    transient: true,
+  };
+}
+
 function tooLarge(url: string, maxBytes: number, what: string): AttemptFailure {
   return {
     problem: { code: 'TOO_LARGE', message: `${url} is larger than the ${maxBytes}-byte limit (${what}); raise maxBytes if this notice is really that big.` },
@@ -378,6 +497,12 @@ function parseHttpUrl(url: string): URL | null {
 
 function stripUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Waits for `event`, at most `ms`. */
+function settleOrWait(event: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([event, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]).finally(() => clearTimeout(timer));
 }
 
 function delay(ms: number): Promise<void> {

@@ -7,6 +7,7 @@ export {
   fetchResource,
   DEFAULT_FETCH_OPTIONS,
   type ConditionalValidators,
+  type FetchCallOptions,
   type FetchOptions,
   type FetchOutcome,
 } from './fetch-resource';

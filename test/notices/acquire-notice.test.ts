@@ -145,7 +145,9 @@ describe('acquireNotice (Microsoft-Docs-style markdown with includes)', () => {
       other.routes.set('/x.md', respond(200, 'foreign text'));
       server.routes.set('/with-hop.md', respond(200, '[!INCLUDE[x](hop.md)]'));
       server.routes.set('/hop.md', respond(302, '', { location: `${other.base}/x.md` }));
-      expect(await problem('/with-hop.md')).toMatchObject({ code: 'INCLUDE_OUTSIDE_SITE' });
+      expect(await problem('/with-hop.md')).toMatchObject({ code: 'INCLUDE_OUTSIDE_SITE', message: expect.stringContaining(`redirected to ${other.base}`) });
+      // Refused before the redirect is followed: the other host is never contacted.
+      expect(other.requests).toHaveLength(0);
     } finally {
       await other.close();
     }

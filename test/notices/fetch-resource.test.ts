@@ -1,5 +1,7 @@
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchResource, type FetchOptions } from '../../shared/notices';
+import { OVERRUN_WATCH_MS } from '../../shared/notices/fetch-resource';
 import { respond, startTestServer, type TestServer } from './test-server';
 
 let server: TestServer;
@@ -246,5 +248,67 @@ describe('fetchResource', () => {
     await closed.close();
     const result = await fetchResource(`${base}/x.md`, FAST);
     expect(result).toMatchObject({ ok: false, problem: { code: 'FETCH_NETWORK' } });
+  });
+
+  describe('bodies longer than their framing', () => {
+    /** A hand-written HTTP server over net; `answer` writes the response. allowHalfOpen: it may keep writing after our FIN. */
+    async function rawServer(answer: (socket: net.Socket) => void): Promise<{ url: string; close: () => Promise<void> }> {
+      const sockets = new Set<net.Socket>();
+      const srv = net.createServer({ allowHalfOpen: true }, (socket) => {
+        sockets.add(socket);
+        socket.on('error', () => undefined);
+        socket.once('data', () => answer(socket));
+      });
+      await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+      return {
+        url: `http://127.0.0.1:${(srv.address() as net.AddressInfo).port}/notice.md`,
+        close: () =>
+          new Promise<void>((resolve) => {
+            for (const socket of sockets) socket.destroy();
+            srv.close(() => resolve());
+          }),
+      };
+    }
+    const head = (length: number) => `HTTP/1.1 200 OK\r\nContent-Type: text/markdown\r\nContent-Length: ${length}\r\n\r\n`;
+    const text = '# Privacy notice\n\nWe collect names and email addresses.\n';
+
+    it.each([
+      ['in the same packet', (socket: net.Socket) => socket.end(head(12) + text)],
+      ['in a later packet', (socket: net.Socket) => {
+        socket.write(head(12) + text.slice(0, 12));
+        setTimeout(() => socket.end(text.slice(12)), 30);
+      }],
+      ['as a second response', (socket: net.Socket) => socket.end(`${head(12)}${text.slice(0, 12)}HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi`)],
+    ])('refuses a body longer than Content-Length %s as BODY_OVERRUN (it was a cut-short body)', async (_name, answer) => {
+      const srv = await rawServer(answer);
+      try {
+        const result = await fetchResource(srv.url, { ...FAST, retries: 0 });
+        expect(result).toMatchObject({ ok: false, problem: { code: 'BODY_OVERRUN', message: expect.stringContaining('the 12 bytes announced by Content-Length') } });
+      } finally {
+        await srv.close();
+      }
+    });
+
+    it('accepts a correct response from a server that holds the connection open, after a short watch', async () => {
+      const srv = await rawServer((socket) => socket.write(head(Buffer.byteLength(text)) + text));
+      try {
+        const started = Date.now();
+        const result = await fetchResource(srv.url, { ...FAST, retries: 0 });
+        const elapsed = Date.now() - started;
+        expect(result.ok && result.value.kind === 'fetched' && result.value.text).toBe(text);
+        expect(elapsed).toBeGreaterThanOrEqual(OVERRUN_WATCH_MS - 20);
+        expect(elapsed).toBeLessThan(OVERRUN_WATCH_MS + 1_000);
+      } finally {
+        await srv.close();
+      }
+    });
+
+    it('does not wait when the server closes after the response, as asked', async () => {
+      server.routes.set('/prompt.md', respond(200, text));
+      const started = Date.now();
+      const result = await fetchResource(`${server.base}/prompt.md`, FAST);
+      expect(result.ok).toBe(true);
+      expect(Date.now() - started).toBeLessThan(OVERRUN_WATCH_MS);
+    });
   });
 });
