@@ -31,22 +31,44 @@ export async function readLatest(store: ObjectStore): Promise<Result<LatestDocum
   return ok(found.value?.value ?? emptyLatest(new Date(0).toISOString()));
 }
 
+type ChangePart = Pick<LatestNoticeEntry, 'currentSnapshot' | 'lastChangedAt' | 'lastChangeReport' | 'substantive' | 'lastChangeAlert'>;
+
+function changePartOf(entry: LatestNoticeEntry | undefined): ChangePart | null {
+  if (!entry) return null;
+  const { currentSnapshot, lastChangedAt, lastChangeReport, substantive, lastChangeAlert } = entry;
+  return { currentSnapshot, lastChangedAt, lastChangeReport, ...(substantive !== undefined ? { substantive } : {}), ...(lastChangeAlert !== undefined ? { lastChangeAlert } : {}) };
+}
+
+/** What a result says about the notice's last change, or null when it says nothing new. */
+function resultChangePart(result: NoticeCheckResult, before: LatestNoticeEntry | undefined): ChangePart | null {
+  if (result.status === 'changed') {
+    return { currentSnapshot: result.currentSnapshot, lastChangedAt: result.checkedAt, lastChangeReport: result.report, substantive: result.substantive, lastChangeAlert: result.alert };
+  }
+  if (result.status === 'baseline') return { currentSnapshot: result.currentSnapshot, lastChangedAt: result.checkedAt, lastChangeReport: null };
+  if (result.status === 'unchanged' && result.lastChange && result.lastChange.report !== before?.lastChangeReport) {
+    return { currentSnapshot: result.currentSnapshot, lastChangedAt: result.lastChange.at, lastChangeReport: result.lastChange.report };
+  }
+  return null;
+}
+
+/**
+ * Merges a result into a notice's entry. The check (status, time, error) and the last change are
+ * merged separately, each keeping whichever is newer: two runs recording in either order, one of
+ * them reporting the change and the other "unchanged" after it, end with the same entry.
+ */
 function latestNoticeEntry(result: NoticeCheckResult, before: LatestNoticeEntry | undefined): LatestNoticeEntry {
-  const changedNow = result.status === 'changed' || result.status === 'baseline';
-  return {
-    id: result.id,
-    url: result.url,
-    status: result.status,
-    checkedAt: result.checkedAt,
-    runId: result.runId,
-    currentSnapshot: result.currentSnapshot ?? before?.currentSnapshot ?? null,
-    lastChangedAt: changedNow ? result.checkedAt : before?.lastChangedAt ?? null,
-    lastChangeReport: result.status === 'changed' ? result.report : before?.lastChangeReport ?? null,
-    ...(result.status === 'changed' ? { substantive: result.substantive } : before?.substantive !== undefined ? { substantive: before.substantive } : {}),
-    ...(result.status === 'changed' ? { lastChangeAlert: result.alert } : before?.lastChangeAlert !== undefined ? { lastChangeAlert: before.lastChangeAlert } : {}),
-    ...(result.error ? { error: result.error } : {}),
-    report: result.report,
-  };
+  const fromBefore = changePartOf(before);
+  const fromResult = resultChangePart(result, before);
+  const change: ChangePart =
+    fromResult && (!fromBefore || (fromResult.lastChangedAt ?? '') >= (fromBefore.lastChangedAt ?? ''))
+      ? fromResult
+      : fromBefore ?? { currentSnapshot: result.currentSnapshot, lastChangedAt: null, lastChangeReport: null };
+  const check =
+    before && before.checkedAt > result.checkedAt
+      ? { status: before.status, checkedAt: before.checkedAt, runId: before.runId, error: before.error, report: before.report }
+      : { status: result.status, checkedAt: result.checkedAt, runId: result.runId, error: result.error, report: result.report };
+  const { error, ...rest } = check;
+  return { id: result.id, url: result.url, ...rest, ...change, ...(error ? { error } : {}) };
 }
 
 /**
@@ -58,11 +80,7 @@ export async function recordLatestNotices(store: ObjectStore, results: readonly 
   const written = await swapJson<LatestDocument>(store, CONTAINERS.reports, LATEST_NAME, (current) => {
     const base = current ?? emptyLatest(now);
     const notices = { ...base.notices };
-    for (const result of results) {
-      const before = notices[result.id];
-      if (before && before.checkedAt > result.checkedAt) continue;
-      notices[result.id] = latestNoticeEntry(result, before);
-    }
+    for (const result of results) notices[result.id] = latestNoticeEntry(result, notices[result.id]);
     return { ...base, schemaVersion: REPORT_SCHEMA_VERSION, updatedAt: now, notices };
   });
   if (!written.ok) return written;

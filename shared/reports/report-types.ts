@@ -48,6 +48,8 @@ export interface NoticeCheckResult {
   readonly includes?: string[];
   /** Set when a persisting suspect body was accepted as a real change. */
   readonly acceptedAfterSuspectRuns?: number;
+  /** On unchanged results: the notice's last real change (report and time), from its pointer. */
+  readonly lastChange?: { readonly report: string; readonly at: string };
   /** Blob name of this result's report in the reports container. */
   readonly report: string | null;
 }

@@ -89,7 +89,7 @@ export async function checkNotice(notice: NoticeConfig, run: RunIdentity, deps: 
   if (!acquired.ok) return errorResult(acquired.problem, lastGood?.snapshot ?? null);
   if (acquired.value.kind === 'not-modified') {
     if (!lastGood) return errorResult({ code: 'UNEXPECTED_NOT_MODIFIED', message: 'The server answered 304 Not Modified to a request that was not conditional.' }, null);
-    return finish({ status: 'unchanged', notModified: true, previousSnapshot: lastGood.snapshot, currentSnapshot: lastGood.snapshot, rawSnapshot: null, metadataChanges: [], sections: [] });
+    return finish({ status: 'unchanged', notModified: true, previousSnapshot: lastGood.snapshot, currentSnapshot: lastGood.snapshot, rawSnapshot: null, metadataChanges: [], sections: [], ...lastChangeOf(initial.value.pointer) });
   }
   const fetched = acquired.value;
 
@@ -140,7 +140,7 @@ async function decide(
     const validatorsMoved = lastGood.etag !== validators.etag || lastGood.lastModified !== validators.lastModified || lastGood.hadIncludes !== validators.hadIncludes;
     // Only write the pointer when something worth keeping moved; an unchanged run is read-only otherwise.
     const next = validatorsMoved || pointer.suspect ? { ...pointer, lastGood: { ...lastGood, ...validators }, suspect: null, updatedAt: seenAt } : null;
-    return ok({ result: { ...common, status: 'unchanged', currentSnapshot: previousSnapshot, rawSnapshot: null, metadataChanges: [], sections: [] }, pointer: next });
+    return ok({ result: { ...common, status: 'unchanged', currentSnapshot: previousSnapshot, rawSnapshot: null, metadataChanges: [], sections: [], ...lastChangeOf(pointer) }, pointer: next });
   }
 
   let previous: SnapshotDocument | undefined;
@@ -205,6 +205,12 @@ async function decide(
     },
     pointer: next,
   });
+}
+
+/** An unchanged result names the notice's last real change, so latest.json heals even if that run failed to record it. */
+function lastChangeOf(pointer: NoticePointer | null): { lastChange?: { report: string; at: string } } {
+  const change = pointer?.lastChange;
+  return change?.previousSnapshot ? { lastChange: { report: change.report, at: change.checkedAt } } : {};
 }
 
 function emptyPointer(notice: NoticeConfig, at: string): NoticePointer {

@@ -4,6 +4,7 @@ import type { FetchOptions } from '../notices';
 import { recordLatestNotices, runSummaryName, writeReport, REPORT_SCHEMA_VERSION, type NoticeCheckResult } from '../reports';
 import type { ObjectStore } from '../storage';
 import { checkNotice, type CheckNoticeDeps } from './check-notice';
+import { byDeadline, closingReserveMs } from './by-deadline';
 import { runPool } from './run-pool';
 
 export interface DriftRunOptions {
@@ -11,7 +12,10 @@ export interface DriftRunOptions {
   readonly startedAt: Date;
   /** Epoch ms after which no new notice is started. */
   readonly deadline?: number;
-  /** Epoch ms after which checks still in flight are abandoned, so the run ends in time whatever hangs. */
+  /**
+   * Epoch ms by which the run returns, whatever hangs: checks still in flight are abandoned a little
+   * before it, and the closing writes (latest.json, the run summary) give up at it.
+   */
   readonly hardDeadline?: number;
   readonly concurrency?: number;
   readonly fetchOptions?: FetchOptions;
@@ -49,9 +53,11 @@ export async function runDrift(notices: readonly NoticeConfig[], store: ObjectSt
   // stop starting new ones instead of spending the whole budget proving it again and again.
   let consecutiveStorageFailures = 0;
   let storageProblem: Problem | null = null;
+  const startMs = now().getTime();
+  const abandonAt = options.hardDeadline === undefined ? undefined : options.hardDeadline - closingReserveMs(startMs, options.hardDeadline);
   const pool = await runPool(notices, options.concurrency ?? 4, (notice) => checkNotice(notice, run, deps), {
     deadline: options.deadline,
-    hardDeadline: options.hardDeadline,
+    hardDeadline: abandonAt,
     now: () => now().getTime(),
     shouldStop: () => consecutiveStorageFailures >= STORAGE_FAILURES_TO_STOP,
     onDone: (result, done, total) => {
@@ -77,7 +83,8 @@ export async function runDrift(notices: readonly NoticeConfig[], store: ObjectSt
     problems.push({ code: 'RUN_DEADLINE', message: `${pool.abandoned.length} check(s) were still running at the run's hard deadline and were abandoned: ${pool.abandoned.map((index) => notices[index].id).join(', ')}.` });
   }
 
-  const latest = await recordLatestNotices(store, results.filter((result) => result.report !== null), finishedAt);
+  const clock = () => now().getTime();
+  const latest = await byDeadline(recordLatestNotices(store, results.filter((result) => result.report !== null), finishedAt), options.hardDeadline, 'update latest.json', clock);
   if (!latest.ok) problems.push(latest.problem);
 
   const counts = { baseline: 0, unchanged: 0, changed: 0, error: 0 };
@@ -96,13 +103,13 @@ export async function runDrift(notices: readonly NoticeConfig[], store: ObjectSt
     problems,
     counts,
   };
-  const written = await writeReport(store, summaryName, {
+  const written = await byDeadline(writeReport(store, summaryName, {
     schemaVersion: REPORT_SCHEMA_VERSION,
     kind: 'drift-run',
     ...summary,
     // The run summary lists outcomes; diffs live in the per-notice reports.
     notices: results.map(({ diff: _diff, wordChanges: _words, ...rest }) => rest),
-  });
+  }), options.hardDeadline, 'write the run summary', clock);
   if (!written.ok) problems.push(written.problem);
   return { ...summary, summary: written.ok ? summaryName : null };
 }
