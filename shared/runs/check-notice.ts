@@ -183,28 +183,36 @@ async function decide(
   if (!previous || !previousSnapshot) {
     return ok({ result: { ...common, ...extra, status: 'baseline', currentSnapshot, rawSnapshot: rawBlob, metadataChanges: [], sections: [] }, pointer: next });
   }
-  const analysis = analyseChange(previous, fetched.document, { previousLabel: previousSnapshot, currentLabel: currentSnapshot });
+  const change = changeFields(previous, fetched.document, previousSnapshot, currentSnapshot);
   return ok({
     result: {
       ...common,
       ...extra,
       status: 'changed',
-      substantive: analysis.substantive,
       currentSnapshot,
       rawSnapshot: rawBlob,
-      diff: analysis.diff,
-      metadataChanges: analysis.metadataChanges,
-      sections: analysis.sections,
-      wordChanges: analysis.wordChanges,
-      linesAdded: analysis.linesAdded,
-      linesRemoved: analysis.linesRemoved,
+      ...change,
       recurrence,
       // A return to a version already seen (two CDN backends, an A/B test) is reported, but only new
       // wording of the body calls for a person's attention.
-      alert: analysis.substantive && !recurrence,
+      alert: change.substantive && !recurrence,
     },
     pointer: next,
   });
+}
+
+/** The parts of a change report that come from comparing the two snapshots. */
+function changeFields(previous: SnapshotDocument, current: SnapshotDocument, previousName: string, currentName: string) {
+  const analysis = analyseChange(previous, current, { previousLabel: previousName, currentLabel: currentName });
+  return {
+    substantive: analysis.substantive,
+    diff: analysis.diff,
+    metadataChanges: analysis.metadataChanges,
+    sections: analysis.sections,
+    wordChanges: analysis.wordChanges,
+    linesAdded: analysis.linesAdded,
+    linesRemoved: analysis.linesRemoved,
+  };
 }
 
 /** An unchanged result names the notice's last real change, so latest.json heals even if that run failed to record it. */
@@ -234,20 +242,13 @@ async function recoverUnwrittenChangeReport(store: ObjectStore, pointer: NoticeP
     if (change.previousSnapshot) {
       const previous = await readSnapshot(store, change.previousSnapshot);
       if (!previous.ok) return previous;
-      const analysis = analyseChange(previous.value, current.value, { previousLabel: change.previousSnapshot, currentLabel: change.currentSnapshot });
       result = {
         ...base,
         status: 'changed',
-        substantive: analysis.substantive,
         previousSnapshot: change.previousSnapshot,
         currentSnapshot: change.currentSnapshot,
         rawSnapshot: pointer.lastGood?.snapshot === change.currentSnapshot ? pointer.lastGood.raw : null,
-        diff: analysis.diff,
-        metadataChanges: analysis.metadataChanges,
-        sections: analysis.sections,
-        wordChanges: analysis.wordChanges,
-        linesAdded: analysis.linesAdded,
-        linesRemoved: analysis.linesRemoved,
+        ...changeFields(previous.value, current.value, change.previousSnapshot, change.currentSnapshot),
       };
     } else {
       result = { ...base, status: 'baseline', previousSnapshot: null, currentSnapshot: change.currentSnapshot, rawSnapshot: pointer.lastGood?.raw ?? null, metadataChanges: [], sections: [] };
