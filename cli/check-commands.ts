@@ -1,4 +1,4 @@
-import type { EndpointConfig, NoticewatchSettings, Watchlist } from '../shared/config';
+import { runWindow, type EndpointConfig, type NoticewatchSettings, type Watchlist } from '../shared/config';
 import { fail, ok, type Result } from '../shared/common/result';
 import { driftExitCode, runDriftRequest, runTls, tlsExitCode, type DriftOutcome, type TlsRunSummary } from '../shared/runs';
 import type { ObjectStore } from '../shared/storage';
@@ -23,8 +23,7 @@ export async function driftPart(context: RunContext, noticeIds: readonly string[
     noticeIds,
     runId: context.runId,
     startedAt: context.startedAt,
-    deadline: context.startedAt.getTime() + settings.runBudgetMs,
-    hardDeadline: context.startedAt.getTime() + settings.runBudgetMs + 60_000,
+    ...runWindow(context.startedAt, settings, 'scheduled'),
     concurrency: positiveIntegerOption(options.concurrency, 'concurrency', settings.concurrency),
     fetchOptions: { timeoutMs: positiveIntegerOption(options.timeout, 'timeout', settings.fetchTimeoutMs) },
     trigger: 'cli',
@@ -59,7 +58,7 @@ export async function tlsPart(context: RunContext, endpoints: readonly EndpointC
     endpoints,
     runId: context.runId,
     startedAt: context.startedAt,
-    deadline: context.startedAt.getTime() + settings.runBudgetMs,
+    ...runWindow(context.startedAt, settings, 'scheduled'),
     concurrency: positiveIntegerOption(options.concurrency, 'concurrency', settings.concurrency),
     tls: { allowPrivate: true, timeoutMs: positiveIntegerOption(options.timeout, 'timeout', settings.tlsTimeoutMs), ca },
     trigger: 'cli',

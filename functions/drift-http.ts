@@ -1,12 +1,10 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { redactSecrets } from '../shared/common/redact';
+import { runWindow } from '../shared/config';
 import { newRunId, runDriftRequest } from '../shared/runs';
 import { hostDeps, logProblems, type FunctionDeps } from './function-deps';
 import { problemResponse, statusForProblem } from './http-responses';
 
-/** Azure's front end drops HTTP requests after 230 s, whatever the function timeout. */
-const HTTP_RUN_BUDGET_MS = 190_000;
-const HTTP_GRACE_MS = 20_000;
 const NOTICE_ID = /^(?!.*\.\.)[a-z0-9][a-z0-9._-]{0,79}$/;
 
 export function makeDriftHttpHandler(deps: FunctionDeps) {
@@ -23,14 +21,12 @@ export function makeDriftHttpHandler(deps: FunctionDeps) {
     if (!store.ok) return problemResponse(statusForProblem(store.problem), store.problem);
 
     const startedAt = deps.now();
-    const deadline = startedAt.getTime() + Math.min(deps.settings.runBudgetMs, HTTP_RUN_BUDGET_MS);
     const outcome = await runDriftRequest(store.value, {
       watchlist: watchlist.value,
       noticeIds,
       runId: newRunId(startedAt),
       startedAt,
-      deadline,
-      hardDeadline: deadline + HTTP_GRACE_MS,
+      ...runWindow(startedAt, deps.settings, 'http'),
       concurrency: deps.settings.concurrency,
       fetchOptions: { timeoutMs: deps.settings.fetchTimeoutMs },
       trigger: 'http',

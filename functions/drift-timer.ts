@@ -1,10 +1,8 @@
 import { app, type InvocationContext, type Timer } from '@azure/functions';
+import { runWindow } from '../shared/config';
 import { runDriftRequest } from '../shared/runs';
 import { hostDeps, logProblems, type FunctionDeps } from './function-deps';
 import { runOncePerSlot } from './timer-slot';
-
-/** Checks still running this long after the budget are abandoned, inside the 10-minute function timeout. */
-const GRACE_MS = 60_000;
 
 export function makeDriftTimerHandler(deps: FunctionDeps) {
   return async function driftTimer(timer: Timer, context: InvocationContext): Promise<void> {
@@ -12,13 +10,11 @@ export function makeDriftTimerHandler(deps: FunctionDeps) {
     if (!watchlist.ok) throw new Error(`[${watchlist.problem.code}] ${watchlist.problem.message}`);
     logProblems(context, 'watchlist', watchlist.value.problems);
     await runOncePerSlot(deps, context, timer, 'drift', deps.settings.driftSchedule, async (store, runId, startedAt) => {
-      const deadline = startedAt.getTime() + deps.settings.runBudgetMs;
       const outcome = await runDriftRequest(store, {
         watchlist: watchlist.value,
         runId,
         startedAt,
-        deadline,
-        hardDeadline: deadline + GRACE_MS,
+        ...runWindow(startedAt, deps.settings, 'scheduled'),
         concurrency: deps.settings.concurrency,
         fetchOptions: { timeoutMs: deps.settings.fetchTimeoutMs },
         trigger: 'timer',

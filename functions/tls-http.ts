@@ -1,12 +1,11 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
-import type { EndpointConfig, Watchlist } from '../shared/config';
+import { runWindow, type EndpointConfig, type Watchlist } from '../shared/config';
 import { fail, ok, type Result } from '../shared/common/result';
 import { newRunId, runTls } from '../shared/runs';
 import { parseHostPort, resolveTarget, validatePort } from '../shared/tls';
 import { hostDeps, logProblems, type FunctionDeps } from './function-deps';
 import { problemResponse, statusForProblem } from './http-responses';
 
-const HTTP_RUN_BUDGET_MS = 200_000;
 const MAX_BODY_BYTES = 16 * 1024;
 const MAX_TARGETS = 20;
 
@@ -108,7 +107,7 @@ export function makeTlsHttpHandler(deps: FunctionDeps) {
       endpoints,
       runId: newRunId(startedAt),
       startedAt,
-      deadline: startedAt.getTime() + Math.min(deps.settings.runBudgetMs, HTTP_RUN_BUDGET_MS),
+      ...runWindow(startedAt, deps.settings, 'http'),
       concurrency: deps.settings.concurrency,
       tls: { allowPrivate: deps.settings.tlsAllowPrivate, opaqueErrors: true, timeoutMs: deps.settings.tlsTimeoutMs, ...deps.tls },
       trigger: 'http',

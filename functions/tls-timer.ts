@@ -1,4 +1,5 @@
 import { app, type InvocationContext, type Timer } from '@azure/functions';
+import { runWindow } from '../shared/config';
 import { runTls } from '../shared/runs';
 import { hostDeps, logProblems, type FunctionDeps } from './function-deps';
 import { runOncePerSlot } from './timer-slot';
@@ -13,7 +14,7 @@ export function makeTlsTimerHandler(deps: FunctionDeps) {
         endpoints: watchlist.value.endpoints,
         runId,
         startedAt,
-        deadline: startedAt.getTime() + deps.settings.runBudgetMs,
+        ...runWindow(startedAt, deps.settings, 'scheduled'),
         concurrency: deps.settings.concurrency,
         // The watchlist is the operator's own configuration, not caller input: internal endpoints on it are checked.
         tls: { allowPrivate: true, timeoutMs: deps.settings.tlsTimeoutMs, ...deps.tls },

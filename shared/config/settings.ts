@@ -28,6 +28,26 @@ export interface NoticewatchSettings {
   readonly tlsTimeoutMs: number;
 }
 
+/**
+ * Run time limits. A run starts no new work after its budget, and returns by budget + grace
+ * (abandoning what still hangs). Timer and CLI runs: 8 min + 60 s, inside the Consumption plan's
+ * 10-minute function timeout. HTTP runs: 190 s + 20 s, inside Azure's 230 s request limit.
+ */
+export const RUN_GRACE_MS = 60_000;
+export const HTTP_RUN_BUDGET_MS = 190_000;
+export const HTTP_RUN_GRACE_MS = 20_000;
+
+export interface RunWindow {
+  readonly deadline: number;
+  readonly hardDeadline: number;
+}
+
+export function runWindow(startedAt: Date, settings: Pick<NoticewatchSettings, 'runBudgetMs'>, kind: 'scheduled' | 'http'): RunWindow {
+  const budget = kind === 'http' ? Math.min(settings.runBudgetMs, HTTP_RUN_BUDGET_MS) : settings.runBudgetMs;
+  const deadline = startedAt.getTime() + budget;
+  return { deadline, hardDeadline: deadline + (kind === 'http' ? HTTP_RUN_GRACE_MS : RUN_GRACE_MS) };
+}
+
 export const DEFAULT_DRIFT_SCHEDULE = '0 0 */6 * * *';
 export const DEFAULT_TLS_SCHEDULE = '0 30 3 * * *';
 

@@ -12,6 +12,8 @@ export interface AcquireOptions extends FetchOptions {
   maxIncludeDepth?: number;
   /** Include directives allowed in total (default 50). */
   maxIncludes?: number;
+  /** Aborting it cancels the notice's fetches and its includes' (CANCELLED). */
+  signal?: AbortSignal;
 }
 
 export type Acquisition =

@@ -28,6 +28,8 @@ export interface FetchCallOptions {
    * elsewhere is REDIRECT_OFF_SITE and the other host is never contacted.
    */
   sameOrigin?: string;
+  /** Aborting it stops the fetch at once (the run reached its deadline): CANCELLED, never retried. */
+  signal?: AbortSignal;
 }
 
 /** Validators from the previous snapshot, for a conditional GET. */
@@ -94,7 +96,8 @@ export async function fetchResource(url: string, options: FetchOptions & FetchCa
   let last: AttemptFailure | null = null;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     if (attempt > 1) await delay(opts.retryBackoffMs * 2 ** (attempt - 2));
-    const result = await fetchFollowingRedirects(parsed.href, opts, options.conditional, options.sameOrigin ?? null);
+    if (options.signal?.aborted) return fail('CANCELLED', `The fetch of ${url} was cancelled: the run reached its deadline.`);
+    const result = await fetchFollowingRedirects(parsed.href, opts, options.conditional, options.sameOrigin ?? null, options.signal);
     if (!('failure' in result)) return ok(result);
     last = result.failure;
     if (!last.transient) return { ok: false, problem: last.problem };
@@ -105,16 +108,19 @@ export async function fetchResource(url: string, options: FetchOptions & FetchCa
   return fail(problem.code, `${problem.message}${suffix}`);
 }
 
+type AbortReason = 'timeout' | 'cut-short' | 'done' | 'cancelled';
+
 async function fetchFollowingRedirects(
   url: string,
   opts: Required<FetchOptions>,
   conditional: ConditionalValidators | undefined,
   sameOrigin: string | null,
+  signal: AbortSignal | undefined,
 ): Promise<FetchOutcome | { failure: AttemptFailure }> {
   const chain: string[] = [url];
   let current = url;
   for (;;) {
-    const hop = await requestOnce(current, opts, conditional);
+    const hop = await requestOnce(current, opts, conditional, signal);
     if (hop.kind === 'failure') return { failure: hop.failure };
     if (hop.kind === 'not-modified') return { kind: 'not-modified', url };
     if (hop.kind === 'redirect') {
@@ -222,14 +228,17 @@ async function requestOnce(
   url: string,
   opts: Required<FetchOptions>,
   conditional: ConditionalValidators | undefined,
+  signal: AbortSignal | undefined,
 ): Promise<HopResult> {
   const controller = new AbortController();
   // Why the request was aborted by us; null while it runs normally.
-  let abortReason: 'timeout' | 'cut-short' | 'done' | null = null;
-  const abort = (reason: 'timeout' | 'cut-short' | 'done') => {
+  let abortReason: AbortReason | null = null;
+  const abort = (reason: AbortReason) => {
     if (abortReason === null) abortReason = reason;
     controller.abort();
   };
+  const onCancel = () => abort('cancelled');
+  signal?.addEventListener('abort', onCancel, { once: true });
   const deadline = Date.now() + opts.timeoutMs;
   const timer = setTimeout(() => abort('timeout'), opts.timeoutMs);
   const { agent, wire } = watchedAgent(url, () => abort('cut-short'));
@@ -291,6 +300,7 @@ async function requestOnce(
     return { kind: 'failure', failure: classifyError(url, error, abortReason, wire, opts.timeoutMs) };
   } finally {
     clearTimeout(timer);
+    signal?.removeEventListener('abort', onCancel);
     agent.destroy();
   }
 }
@@ -407,12 +417,15 @@ function discardBody(response: Response, abortRequest: () => void): void {
 function classifyError(
   url: string,
   error: unknown,
-  abortReason: 'timeout' | 'cut-short' | 'done' | null,
+  abortReason: AbortReason | null,
   wire: WireState,
   timeoutMs: number,
 ): AttemptFailure {
   const code = errorCode(error);
   const detail = error instanceof Error ? error.message : String(error);
+  if (abortReason === 'cancelled') {
+    return { problem: { code: 'CANCELLED', message: `The fetch of ${url} was cancelled: the run reached its deadline.` }, transient: false };
+  }
   if (abortReason === 'timeout') {
     return {
       problem: { code: 'FETCH_TIMEOUT', message: `${url} did not finish answering within ${timeoutMs} ms (${wire.wireBytes} body bytes received).` },

@@ -24,6 +24,8 @@ export interface CheckNoticeDeps {
   readonly now?: () => Date;
   /** Replaceable for tests; defaults to the real fetch-parse-normalise pipeline. */
   readonly acquire?: typeof acquireNotice;
+  /** Aborted when the run gives up on work in flight: the fetch stops instead of running on unseen. */
+  readonly signal?: AbortSignal;
 }
 
 function sha256(bytes: Buffer | string): string {
@@ -85,7 +87,7 @@ export async function checkNotice(notice: NoticeConfig, run: RunIdentity, deps: 
 
   const lastGood = initial.value.pointer?.lastGood ?? null;
   const conditional = lastGood && !lastGood.hadIncludes ? { etag: lastGood.etag, lastModified: lastGood.lastModified } : undefined;
-  const acquired = await (deps.acquire ?? acquireNotice)(notice, { ...deps.fetchOptions, conditional });
+  const acquired = await (deps.acquire ?? acquireNotice)(notice, { ...deps.fetchOptions, conditional, signal: deps.signal });
   if (!acquired.ok) return errorResult(acquired.problem, lastGood?.snapshot ?? null);
   if (acquired.value.kind === 'not-modified') {
     if (!lastGood) return errorResult({ code: 'UNEXPECTED_NOT_MODIFIED', message: 'The server answered 304 Not Modified to a request that was not conditional.' }, null);

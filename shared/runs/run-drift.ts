@@ -48,13 +48,16 @@ const STORAGE_FAILURES_TO_STOP = 2;
 export async function runDrift(notices: readonly NoticeConfig[], store: ObjectStore, options: DriftRunOptions): Promise<DriftRunSummary> {
   const now = options.now ?? (() => new Date());
   const run = { runId: options.runId, startedAt: options.startedAt.toISOString() };
-  const deps: CheckNoticeDeps = { store, fetchOptions: options.fetchOptions, suspectRunsToAccept: options.suspectRunsToAccept, acquire: options.acquire, now };
+  const cancel = new AbortController();
+  const deps: CheckNoticeDeps = { store, fetchOptions: options.fetchOptions, suspectRunsToAccept: options.suspectRunsToAccept, acquire: options.acquire, now, signal: cancel.signal };
   // Circuit breaker: with storage unreachable every check fails the same way after its retries;
   // stop starting new ones instead of spending the whole budget proving it again and again.
   let consecutiveStorageFailures = 0;
   let storageProblem: Problem | null = null;
   const startMs = now().getTime();
   const abandonAt = options.hardDeadline === undefined ? undefined : options.hardDeadline - closingReserveMs(startMs, options.hardDeadline);
+  // Checks abandoned at the hard deadline stop fetching rather than finish unseen after the run returned.
+  const cancelTimer = abandonAt === undefined ? undefined : setTimeout(() => cancel.abort(), Math.max(0, abandonAt - startMs));
   const pool = await runPool(notices, options.concurrency ?? 4, (notice) => checkNotice(notice, run, deps), {
     deadline: options.deadline,
     hardDeadline: abandonAt,
@@ -70,6 +73,8 @@ export async function runDrift(notices: readonly NoticeConfig[], store: ObjectSt
       options.onProgress?.(result, done, total);
     },
   });
+  clearTimeout(cancelTimer);
+  if (pool.abandoned.length) cancel.abort();
   const results = pool.results.filter((result): result is NoticeCheckResult => result !== undefined);
   const problems: Problem[] = [];
   const finishedAt = now().toISOString();

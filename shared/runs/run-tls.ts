@@ -2,14 +2,53 @@ import type { EndpointConfig } from '../config/types';
 import type { Problem } from '../common/result';
 import { recordLatestEndpoints, tlsReportName, writeReport, REPORT_SCHEMA_VERSION, runSummaryName, type LatestEndpointEntry } from '../reports';
 import type { ObjectStore } from '../storage';
+import { ok } from '../common/result';
 import { checkEndpoints, type EndpointCheckResult, type TlsCheckOptions } from '../tls';
+import { byDeadline } from './by-deadline';
+
+const REPORT_WRITES_AT_ONCE = 8;
+
+/** Runs queued async jobs with at most `limit` at once; drain() waits for all of them. */
+class WriteQueue {
+  private running = 0;
+  private readonly waiting: Array<() => Promise<void>> = [];
+  private idle: Array<() => void> = [];
+
+  constructor(private readonly limit: number) {}
+
+  add(job: () => Promise<void>): void {
+    this.waiting.push(job);
+    this.pump();
+  }
+
+  private pump(): void {
+    while (this.running < this.limit && this.waiting.length) {
+      const job = this.waiting.shift()!;
+      this.running += 1;
+      void job().finally(() => {
+        this.running -= 1;
+        this.pump();
+      });
+    }
+    if (this.running === 0 && this.waiting.length === 0) {
+      for (const resolve of this.idle.splice(0)) resolve();
+    }
+  }
+
+  drain(): Promise<void> {
+    if (this.running === 0 && this.waiting.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idle.push(resolve));
+  }
+}
 
 export interface TlsRunRequest {
   readonly endpoints: readonly EndpointConfig[];
   readonly runId: string;
   readonly startedAt: Date;
-  /** Epoch ms by which the run must end; endpoints not finished by then are named in notReached. */
+  /** Epoch ms by which checking stops; endpoints not finished by then are named in notReached. */
   readonly deadline?: number;
+  /** Epoch ms by which the run returns: report writes still pending then are given up (and named). */
+  readonly hardDeadline?: number;
   readonly concurrency?: number;
   readonly tls?: TlsCheckOptions;
   readonly trigger?: string;
@@ -66,32 +105,45 @@ export async function runTls(store: ObjectStore, request: TlsRunRequest): Promis
   const startedAt = request.startedAt.toISOString();
   const byId = new Map(request.endpoints.map((endpoint) => [endpoint.id, endpoint]));
   const budget = request.deadline !== undefined ? Math.max(0, request.deadline - now().getTime()) : undefined;
+  const problems: Problem[] = [];
+  const outcomes: EndpointOutcome[] = [];
+  // Each report is written as soon as its endpoint is checked, a few at a time, so the run does not
+  // end with a long tail of writes after its deadline.
+  const writes = new WriteQueue(REPORT_WRITES_AT_ONCE);
   const checked = await checkEndpoints(request.endpoints, {
     ...request.tls,
     concurrency: request.concurrency,
     deadlineMs: budget,
-    onProgress: (done, total, result) => request.onProgress?.(result, done, total),
+    onProgress: (done, total, result) => {
+      request.onProgress?.(result, done, total);
+      const endpoint = byId.get(result.id);
+      const name = tlsReportName(startedAt, result.id, request.runId, endpoint?.allAddresses ? result.address : null);
+      const outcome: EndpointOutcome = { ...result, runId: request.runId, report: name };
+      writes.add(async () => {
+        const written = await writeReport(store, name, { schemaVersion: REPORT_SCHEMA_VERSION, kind: 'endpoint-check', ...outcome });
+        if (written.ok) outcomes.push(outcome);
+        else {
+          problems.push(written.problem);
+          outcomes.push({ ...outcome, report: null });
+        }
+      });
+    },
   });
-
-  const problems: Problem[] = [];
-  const outcomes: EndpointOutcome[] = [];
-  for (const result of checked.results) {
-    const endpoint = byId.get(result.id);
-    const name = tlsReportName(startedAt, result.id, request.runId, endpoint?.allAddresses ? result.address : null);
-    const outcome: EndpointOutcome = { ...result, runId: request.runId, report: name };
-    const written = await writeReport(store, name, { schemaVersion: REPORT_SCHEMA_VERSION, kind: 'endpoint-check', ...outcome });
-    if (written.ok) {
-      outcomes.push(outcome);
-    } else {
-      problems.push(written.problem);
-      outcomes.push({ ...outcome, report: null });
-    }
+  const clock = () => now().getTime();
+  const drained = await byDeadline(writes.drain().then(() => ok(undefined)), request.hardDeadline, 'write every endpoint report', clock);
+  if (!drained.ok) {
+    problems.push(drained.problem);
+    // Results whose report was still being written are kept, without a report name.
+    const written = new Set(outcomes.map((outcome) => `${outcome.id}@${outcome.address}`));
+    for (const result of checked.results) if (!written.has(`${result.id}@${result.address}`)) outcomes.push({ ...result, runId: request.runId, report: null });
   }
+  const order = new Map(request.endpoints.map((endpoint, index) => [endpoint.id, index]));
+  outcomes.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
   const entries: Record<string, LatestEndpointEntry> = {};
   for (const outcome of outcomes) if (outcome.report) entries[latestKey(byId.get(outcome.id), outcome)] = latestEntry(outcome);
   const finishedAt = now().toISOString();
   if (Object.keys(entries).length) {
-    const latest = await recordLatestEndpoints(store, entries, finishedAt);
+    const latest = await byDeadline(recordLatestEndpoints(store, entries, finishedAt), request.hardDeadline, 'update latest.json', clock);
     if (!latest.ok) problems.push(latest.problem);
   }
   const counts = {
@@ -101,7 +153,7 @@ export async function runTls(store: ObjectStore, request: TlsRunRequest): Promis
   };
   const summaryName = runSummaryName(startedAt, `${request.runId}-tls`);
   const summary = { runId: request.runId, startedAt, finishedAt, trigger: request.trigger ?? 'manual', endpoints: outcomes, notReached: checked.notReached, problems, counts };
-  const written = await writeReport(store, summaryName, { schemaVersion: REPORT_SCHEMA_VERSION, kind: 'tls-run', ...summary });
+  const written = await byDeadline(writeReport(store, summaryName, { schemaVersion: REPORT_SCHEMA_VERSION, kind: 'tls-run', ...summary }), request.hardDeadline, 'write the run summary', clock);
   if (!written.ok) problems.push(written.problem);
   return { ...summary, summary: written.ok ? summaryName : null };
 }

@@ -43,7 +43,8 @@ export async function startEmbeddedAzurite(options: EmbeddedAzuriteOptions = {})
   if (!entry) {
     return fail('AZURITE_MISSING', 'No storage is configured and the Azurite emulator is not installed: run `npm ci` (it is a dev dependency) or set AZURE_STORAGE_CONNECTION_STRING.');
   }
-  const args = [entry, '--blobHost', '127.0.0.1', '--blobPort', String(options.port ?? 0), '--disableTelemetry', '--skipApiVersionCheck', '--loose'];
+  // --silent: the emulator's access log (a line per call) is noise here and costs CPU to drain.
+  const args = [entry, '--blobHost', '127.0.0.1', '--blobPort', String(options.port ?? 0), '--disableTelemetry', '--skipApiVersionCheck', '--loose', '--silent'];
   if (options.location) {
     mkdirSync(options.location, { recursive: true });
     args.push('--location', options.location);
@@ -54,22 +55,26 @@ export async function startEmbeddedAzurite(options: EmbeddedAzuriteOptions = {})
   const timeoutMs = options.startupTimeoutMs ?? 20_000;
 
   const started = await new Promise<Result<string>>((resolve) => {
+    // Only the start-up banner is read; the listener goes once it is found, so a long-running
+    // emulator's output is never accumulated.
     let output = '';
-    const timer = setTimeout(() => resolve(fail('AZURITE_START_FAILED', `Azurite did not start within ${timeoutMs} ms: ${output.trim().slice(-300)}`)), timeoutMs);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /successfully listens on (http:\/\/[^\s]+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(ok(match[1]));
-      }
+    const settle = (result: Result<string>) => {
+      clearTimeout(timer);
+      child.stdout?.off('data', onData);
+      child.stderr?.off('data', onData);
+      child.off('exit', onExit);
+      resolve(result);
     };
+    const onData = (chunk: Buffer) => {
+      output = (output + chunk.toString()).slice(-4_096);
+      const match = /successfully listens on (http:\/\/[^\s]+)/.exec(output);
+      if (match) settle(ok(match[1]));
+    };
+    const onExit = (code: number | null) => settle(fail('AZURITE_START_FAILED', `Azurite exited with code ${code} before listening: ${output.trim().slice(-300)}`));
+    const timer = setTimeout(() => settle(fail('AZURITE_START_FAILED', `Azurite did not start within ${timeoutMs} ms: ${output.trim().slice(-300)}`)), timeoutMs);
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve(fail('AZURITE_START_FAILED', `Azurite exited with code ${code} before listening: ${output.trim().slice(-300)}`));
-    });
+    child.once('exit', onExit);
   });
   if (!started.ok) {
     child.kill();

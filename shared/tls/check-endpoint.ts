@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import net from 'node:net';
 import type { Problem } from '../common/result';
@@ -196,6 +197,8 @@ export function checkEndpoint(endpoint: EndpointConfig, options: TlsCheckOptions
 export async function checkEndpoints(endpoints: readonly EndpointConfig[], options: TlsRunOptions = {}): Promise<TlsRunResult> {
   const limiter = new KeyedLimiter(options.perAddressConnections ?? 2);
   const controller = new AbortController();
+  // Every probe of the run listens on this one signal; the default cap of 10 would warn on any real run.
+  setMaxListeners(0, controller.signal);
   const abort = (): void => controller.abort();
   options.signal?.addEventListener('abort', abort);
   if (options.signal?.aborted) controller.abort();
@@ -218,7 +221,8 @@ export async function checkEndpoints(endpoints: readonly EndpointConfig[], optio
       for (const result of results) options.onProgress?.(done, endpoints.length, result);
       return results;
     });
-    return { results: perEndpoint.flat(), notReached: endpoints.map((e) => e.id).filter((id) => notReached.includes(id)) };
+    const unreached = new Set(notReached);
+    return { results: perEndpoint.flat(), notReached: endpoints.map((e) => e.id).filter((id) => unreached.has(id)) };
   } finally {
     if (timer) clearTimeout(timer);
     options.signal?.removeEventListener('abort', abort);
