@@ -14,8 +14,6 @@ export interface FunctionDeps {
   readonly tls?: Pick<TlsCheckOptions, 'lookup' | 'connect'>;
 }
 
-let cachedStore: Promise<Result<ObjectStore>> | null = null;
-
 /**
  * In the Functions host, storage comes from AZURE_STORAGE_CONNECTION_STRING, or
  * NOTICEWATCH_STORAGE_ACCOUNT_URL (managed identity), else the app's own AzureWebJobsStorage.
@@ -23,10 +21,13 @@ let cachedStore: Promise<Result<ObjectStore>> | null = null;
  */
 export function hostDeps(env: NodeJS.ProcessEnv = process.env): FunctionDeps {
   const settings = readSettings(env);
+  // Opened once per deps (one per function file), on first use, and retried after a failure.
+  let cachedStore: Promise<Result<ObjectStore>> | null = null;
   return {
     settings,
     getStore() {
-      cachedStore ??= openStore({ connectionString: settings.connectionString ?? env.AzureWebJobsStorage, accountUrl: settings.accountUrl }).then((opened) => {
+      const connectionString = settings.connectionString ?? (settings.accountUrl ? undefined : env.AzureWebJobsStorage);
+      cachedStore ??= openStore({ connectionString, accountUrl: settings.accountUrl }).then((opened) => {
         if (!opened.ok) {
           cachedStore = null;
           return opened;
