@@ -31,6 +31,7 @@ let server: NoticeServer;
 const tlsServers: RunningServer[] = [];
 const store = new MemoryObjectStore();
 const reports = new Map<string, unknown>();
+const endpointReports = new Map<string, unknown>();
 const statuses = new Set<string>();
 let latest: unknown;
 let clock = 0;
@@ -97,6 +98,9 @@ beforeAll(async () => {
   const names = await store.list(CONTAINERS.reports, 'drift/');
   if (!names.ok) throw new Error(names.problem.message);
   for (const name of names.value) reports.set(name, await readJsonBlob(name));
+  const tlsNames = await store.list(CONTAINERS.reports, 'tls/');
+  if (!tlsNames.ok) throw new Error(tlsNames.problem.message);
+  for (const name of tlsNames.value) endpointReports.set(name, await readJsonBlob(name));
   latest = await readJsonBlob(LATEST_NAME);
 });
 afterAll(async () => {
@@ -131,6 +135,25 @@ describe('notice-report.schema.json', () => {
       ['bad section change', { ...changed, sections: [{ heading: 'x', change: 'renamed', linesAdded: 0, linesRemoved: 0 }] }],
     ];
     for (const [label, report] of broken) expect(validate(report), label).toBe(false);
+  });
+});
+
+describe('endpoint-report.schema.json', () => {
+  const validate = compile('endpoint-report.schema.json');
+
+  it('accepts every endpoint report the TLS run wrote', () => {
+    expect(endpointReports.size).toBe(3);
+    for (const [name, report] of endpointReports) expectValid(validate, report, name);
+  });
+
+  it('rejects endpoint reports that break the contract', () => {
+    const [report] = [...endpointReports.values()] as Array<Record<string, unknown>>;
+    const broken: Array<[string, unknown]> = [
+      ['bad verdict', { ...report, protocols: { ...(report.protocols as object), 'TLSv1.2': 'probably' } }],
+      ['missing compliant', { ...report, compliant: undefined }],
+      ['bad severity', { ...report, findings: [{ id: 'X', severity: 'meh', message: 'm' }] }],
+    ];
+    for (const [label, value] of broken) expect(validate(JSON.parse(JSON.stringify(value))), label).toBe(false);
   });
 });
 
