@@ -6,6 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { defaultCorpusDir } from './diff-bench';
 import { startEmbeddedAzurite, storeFromConnectionString } from '../shared/storage';
 import { startHistoryServer } from './history-server';
 import { replayHistory, type ReplayTally } from './replay-history';
@@ -19,7 +21,10 @@ export async function replayCorpus(corpusDir: string, only?: string): Promise<{ 
   const azurite = await startEmbeddedAzurite();
   if (!azurite.ok) throw new Error(azurite.problem.message);
   const store = storeFromConnectionString(azurite.value.connectionString);
-  if (!store.ok) throw new Error(store.problem.message);
+  if (!store.ok) {
+    await azurite.value.stop();
+    throw new Error(store.problem.message);
+  }
   const server = await startHistoryServer();
   const totals: ReplayTally = { versions: 0, changed: 0, unchanged: 0, baseline: 0, errors: 0, suspect: [], recurrences: 0, injectedFailures: 0, violations: [] };
   const perDocument: Array<{ id: string; tally: ReplayTally }> = [];
@@ -49,11 +54,9 @@ export async function replayCorpus(corpusDir: string, only?: string): Promise<{ 
 }
 
 if (require.main === module) {
-  const args = process.argv.slice(2);
-  const onlyIndex = args.indexOf('--only');
-  const only = onlyIndex >= 0 ? args[onlyIndex + 1] : undefined;
-  const positional = args.filter((arg, index) => !arg.startsWith('--') && index !== onlyIndex + 1 || (onlyIndex < 0 && !arg.startsWith('--')));
-  const corpus = resolve(positional[0] ?? join(__dirname, '..', '..', '..', 'shared', 'corpus', 'privacy-policies'));
+  const { values, positionals } = parseArgs({ options: { only: { type: 'string' } }, allowPositionals: true });
+  const only = values.only;
+  const corpus = resolve(positionals[0] ?? defaultCorpusDir());
   const started = Date.now();
   replayCorpus(corpus, only).then(
     ({ totals }) => {

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { loadWatchlist, readSettings, type NoticewatchSettings, type Watchlist } from '../shared/config';
+import { loadWatchlist, type NoticewatchSettings, type Watchlist } from '../shared/config';
 import { fail, ok, type Result } from '../shared/common/result';
 import { openStore, type OpenedStore } from '../shared/storage';
 import { progress } from './cli-output';
@@ -17,15 +17,30 @@ export interface CliOptions {
   readonly json?: boolean;
 }
 
-export function positiveIntegerOption(value: string | undefined, name: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed <= 0) throw new UsageError(`--${name} must be a positive whole number, got "${value}"`);
-  return parsed;
+/** Numbers from the command line, checked before anything is started. */
+export interface RunLimits {
+  readonly fetchTimeoutMs: number;
+  readonly tlsTimeoutMs: number;
+  readonly concurrency: number;
 }
 
-export function cliSettings(): NoticewatchSettings {
-  return readSettings();
+function positiveInteger(value: string | undefined, name: string, fallback: number): Result<number> {
+  if (value === undefined) return ok(fallback);
+  const parsed = Number(value);
+  return Number.isInteger(parsed) && parsed > 0 ? ok(parsed) : fail('USAGE', `--${name} must be a positive whole number, got "${value}"`);
+}
+
+/** `--timeout` sets both the fetch and the TLS connection timeout; without it each keeps its own default. */
+export function runLimits(options: CliOptions, settings: NoticewatchSettings): Result<RunLimits> {
+  const timeout = positiveInteger(options.timeout, 'timeout', 0);
+  if (!timeout.ok) return timeout;
+  const concurrency = positiveInteger(options.concurrency, 'concurrency', settings.concurrency);
+  if (!concurrency.ok) return concurrency;
+  return ok({
+    fetchTimeoutMs: timeout.value || settings.fetchTimeoutMs,
+    tlsTimeoutMs: timeout.value || settings.tlsTimeoutMs,
+    concurrency: concurrency.value,
+  });
 }
 
 export async function cliWatchlist(options: CliOptions, settings: NoticewatchSettings): Promise<Result<Watchlist>> {
@@ -51,7 +66,9 @@ export async function cliCaBundle(path: string | undefined): Promise<Result<Buff
   }
 }
 
-export function reportProblem(problem: { code: string; message: string }): 2 {
+/** A run that cannot start or finish: the reason on stderr and, with --json, as the one JSON document on stdout. */
+export function reportProblem(problem: { code: string; message: string }, json = false): 2 {
   progress(`noticewatch: [${problem.code}] ${problem.message}`);
+  if (json) process.stdout.write(`${JSON.stringify({ error: { code: problem.code, message: problem.message } }, null, 2)}\n`);
   return 2;
 }

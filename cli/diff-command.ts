@@ -3,7 +3,7 @@ import { extname } from 'node:path';
 import { analyseChange } from '../shared/diff';
 import { buildSnapshotDocument, parseNotice, type SnapshotDocument } from '../shared/notices';
 import { fail, ok, type Result } from '../shared/common/result';
-import { progress } from './cli-output';
+import { reportProblem } from './cli-context';
 
 /** Local files are read as published notices: HTML by extension, else markdown. Includes are left as written. */
 async function readLocalNotice(path: string): Promise<Result<SnapshotDocument>> {
@@ -14,7 +14,8 @@ async function readLocalNotice(path: string): Promise<Result<SnapshotDocument>> 
     return fail('FILE_UNREADABLE', `Cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'}).`);
   }
   const format = ['.html', '.htm'].includes(extname(path).toLowerCase()) ? 'html' : 'markdown';
-  const parsed = parseNotice(text, format, format === 'html' ? 'body' : undefined, path);
+  // No selector: the same default region the watcher uses (main, article, [role=main], body).
+  const parsed = parseNotice(text, format, undefined, path);
   if (!parsed.ok) return parsed;
   return ok(buildSnapshotDocument(parsed.value.frontMatterText, parsed.value.metadata, parsed.value.body));
 }
@@ -22,13 +23,8 @@ async function readLocalNotice(path: string): Promise<Result<SnapshotDocument>> 
 /** `noticewatch diff OLD NEW`: the change report for two local files, no storage involved. */
 export async function runDiffCommand(oldPath: string, newPath: string, json: boolean): Promise<number> {
   const [previous, current] = await Promise.all([readLocalNotice(oldPath), readLocalNotice(newPath)]);
-  for (const side of [previous, current]) {
-    if (!side.ok) {
-      progress(`noticewatch: [${side.problem.code}] ${side.problem.message}`);
-      return 2;
-    }
-  }
-  if (!previous.ok || !current.ok) return 2;
+  if (!previous.ok) return reportProblem(previous.problem, json);
+  if (!current.ok) return reportProblem(current.problem, json);
   const changed = previous.value.text !== current.value.text;
   const analysis = analyseChange(previous.value, current.value, { previousLabel: oldPath, currentLabel: newPath });
   const report = {

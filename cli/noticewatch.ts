@@ -2,7 +2,8 @@
 import { parseArgs } from 'node:util';
 import { redactSecrets } from '../shared/common/redact';
 import { newRunId } from '../shared/runs';
-import { cliCaBundle, cliSettings, cliStore, cliWatchlist, reportProblem, UsageError, type CliOptions } from './cli-context';
+import { readSettings } from '../shared/config';
+import { cliCaBundle, cliStore, cliWatchlist, reportProblem, runLimits, UsageError, type CliOptions } from './cli-context';
 import { progress } from './cli-output';
 import { driftPart, endpointsFromArguments, tlsPart, type RunContext } from './check-commands';
 import { runDiffCommand } from './diff-command';
@@ -10,10 +11,10 @@ import { runDiffCommand } from './diff-command';
 const USAGE = `noticewatch: watch published privacy notices for drift and verify the TLS promises behind them
 
 Usage:
-  noticewatch run   [--watchlist FILE] [--json]                  drift and TLS for the whole watchlist
-  noticewatch drift [--watchlist FILE] [--notice ID]... [--json]   notices only
-  noticewatch tls   [HOST[:PORT]...] [--watchlist FILE] [--ca FILE] [--json]
-  noticewatch diff  OLD NEW [--json]                             compare two local notice files
+  noticewatch run   [--watchlist FILE] [OPTIONS]                  drift and TLS for the whole watchlist
+  noticewatch drift [--watchlist FILE] [--notice ID]... [OPTIONS]  notices only
+  noticewatch tls   [HOST[:PORT]...] [--watchlist FILE] [OPTIONS]  endpoints only
+  noticewatch diff  OLD NEW [--json]                              compare two local notice files
 
 Options:
   --watchlist FILE   watchlist JSON (default: content/watchlist.json of this package, or NOTICEWATCH_WATCHLIST)
@@ -22,7 +23,7 @@ Options:
                      then NOTICEWATCH_STORAGE_ACCOUNT_URL, else an embedded Azurite persisting
                      under ./.noticewatch or NOTICEWATCH_DATA_DIR)
   --ca FILE          PEM CA bundle that anchors certificate trust instead of the system roots
-  --timeout MS       per-request (drift) or per-connection (tls) timeout
+  --timeout MS       per-request (drift) and per-connection (tls) timeout (default 20000 / 5000)
   --concurrency N    checks at once (default 4)
   --json             print exactly one JSON document on stdout
 
@@ -43,27 +44,32 @@ const OPTIONS = {
 type Command = 'run' | 'drift' | 'tls';
 
 async function runChecks(command: Command, options: CliOptions, targets: string[]): Promise<number> {
-  const settings = cliSettings();
+  const settings = readSettings();
+  const json = options.json === true;
+  // Everything the command line says is checked before storage or a network is touched.
+  if (options.notice?.length && command !== 'drift') throw new UsageError(`--notice applies to drift, not ${command}`);
+  const limits = runLimits(options, settings);
+  if (!limits.ok) throw new UsageError(limits.problem.message);
   const adHoc = command === 'tls' && targets.length > 0 ? endpointsFromArguments(targets) : null;
   if (adHoc && !adHoc.ok) throw new UsageError(adHoc.problem.message);
   const ca = await cliCaBundle(options.ca);
-  if (!ca.ok) return reportProblem(ca.problem);
+  if (!ca.ok) return reportProblem(ca.problem, json);
 
   // Ad-hoc TLS targets need no watchlist; everything else reads it.
   const watchlist = adHoc ? { ok: true as const, value: { notices: [], endpoints: [], problems: [] } } : await cliWatchlist(options, settings);
-  if (!watchlist.ok) return reportProblem(watchlist.problem);
+  if (!watchlist.ok) return reportProblem(watchlist.problem, json);
   const opened = await cliStore(options, settings);
-  if (!opened.ok) return reportProblem(opened.problem);
+  if (!opened.ok) return reportProblem(opened.problem, json);
   try {
     const startedAt = new Date();
-    const context: RunContext = { store: opened.value.store, watchlist: watchlist.value, settings, options, runId: newRunId(startedAt), startedAt };
+    const context: RunContext = { store: opened.value.store, watchlist: watchlist.value, settings, limits: limits.value, runId: newRunId(startedAt), startedAt };
     const document: Record<string, unknown> = { runId: context.runId, startedAt: startedAt.toISOString() };
     const lines: string[] = [`noticewatch ${command} ${context.runId} (${opened.value.store.description})`];
     let exitCode = watchlist.value.problems.length ? 2 : 0;
 
     if (command !== 'tls') {
       const drift = await driftPart(context, command === 'drift' ? options.notice ?? [] : []);
-      if (!drift.ok) return reportProblem(drift.problem);
+      if (!drift.ok) return reportProblem(drift.problem, json);
       const { runId: _runId, startedAt: _startedAt, finishedAt: _finishedAt, ...rest } = drift.value.outcome;
       Object.assign(document, rest);
       lines.push(...drift.value.lines);
@@ -77,7 +83,7 @@ async function runChecks(command: Command, options: CliOptions, targets: string[
       exitCode = Math.max(exitCode, tls.exitCode);
     }
     document.finishedAt = new Date().toISOString();
-    process.stdout.write(options.json ? `${JSON.stringify(orderKeys(document), null, 2)}\n` : `${lines.join('\n')}\n`);
+    process.stdout.write(json ? `${JSON.stringify(orderKeys(document), null, 2)}\n` : `${lines.join('\n')}\n`);
     return exitCode;
   } finally {
     await opened.value.close();

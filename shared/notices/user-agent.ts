@@ -1,47 +1,26 @@
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { packageRoot } from '../config/settings';
 
 /**
- * The version in the User-Agent comes from the project's package.json, found by walking up from
- * this file: the same code runs from `shared/notices` (tests) and `dist/shared/notices` (build),
- * and importing package.json would make tsc copy it into dist.
+ * The version in the User-Agent comes from the project's package.json, read at run time rather than
+ * imported (importing it would make tsc copy it into dist/).
  */
-function findPackageVersion(startDir: string): string | null {
-  let dir = startDir;
-  for (let i = 0; i < 6; i++) {
-    const candidate = join(dir, 'package.json');
-    let raw: string | null = null;
-    try {
-      raw = readFileSync(candidate, 'utf8');
-    } catch {
-      // No package.json at this level: keep walking up (expected for every level but one).
-      raw = null;
-    }
-    if (raw !== null) {
-      const parsed: unknown = JSON.parse(raw);
-      if (
-        typeof parsed === 'object' &&
-        parsed !== null &&
-        (parsed as { name?: unknown }).name === 'noticewatch' &&
-        typeof (parsed as { version?: unknown }).version === 'string'
-      ) {
-        return (parsed as { version: string }).version;
-      }
-    }
-    const parent = dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
+function packageVersion(): string | null {
+  try {
+    const parsed = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version?: unknown };
+    return typeof parsed.version === 'string' ? parsed.version : null;
+  } catch (error) {
+    // A User-Agent without a version still identifies us; say why it is missing.
+    process.emitWarning(`noticewatch: cannot read the package version for the User-Agent (${error instanceof Error ? error.message : String(error)})`);
+    return null;
   }
-  return null;
 }
 
 let cachedUserAgent: string | null = null;
 
-/** `noticewatch/<version> (+privacy notice drift monitor)`; `0.0.0` if the package cannot be found. */
+/** `noticewatch/<version> (+privacy notice drift monitor)`; `0.0.0` if the package cannot be read. */
 export function defaultUserAgent(): string {
-  if (cachedUserAgent === null) {
-    const version = findPackageVersion(__dirname) ?? '0.0.0';
-    cachedUserAgent = `noticewatch/${version} (+privacy notice drift monitor)`;
-  }
+  cachedUserAgent ??= `noticewatch/${packageVersion() ?? '0.0.0'} (+privacy notice drift monitor)`;
   return cachedUserAgent;
 }

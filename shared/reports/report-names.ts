@@ -1,23 +1,27 @@
 /**
- * Report blob names are date-partitioned (by the run's start, so one run's reports stay
- * together) and derived from the run id, so writing the same run's report twice is a no-op.
+ * Report blob names are date-partitioned by the day the run id carries (run ids start with their
+ * UTC timestamp, `20261129T060000Z-...`), so one run's reports stay together and a name is a pure
+ * function of the run id and the subject: a run taken over later, even on another day, writes to
+ * the same names, and writing the same run's report twice is a no-op.
  */
-function datePath(iso: string): string {
-  return `${iso.slice(0, 4)}/${iso.slice(5, 7)}/${iso.slice(8, 10)}`;
+function datePath(runId: string, runStartedAt: string): string {
+  const stamp = /^(\d{4})(\d{2})(\d{2})T/.exec(runId);
+  if (stamp) return `${stamp[1]}/${stamp[2]}/${stamp[3]}`;
+  return `${runStartedAt.slice(0, 4)}/${runStartedAt.slice(5, 7)}/${runStartedAt.slice(8, 10)}`;
 }
 
 export function noticeReportName(runStartedAt: string, noticeId: string, runId: string): string {
-  return `drift/${datePath(runStartedAt)}/${noticeId}/${runId}.json`;
+  return `drift/${datePath(runId, runStartedAt)}/${noticeId}/${runId}.json`;
 }
 
 /** One report per endpoint and run; per address too when an endpoint checks all of its addresses. */
 export function tlsReportName(runStartedAt: string, endpointId: string, runId: string, address: string | null): string {
   const suffix = address ? `@${address.replace(/[^0-9a-fA-F.]/g, '_')}` : '';
-  return `tls/${datePath(runStartedAt)}/${endpointId}/${runId}${suffix}.json`;
+  return `tls/${datePath(runId, runStartedAt)}/${endpointId}/${runId}${suffix}.json`;
 }
 
 export function runSummaryName(runStartedAt: string, runId: string): string {
-  return `runs/${datePath(runStartedAt)}/${runId}.json`;
+  return `runs/${datePath(runId, runStartedAt)}/${runId}.json`;
 }
 
 export const LATEST_NAME = 'latest.json';

@@ -46,7 +46,14 @@ function resultChangePart(result: NoticeCheckResult, before: LatestNoticeEntry |
   }
   if (result.status === 'baseline') return { currentSnapshot: result.currentSnapshot, lastChangedAt: result.checkedAt, lastChangeReport: null };
   if (result.status === 'unchanged' && result.lastChange && result.lastChange.report !== before?.lastChangeReport) {
-    return { currentSnapshot: result.currentSnapshot, lastChangedAt: result.lastChange.at, lastChangeReport: result.lastChange.report };
+    const { substantive, alert } = result.lastChange;
+    return {
+      currentSnapshot: result.currentSnapshot,
+      lastChangedAt: result.lastChange.at,
+      lastChangeReport: result.lastChange.report,
+      ...(substantive !== undefined ? { substantive } : {}),
+      ...(alert !== undefined ? { lastChangeAlert: alert } : {}),
+    };
   }
   return null;
 }

@@ -49,7 +49,7 @@ export interface NoticeCheckResult {
   /** Set when a persisting suspect body was accepted as a real change. */
   readonly acceptedAfterSuspectRuns?: number;
   /** On unchanged results: the notice's last real change (report and time), from its pointer. */
-  readonly lastChange?: { readonly report: string; readonly at: string };
+  readonly lastChange?: { readonly report: string; readonly at: string; readonly substantive?: boolean; readonly alert?: boolean };
   /** Blob name of this result's report in the reports container. */
   readonly report: string | null;
 }

@@ -91,6 +91,12 @@ export async function checkNotice(notice: NoticeConfig, run: RunIdentity, deps: 
   if (!acquired.ok) return errorResult(acquired.problem, lastGood?.snapshot ?? null);
   if (acquired.value.kind === 'not-modified') {
     if (!lastGood) return errorResult({ code: 'UNEXPECTED_NOT_MODIFIED', message: 'The server answered 304 Not Modified to a request that was not conditional.' }, null);
+    const pointer = initial.value.pointer;
+    if (pointer?.suspect) {
+      // The last good version is being served again: a suspect body seen before no longer counts as consecutive.
+      const cleared = await swapPointer(deps.store, { ...pointer, suspect: null, updatedAt: base.checkedAt }, initial.value.etag);
+      if (!cleared.ok) return errorResult(cleared.problem, lastGood.snapshot);
+    }
     return finish({ status: 'unchanged', notModified: true, previousSnapshot: lastGood.snapshot, currentSnapshot: lastGood.snapshot, rawSnapshot: null, metadataChanges: [], sections: [], ...lastChangeOf(initial.value.pointer) });
   }
   const fetched = acquired.value;
@@ -172,35 +178,36 @@ async function decide(
   if (!storedSnapshot.ok) return storedSnapshot;
 
   const recurrence = pointer?.known.find((version) => version.hash === fetched.hash) ?? null;
+  const extra = acceptedAfterSuspectRuns ? { acceptedAfterSuspectRuns } : {};
+  const change = previous && previousSnapshot ? changeFields(previous, fetched.document, previousSnapshot, currentSnapshot) : null;
+  // A return to a version already seen (two CDN backends, an A/B test) is reported, but only new
+  // wording of the body calls for a person's attention.
+  const alert = change ? change.substantive && !recurrence : undefined;
   const next: NoticePointer = {
     ...(pointer ?? emptyPointer(notice, seenAt)),
     url: notice.url,
     lastGood: { hash: fetched.hash, snapshot: currentSnapshot, raw: rawBlob, fetchedAt: seenAt, runId: run.runId, ...validators },
-    lastChange: { report: reportName, reportWritten: false, runId: run.runId, runStartedAt: run.startedAt, checkedAt: seenAt, previousSnapshot, currentSnapshot },
+    lastChange: {
+      report: reportName,
+      reportWritten: false,
+      runId: run.runId,
+      runStartedAt: run.startedAt,
+      checkedAt: seenAt,
+      previousSnapshot,
+      currentSnapshot,
+      // Kept so that a report rebuilt after a crash, and latest.json healed by a later run, say all the live one said.
+      ...(change ? { substantive: change.substantive, alert, recurrence } : {}),
+      includes: fetched.includeUrls,
+      ...extra,
+    },
     suspect: null,
     known: rememberVersion(pointer?.known ?? [], fetched.hash, currentSnapshot, seenAt),
     updatedAt: seenAt,
   };
-  const extra = acceptedAfterSuspectRuns ? { acceptedAfterSuspectRuns } : {};
-  if (!previous || !previousSnapshot) {
+  if (!change) {
     return ok({ result: { ...common, ...extra, status: 'baseline', currentSnapshot, rawSnapshot: rawBlob, metadataChanges: [], sections: [] }, pointer: next });
   }
-  const change = changeFields(previous, fetched.document, previousSnapshot, currentSnapshot);
-  return ok({
-    result: {
-      ...common,
-      ...extra,
-      status: 'changed',
-      currentSnapshot,
-      rawSnapshot: rawBlob,
-      ...change,
-      recurrence,
-      // A return to a version already seen (two CDN backends, an A/B test) is reported, but only new
-      // wording of the body calls for a person's attention.
-      alert: change.substantive && !recurrence,
-    },
-    pointer: next,
-  });
+  return ok({ result: { ...common, ...extra, status: 'changed', currentSnapshot, rawSnapshot: rawBlob, ...change, recurrence, alert }, pointer: next });
 }
 
 /** The parts of a change report that come from comparing the two snapshots. */
@@ -218,9 +225,10 @@ function changeFields(previous: SnapshotDocument, current: SnapshotDocument, pre
 }
 
 /** An unchanged result names the notice's last real change, so latest.json heals even if that run failed to record it. */
-function lastChangeOf(pointer: NoticePointer | null): { lastChange?: { report: string; at: string } } {
+function lastChangeOf(pointer: NoticePointer | null): Pick<NoticeCheckResult, 'lastChange'> {
   const change = pointer?.lastChange;
-  return change?.previousSnapshot ? { lastChange: { report: change.report, at: change.checkedAt } } : {};
+  if (!change?.previousSnapshot) return {};
+  return { lastChange: { report: change.report, at: change.checkedAt, ...(change.substantive !== undefined ? { substantive: change.substantive } : {}), ...(change.alert !== undefined ? { alert: change.alert } : {}) } };
 }
 
 function emptyPointer(notice: NoticeConfig, at: string): NoticePointer {
@@ -239,7 +247,16 @@ async function recoverUnwrittenChangeReport(store: ObjectStore, pointer: NoticeP
   if (!existing.value) {
     const current = await readSnapshot(store, change.currentSnapshot);
     if (!current.ok) return current;
-    const base = { id: pointer.noticeId, url: pointer.url, runId: change.runId, checkedAt: change.checkedAt, durationMs: 0, report: change.report, includes: [] };
+    const base = {
+      id: pointer.noticeId,
+      url: pointer.url,
+      runId: change.runId,
+      checkedAt: change.checkedAt,
+      durationMs: 0,
+      report: change.report,
+      includes: change.includes ?? [],
+      ...(change.acceptedAfterSuspectRuns ? { acceptedAfterSuspectRuns: change.acceptedAfterSuspectRuns } : {}),
+    };
     let result: NoticeCheckResult;
     if (change.previousSnapshot) {
       const previous = await readSnapshot(store, change.previousSnapshot);
@@ -251,6 +268,8 @@ async function recoverUnwrittenChangeReport(store: ObjectStore, pointer: NoticeP
         currentSnapshot: change.currentSnapshot,
         rawSnapshot: pointer.lastGood?.snapshot === change.currentSnapshot ? pointer.lastGood.raw : null,
         ...changeFields(previous.value, current.value, change.previousSnapshot, change.currentSnapshot),
+        recurrence: change.recurrence ?? null,
+        ...(change.alert !== undefined ? { alert: change.alert } : {}),
       };
     } else {
       result = { ...base, status: 'baseline', previousSnapshot: null, currentSnapshot: change.currentSnapshot, rawSnapshot: pointer.lastGood?.raw ?? null, metadataChanges: [], sections: [] };

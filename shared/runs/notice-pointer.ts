@@ -40,6 +40,11 @@ export interface NoticePointer {
     readonly checkedAt: string;
     readonly previousSnapshot: string | null;
     readonly currentSnapshot: string;
+    readonly substantive?: boolean;
+    readonly alert?: boolean;
+    readonly recurrence?: KnownVersion | null;
+    readonly includes?: string[];
+    readonly acceptedAfterSuspectRuns?: number;
   } | null;
   /** A suspect body seen in consecutive runs; accepted as a change once it persists long enough. */
   readonly suspect: { readonly hash: string; readonly count: number; readonly firstSeen: string; readonly reason: string } | null;

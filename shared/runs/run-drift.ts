@@ -1,5 +1,5 @@
 import type { NoticeConfig } from '../config/types';
-import type { Problem } from '../common/result';
+import { problemFromError, type Problem } from '../common/result';
 import type { FetchOptions } from '../notices';
 import { recordLatestNotices, runSummaryName, writeReport, REPORT_SCHEMA_VERSION, type NoticeCheckResult } from '../reports';
 import type { ObjectStore } from '../storage';
@@ -45,6 +45,25 @@ export interface DriftRunSummary {
 
 const STORAGE_FAILURES_TO_STOP = 2;
 
+/** A defect, not a fact about the notice: reported as an error of its own, with no report written. */
+function internalErrorResult(notice: NoticeConfig, runId: string, at: Date, error: unknown): NoticeCheckResult {
+  return {
+    id: notice.id,
+    url: notice.url,
+    runId,
+    checkedAt: at.toISOString(),
+    durationMs: 0,
+    status: 'error',
+    error: problemFromError('INTERNAL_ERROR', `Checking ${notice.id} failed unexpectedly; please report this`, error),
+    previousSnapshot: null,
+    currentSnapshot: null,
+    rawSnapshot: null,
+    metadataChanges: [],
+    sections: [],
+    report: null,
+  };
+}
+
 export async function runDrift(notices: readonly NoticeConfig[], store: ObjectStore, options: DriftRunOptions): Promise<DriftRunSummary> {
   const now = options.now ?? (() => new Date());
   const run = { runId: options.runId, startedAt: options.startedAt.toISOString() };
@@ -63,6 +82,7 @@ export async function runDrift(notices: readonly NoticeConfig[], store: ObjectSt
     hardDeadline: abandonAt,
     now: () => now().getTime(),
     shouldStop: () => consecutiveStorageFailures >= STORAGE_FAILURES_TO_STOP,
+    onThrow: (error, index) => internalErrorResult(notices[index], run.runId, now(), error),
     onDone: (result, done, total) => {
       if (result.error?.code === 'STORAGE_ERROR') {
         consecutiveStorageFailures += 1;

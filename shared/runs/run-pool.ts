@@ -7,6 +7,8 @@ export interface PoolOptions<R> {
   readonly shouldStop?: () => boolean;
   readonly now?: () => number;
   readonly onDone?: (result: R, done: number, total: number) => void;
+  /** Turns an exception thrown by one item's work into that item's result, so one bug never sinks a run. */
+  readonly onThrow: (error: unknown, index: number) => R;
 }
 
 export interface PoolOutcome<R> {
@@ -22,7 +24,7 @@ export interface PoolOutcome<R> {
  * deadline or once `shouldStop` says so, and nothing is waited for past the hard deadline, so a
  * run always ends in time and can name exactly what it did not complete.
  */
-export async function runPool<T, R>(items: readonly T[], concurrency: number, work: (item: T, index: number) => Promise<R>, options: PoolOptions<R> = {}): Promise<PoolOutcome<R>> {
+export async function runPool<T, R>(items: readonly T[], concurrency: number, work: (item: T, index: number) => Promise<R>, options: PoolOptions<R>): Promise<PoolOutcome<R>> {
   const now = options.now ?? Date.now;
   const results: Array<R | undefined> = new Array(items.length).fill(undefined);
   const notStarted: number[] = [];
@@ -40,7 +42,12 @@ export async function runPool<T, R>(items: readonly T[], concurrency: number, wo
         continue;
       }
       inFlight.add(index);
-      const result = await work(items[index], index);
+      let result: R;
+      try {
+        result = await work(items[index], index);
+      } catch (error) {
+        result = options.onThrow(error, index);
+      }
       inFlight.delete(index);
       if (abandonedAll) return;
       results[index] = result;
@@ -56,9 +63,12 @@ export async function runPool<T, R>(items: readonly T[], concurrency: number, wo
       : new Promise<void>((resolve) => {
           timer = setTimeout(resolve, Math.max(0, options.hardDeadline! - now()));
         });
-  await Promise.race([workers, hardStop]);
-  if (timer) clearTimeout(timer);
-  abandonedAll = true;
+  try {
+    await Promise.race([workers, hardStop]);
+  } finally {
+    clearTimeout(timer);
+    abandonedAll = true;
+  }
   const abandoned = [...inFlight].sort((a, b) => a - b);
   // Whatever the workers had not reached yet when the hard deadline struck was never started.
   for (let index = next; index < items.length; index += 1) notStarted.push(index);

@@ -2,7 +2,7 @@ import type { EndpointConfig } from '../config/types';
 import type { Problem } from '../common/result';
 import { recordLatestEndpoints, tlsReportName, writeReport, REPORT_SCHEMA_VERSION, runSummaryName, type LatestEndpointEntry } from '../reports';
 import type { ObjectStore } from '../storage';
-import { ok } from '../common/result';
+import { ok, problemFromError } from '../common/result';
 import { checkEndpoints, type EndpointCheckResult, type TlsCheckOptions } from '../tls';
 import { byDeadline } from './by-deadline';
 
@@ -14,7 +14,8 @@ class WriteQueue {
   private readonly waiting: Array<() => Promise<void>> = [];
   private idle: Array<() => void> = [];
 
-  constructor(private readonly limit: number) {}
+  /** A job must not reject; if it does, `onError` hears of it instead of the process crashing. */
+  constructor(private readonly limit: number, private readonly onError: (error: unknown) => void) {}
 
   add(job: () => Promise<void>): void {
     this.waiting.push(job);
@@ -25,10 +26,12 @@ class WriteQueue {
     while (this.running < this.limit && this.waiting.length) {
       const job = this.waiting.shift()!;
       this.running += 1;
-      void job().finally(() => {
-        this.running -= 1;
-        this.pump();
-      });
+      void job()
+        .catch(this.onError)
+        .finally(() => {
+          this.running -= 1;
+          this.pump();
+        });
     }
     if (this.running === 0 && this.waiting.length === 0) {
       for (const resolve of this.idle.splice(0)) resolve();
@@ -106,10 +109,16 @@ export async function runTls(store: ObjectStore, request: TlsRunRequest): Promis
   const byId = new Map(request.endpoints.map((endpoint) => [endpoint.id, endpoint]));
   const budget = request.deadline !== undefined ? Math.max(0, request.deadline - now().getTime()) : undefined;
   const problems: Problem[] = [];
-  const outcomes: EndpointOutcome[] = [];
+  // Report names by endpoint address, once written. Writes that finish after the run gave up on
+  // them (`closed`) change nothing: the run's result is fixed at that moment.
+  const reportOf = new Map<string, string>();
+  const key = (result: EndpointCheckResult) => `${result.id}@${result.address ?? ''}`;
+  let closed = false;
   // Each report is written as soon as its endpoint is checked, a few at a time, so the run does not
   // end with a long tail of writes after its deadline.
-  const writes = new WriteQueue(REPORT_WRITES_AT_ONCE);
+  const writes = new WriteQueue(REPORT_WRITES_AT_ONCE, (error) => {
+    if (!closed) problems.push(problemFromError('REPORT_NOT_WRITTEN', 'An endpoint report could not be written', error));
+  });
   const checked = await checkEndpoints(request.endpoints, {
     ...request.tls,
     concurrency: request.concurrency,
@@ -118,27 +127,19 @@ export async function runTls(store: ObjectStore, request: TlsRunRequest): Promis
       request.onProgress?.(result, done, total);
       const endpoint = byId.get(result.id);
       const name = tlsReportName(startedAt, result.id, request.runId, endpoint?.allAddresses ? result.address : null);
-      const outcome: EndpointOutcome = { ...result, runId: request.runId, report: name };
       writes.add(async () => {
-        const written = await writeReport(store, name, { schemaVersion: REPORT_SCHEMA_VERSION, kind: 'endpoint-check', ...outcome });
-        if (written.ok) outcomes.push(outcome);
-        else {
-          problems.push(written.problem);
-          outcomes.push({ ...outcome, report: null });
-        }
+        const written = await writeReport(store, name, { schemaVersion: REPORT_SCHEMA_VERSION, kind: 'endpoint-check', ...result, runId: request.runId, report: name });
+        if (closed) return;
+        if (written.ok) reportOf.set(key(result), name);
+        else problems.push(written.problem);
       });
     },
   });
   const clock = () => now().getTime();
   const drained = await byDeadline(writes.drain().then(() => ok(undefined)), request.hardDeadline, 'write every endpoint report', clock);
-  if (!drained.ok) {
-    problems.push(drained.problem);
-    // Results whose report was still being written are kept, without a report name.
-    const written = new Set(outcomes.map((outcome) => `${outcome.id}@${outcome.address}`));
-    for (const result of checked.results) if (!written.has(`${result.id}@${result.address}`)) outcomes.push({ ...result, runId: request.runId, report: null });
-  }
-  const order = new Map(request.endpoints.map((endpoint, index) => [endpoint.id, index]));
-  outcomes.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
+  closed = true;
+  if (!drained.ok) problems.push(drained.problem);
+  const outcomes: EndpointOutcome[] = checked.results.map((result) => ({ ...result, runId: request.runId, report: reportOf.get(key(result)) ?? null }));
   const entries: Record<string, LatestEndpointEntry> = {};
   for (const outcome of outcomes) if (outcome.report) entries[latestKey(byId.get(outcome.id), outcome)] = latestEntry(outcome);
   const finishedAt = now().toISOString();

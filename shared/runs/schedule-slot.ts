@@ -1,7 +1,7 @@
 import { CronExpressionParser } from 'cron-parser';
 import { fail, ok, type Result } from '../common/result';
 import { CONTAINERS, readJson, type ObjectStore } from '../storage';
-import { newRunId } from './run-id';
+import { compactTimestamp, newRunId } from './run-id';
 
 /** Timers may fire a little early; an occurrence this close ahead still counts as now. */
 const EARLY_FIRE_TOLERANCE_MS = 1_000;
@@ -27,12 +27,12 @@ export interface SlotClaim {
 }
 
 export type ClaimOutcome =
-  | { readonly kind: 'claimed'; readonly runId: string; readonly etag: string }
+  | { readonly kind: 'claimed'; readonly runId: string; readonly etag: string; readonly claimedAt: string }
   | { readonly kind: 'finished'; readonly claim: SlotClaim }
   | { readonly kind: 'running'; readonly claim: SlotClaim };
 
 function claimName(kind: string, slot: Date): string {
-  return `slots/${kind}/${slot.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '')}.json`;
+  return `slots/${kind}/${compactTimestamp(slot)}.json`;
 }
 
 /**
@@ -47,7 +47,7 @@ export async function claimSlot(store: ObjectStore, kind: string, slot: Date, no
   const claim: SlotClaim = { runId, slot: slot.toISOString(), claimedAt: now.toISOString() };
   const created = await store.swap(CONTAINERS.state, name, JSON.stringify(claim), 'application/json', null);
   if (!created.ok) return created;
-  if (created.value !== 'conflict') return ok({ kind: 'claimed', runId, etag: created.value.etag });
+  if (created.value !== 'conflict') return ok({ kind: 'claimed', runId, etag: created.value.etag, claimedAt: claim.claimedAt });
 
   const existing = await readJson<SlotClaim>(store, CONTAINERS.state, name);
   if (!existing.ok) return existing;
@@ -58,11 +58,11 @@ export async function claimSlot(store: ObjectStore, kind: string, slot: Date, no
   const takeover = await store.swap(CONTAINERS.state, name, JSON.stringify({ ...current, claimedAt: now.toISOString() }), 'application/json', existing.value.etag);
   if (!takeover.ok) return takeover;
   if (takeover.value === 'conflict') return ok({ kind: 'running', claim: current });
-  return ok({ kind: 'claimed', runId: current.runId, etag: takeover.value.etag });
+  return ok({ kind: 'claimed', runId: current.runId, etag: takeover.value.etag, claimedAt: now.toISOString() });
 }
 
-export async function finishSlot(store: ObjectStore, kind: string, slot: Date, claim: { runId: string; etag: string }, finishedAt: Date): Promise<Result<void>> {
-  const body: SlotClaim = { runId: claim.runId, slot: slot.toISOString(), claimedAt: finishedAt.toISOString(), finishedAt: finishedAt.toISOString() };
+export async function finishSlot(store: ObjectStore, kind: string, slot: Date, claim: { runId: string; etag: string; claimedAt: string }, finishedAt: Date): Promise<Result<void>> {
+  const body: SlotClaim = { runId: claim.runId, slot: slot.toISOString(), claimedAt: claim.claimedAt, finishedAt: finishedAt.toISOString() };
   const written = await store.swap(CONTAINERS.state, claimName(kind, slot), JSON.stringify(body), 'application/json', claim.etag);
   if (!written.ok) return written;
   return written.value === 'conflict' ? fail('STORAGE_CONTENTION', `The ${kind} slot ${slot.toISOString()} was taken over by another run before this one finished.`) : ok(undefined);

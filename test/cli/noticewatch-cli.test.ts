@@ -162,3 +162,25 @@ describe('noticewatch tls', () => {
     expect(result.stderr).toContain('exa mple:99999');
   });
 });
+
+describe('review fixes', () => {
+  it('diff reads HTML files the way the watcher does, fragments included', async () => {
+    writeFileSync(join(dir, 'old.html'), '<main><h1>Notice</h1><p>We keep data for 90 days.</p></main>');
+    writeFileSync(join(dir, 'new.html'), '<main><h1>Notice</h1><p>We keep data for 180 days.</p></main>');
+    const result = await runCli(['diff', join(dir, 'old.html'), join(dir, 'new.html'), '--json']);
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout).diff).toContain('+We keep data for 180 days.');
+  });
+
+  it('with --json, a run that cannot start still prints one JSON document, and bad numbers stop it before storage starts', async () => {
+    const missing = await runCli(['drift', '--watchlist', join(dir, 'absent.json'), '--json']);
+    expect(missing.code).toBe(2);
+    expect(JSON.parse(missing.stdout)).toEqual({ error: { code: 'WATCHLIST_UNREADABLE', message: expect.stringContaining('absent.json') } });
+    const badConcurrency = await runCli(['run', '--concurrency', '0', '--json']);
+    expect(badConcurrency.code).toBe(2);
+    expect(badConcurrency.stderr).toContain('--concurrency must be a positive whole number');
+    expect(badConcurrency.stderr).not.toContain('starting an embedded Azurite');
+    const noticeOnRun = await runCli(['run', '--notice', 'x']);
+    expect(noticeOnRun.stderr).toContain('--notice applies to drift');
+  });
+});
