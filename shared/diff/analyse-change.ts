@@ -14,6 +14,7 @@ import type {
 } from './types';
 import { applyDiff, buildHunks, formatUnifiedDiff } from './unified-diff';
 import { cutText, diffWordParts } from './word-diff';
+import { withoutUndefined } from '../common/json-data';
 
 /**
  * The round-trip self-check costs about as much as building the diff; above this size (only whole
@@ -99,10 +100,6 @@ export function analyseChange(
     linesRemoved,
     bounds: { lineDiffFallback, wordDiffSkippedHunks: words.skipped },
   };
-}
-
-function withoutUndefined(options: AnalyseChangeOptions): Partial<AnalyseChangeOptions> {
-  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as Partial<AnalyseChangeOptions>;
 }
 
 const FRONT_MATTER_OPEN = /^---[\w-]*[ \t]*\r?$/;

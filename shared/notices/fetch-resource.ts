@@ -5,6 +5,7 @@ import fetch, { type Response } from 'node-fetch';
 import { fail, ok, type Problem, type Result } from '../common/result';
 import { decodeText } from './decode-text';
 import { defaultUserAgent } from './user-agent';
+import { withoutUndefined } from '../common/json-data';
 
 export interface FetchOptions {
   /** Limit for one HTTP request, from sending it to the last body byte (default 30 000 ms). */
@@ -86,7 +87,7 @@ type HopResult =
  * REDIRECT_LOOP, REDIRECT_SCHEME, REDIRECT_OFF_SITE, REDIRECT_INVALID).
  */
 export async function fetchResource(url: string, options: FetchOptions & FetchCallOptions = {}): Promise<Result<FetchOutcome>> {
-  const opts: Required<FetchOptions> = { ...DEFAULT_FETCH_OPTIONS, ...stripUndefined(options) };
+  const opts: Required<FetchOptions> = { ...DEFAULT_FETCH_OPTIONS, ...withoutUndefined(options) };
   const parsed = parseHttpUrl(url);
   if (!parsed) {
     return fail('INVALID_URL', `"${url}" is not an absolute http(s) URL; fix the notice URL in the watchlist.`);
@@ -508,9 +509,6 @@ function parseHttpUrl(url: string): URL | null {
   }
 }
 
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
 
 /** Waits for `event`, at most `ms`. */
 function settleOrWait(event: Promise<void>, ms: number): Promise<void> {

@@ -1,5 +1,6 @@
 import matter from 'gray-matter';
 import { fail, ok, type Result } from '../common/result';
+import { toJsonData } from '../common/json-data';
 
 export interface SplitFrontMatter {
   /** The YAML between the `---` lines exactly as published, or null when there is none. */
@@ -58,8 +59,8 @@ export function splitFrontMatter(text: string, source: string): Result<SplitFron
     const kind = Array.isArray(data) ? 'a list' : data === null || data === undefined ? 'empty' : `a ${typeof data}`;
     return fail('FRONT_MATTER_INVALID', `The front matter of ${source} is ${kind}, not a mapping of "key: value" lines.`);
   }
-  const budget = { nodes: 0 };
-  const metadata = toJsonStable(data, budget);
+  const budget = { nodes: 0, max: MAX_METADATA_NODES };
+  const metadata = toJsonData(data, budget);
   if (budget.nodes > MAX_METADATA_NODES) {
     return fail('FRONT_MATTER_INVALID', `The front matter of ${source} expands to more than ${MAX_METADATA_NODES} values (YAML aliases?); refusing it.`);
   }
@@ -69,19 +70,3 @@ export function splitFrontMatter(text: string, source: string): Result<SplitFron
   return ok({ frontMatterText, metadata: metadata as Record<string, unknown>, body: file.content });
 }
 
-/** Plain JSON-compatible copy: Dates become ISO strings, keys like `__proto__` stay plain keys. */
-function toJsonStable(value: unknown, budget: { nodes: number }): unknown {
-  budget.nodes++;
-  if (budget.nodes > MAX_METADATA_NODES) return null;
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
-  if (Array.isArray(value)) return value.map((item) => toJsonStable(item, budget));
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) {
-      Object.defineProperty(out, key, { value: toJsonStable(item, budget), enumerable: true, writable: true, configurable: true });
-    }
-    return out;
-  }
-  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
-  return value;
-}
