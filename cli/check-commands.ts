@@ -2,30 +2,30 @@ import { runWindow, type EndpointConfig, type NoticewatchSettings, type Watchlis
 import { fail, ok, type Result } from '../shared/common/result';
 import { driftExitCode, runDriftRequest, runTls, tlsExitCode, type DriftOutcome, type TlsRunSummary } from '../shared/runs';
 import type { ObjectStore } from '../shared/storage';
-import { parseHostPort } from '../shared/tls';
+import { adHocEndpoint, parseHostPort, uniqueTargets } from '../shared/tls';
 import { describeChangeDetails, describeNotice, progress } from './cli-output';
-import { positiveIntegerOption, type CliOptions } from './cli-context';
+import type { RunLimits } from './cli-context';
 import { describeEndpoint, describeEndpointDetails } from './tls-output';
 
 export interface RunContext {
   readonly store: ObjectStore;
   readonly watchlist: Watchlist;
   readonly settings: NoticewatchSettings;
-  readonly options: CliOptions;
+  readonly limits: RunLimits;
   readonly runId: string;
   readonly startedAt: Date;
 }
 
 export async function driftPart(context: RunContext, noticeIds: readonly string[]): Promise<Result<{ outcome: DriftOutcome; exitCode: number; lines: string[] }>> {
-  const { settings, options } = context;
+  const { settings, limits } = context;
   const outcome = await runDriftRequest(context.store, {
     watchlist: context.watchlist,
     noticeIds,
     runId: context.runId,
     startedAt: context.startedAt,
     ...runWindow(context.startedAt, settings, 'scheduled'),
-    concurrency: positiveIntegerOption(options.concurrency, 'concurrency', settings.concurrency),
-    fetchOptions: { timeoutMs: positiveIntegerOption(options.timeout, 'timeout', settings.fetchTimeoutMs) },
+    concurrency: limits.concurrency,
+    fetchOptions: { timeoutMs: limits.fetchTimeoutMs },
     trigger: 'cli',
     onProgress: (result, done, total) => progress(`[notice ${done}/${total}] ${describeNotice(result)}`),
   });
@@ -40,27 +40,29 @@ export async function driftPart(context: RunContext, noticeIds: readonly string[
   return ok({ outcome: run, exitCode: driftExitCode(run), lines });
 }
 
-/** `HOST[:PORT]` arguments become ad-hoc endpoints; the CLI is a local tool, so any address may be checked. */
+/**
+ * `HOST[:PORT]` arguments become ad-hoc endpoints (the same ids as on-demand HTTP checks); a target named
+ * twice is checked once. The CLI is a local tool, so any address may be checked.
+ */
 export function endpointsFromArguments(targets: readonly string[]): Result<EndpointConfig[]> {
-  const endpoints: EndpointConfig[] = [];
+  const parsedTargets: Array<{ host: string; port: number }> = [];
   for (const target of targets) {
     const parsed = parseHostPort(target);
     if (!parsed.ok) return fail(parsed.problem.code, `"${target}": ${parsed.problem.message}`);
-    const id = `${parsed.value.host.toLowerCase().replace(/[^a-z0-9.-]+/g, '-')}-${parsed.value.port}`.replace(/^[^a-z0-9]+/, '').slice(0, 80) || 'endpoint';
-    endpoints.push({ id, host: parsed.value.host, port: parsed.value.port });
+    parsedTargets.push(parsed.value);
   }
-  return ok(endpoints);
+  return ok(uniqueTargets(parsedTargets).map(adHocEndpoint));
 }
 
 export async function tlsPart(context: RunContext, endpoints: readonly EndpointConfig[], ca: Buffer | undefined): Promise<{ summary: TlsRunSummary; exitCode: number; lines: string[] }> {
-  const { settings, options } = context;
+  const { settings, limits } = context;
   const summary = await runTls(context.store, {
     endpoints,
     runId: context.runId,
     startedAt: context.startedAt,
     ...runWindow(context.startedAt, settings, 'scheduled'),
-    concurrency: positiveIntegerOption(options.concurrency, 'concurrency', settings.concurrency),
-    tls: { allowPrivate: true, timeoutMs: positiveIntegerOption(options.timeout, 'timeout', settings.tlsTimeoutMs), ca },
+    concurrency: limits.concurrency,
+    tls: { allowPrivate: true, timeoutMs: limits.tlsTimeoutMs, ca },
     trigger: 'cli',
     onProgress: (result, done, total) => progress(`[endpoint ${done}/${total}] ${result.id} ${result.address ?? ''}: ${result.problem ? result.problem.code : result.compliant ? 'compliant' : 'not compliant'}`),
   });

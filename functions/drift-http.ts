@@ -30,6 +30,8 @@ export function makeDriftHttpHandler(deps: FunctionDeps) {
       concurrency: deps.settings.concurrency,
       fetchOptions: { timeoutMs: deps.settings.fetchTimeoutMs },
       trigger: 'http',
+      // The run's clock is the trigger's, so deadlines and recorded times agree.
+      now: deps.now,
       onProgress: (result, done, total) => context.log(`drift ${done}/${total} ${result.id}: ${result.status}${result.error ? ` (${result.error.code})` : ''}`),
     });
     if (!outcome.ok) return problemResponse(statusForProblem(outcome.problem), outcome.problem);

@@ -18,6 +18,8 @@ export function makeDriftTimerHandler(deps: FunctionDeps) {
         concurrency: deps.settings.concurrency,
         fetchOptions: { timeoutMs: deps.settings.fetchTimeoutMs },
         trigger: 'timer',
+        // The run's clock is the trigger's, so deadlines and recorded times agree.
+        now: deps.now,
         onProgress: (result, done, total) => context.log(`drift ${done}/${total} ${result.id}: ${result.status}${result.error ? ` (${result.error.code}: ${result.error.message})` : ''}`),
       });
       if (!outcome.ok) throw new Error(`[${outcome.problem.code}] ${outcome.problem.message}`);

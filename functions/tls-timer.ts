@@ -19,6 +19,8 @@ export function makeTlsTimerHandler(deps: FunctionDeps) {
         // The watchlist is the operator's own configuration, not caller input: internal endpoints on it are checked.
         tls: { allowPrivate: true, timeoutMs: deps.settings.tlsTimeoutMs, ...deps.tls },
         trigger: 'timer',
+        // The run's clock is the trigger's, so deadlines and recorded times agree.
+        now: deps.now,
         onProgress: (result, done, total) => context.log(`tls ${done}/${total} ${result.id} ${result.address ?? ''}: ${result.compliant ? 'compliant' : 'not compliant'}`),
       });
       const { counts, notReached } = summary;

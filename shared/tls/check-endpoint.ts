@@ -1,8 +1,9 @@
 import { setMaxListeners } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import net from 'node:net';
-import type { Problem } from '../common/result';
+import { problemFromError, type Problem } from '../common/result';
 import type { EndpointConfig } from '../config/types';
+import { boundedWait } from './abortable';
 import { normaliseIpLiteral, validatePort } from './address-guard';
 import { describeCertificate } from './certificate-info';
 import { WIRE_VERSION, type LegacyProtocolName } from './client-hello';
@@ -151,42 +152,71 @@ async function checkAddress(target: Target, address: string, options: TlsCheckOp
   };
 }
 
+/** An exception while checking is a bug or an exotic input, not a fact about the server: never compliant. */
+function internalErrorResult(endpoint: EndpointConfig, port: number, started: number, error: unknown, address: string | null = null): EndpointCheckResult {
+  const problem = problemFromError('INTERNAL_ERROR', `Checking ${endpoint.id}${address ? ` at ${address}` : ''} failed unexpectedly; please report this`, error);
+  const result = emptyResult(endpoint, port, started, problem);
+  return { ...result, address, findings: [{ id: 'CHECK_FAILED', severity: 'high', message: problem.message }] };
+}
+
 async function checkEndpointWith(endpoint: EndpointConfig, options: TlsCheckOptions, limiter: KeyedLimiter): Promise<EndpointCheckResult[]> {
   const started = Date.now();
-  const port = validatePort(endpoint.port ?? 443);
-  if (!port.ok) return [emptyResult(endpoint, 0, started, port.problem)];
+  let port = 0;
+  try {
+    const validPort = validatePort(endpoint.port ?? 443);
+    if (!validPort.ok) return [emptyResult(endpoint, 0, started, validPort.problem)];
+    port = validPort.value;
+    return await checkValidEndpoint(endpoint, port, started, options, limiter);
+  } catch (error) {
+    return [internalErrorResult(endpoint, port, started, error)];
+  }
+}
+
+async function checkValidEndpoint(endpoint: EndpointConfig, port: number, started: number, options: TlsCheckOptions, limiter: KeyedLimiter): Promise<EndpointCheckResult[]> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const resolved = await resolveTarget(endpoint.host, {
     allowPrivate: options.allowPrivate,
     allAddresses: endpoint.allAddresses,
     lookup: options.lookup,
     opaqueErrors: options.opaqueErrors,
+    signal: options.signal,
+    timeoutMs,
   });
-  if (!resolved.ok) return [emptyResult(endpoint, port.value, started, resolved.problem)];
+  if (!resolved.ok) return [emptyResult(endpoint, port, started, resolved.problem)];
 
   let ca = options.ca;
   if (endpoint.ca) {
+    const unreadable = (detail: string): EndpointCheckResult[] => [
+      emptyResult(endpoint, port, started, { code: 'CA_BUNDLE_UNREADABLE', message: `CA bundle ${endpoint.ca} could not be read (${detail}).` }),
+    ];
     try {
-      ca = await readFile(endpoint.ca);
+      const read = await boundedWait(readFile(endpoint.ca, { signal: options.signal }), { signal: options.signal, timeoutMs });
+      if (read.kind === 'timeout') return unreadable(`timed out after ${timeoutMs} ms`);
+      if (read.kind === 'aborted') return unreadable('run deadline reached');
+      ca = read.value;
     } catch (error) {
-      const detail = (error as NodeJS.ErrnoException).code ?? String(error);
-      return [emptyResult(endpoint, port.value, started, { code: 'CA_BUNDLE_UNREADABLE', message: `CA bundle ${endpoint.ca} could not be read (${detail}).` })];
+      return unreadable((error as NodeJS.ErrnoException).code ?? String(error));
     }
   }
   const name = endpoint.servername ?? endpoint.host;
   const literal = normaliseIpLiteral(name);
   const target: Target = {
     endpoint,
-    port: port.value,
+    port,
     sni: literal !== null || net.isIP(name) ? null : name,
     expectedName: literal ?? name,
     ca,
   };
-  return Promise.all(resolved.value.map((address) => checkAddress(target, address, options, limiter)));
+  // One address failing unexpectedly must not lose the others.
+  return Promise.all(
+    resolved.value.map((address) => checkAddress(target, address, options, limiter).catch((error: unknown) => internalErrorResult(endpoint, port, started, error, address))),
+  );
 }
 
 /**
  * Checks one endpoint: resolves and guards its addresses, probes SSLv3..TLS 1.3 on each (all, or the first),
- * and evaluates the policy. Never throws for network conditions; they become verdicts, findings or `problem`.
+ * and evaluates the policy. Never throws: network conditions become verdicts, findings or `problem`, and an
+ * unexpected exception becomes an `INTERNAL_ERROR` problem (never compliant).
  * Private and loopback targets are refused unless `allowPrivate` is set.
  */
 export function checkEndpoint(endpoint: EndpointConfig, options: TlsCheckOptions = {}): Promise<EndpointCheckResult[]> {

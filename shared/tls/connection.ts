@@ -69,3 +69,55 @@ export async function withRetry<T extends ProbeOutcome>(attempt: () => Promise<T
   }
   return { ...first, attempts: 1 };
 }
+
+/** What a probe adds on top of the raw socket that `runConnection` opens for it. */
+export interface ConnectionHooks<T> {
+  /** The outcome when the per-connection timer fires before anything else settled the attempt. */
+  readonly onTimeout: () => T;
+  /** Tears down what is layered on the socket (a TLS wrapper); the socket itself is destroyed after. */
+  readonly destroy?: () => void;
+}
+
+/**
+ * One connection attempt, settled exactly once: by the probe calling `finish`, by the per-connection timer,
+ * or by the run's abort signal (`aborted`). The socket is then destroyed, and the promise resolves only once
+ * it has really closed, so the per-address cap counts open sockets, not pending ones. `attach` registers the
+ * probe's own listeners; the close tracking is registered before them, so a `finish` from a `close` listener
+ * still sees the socket as closed.
+ */
+export function runConnection<T extends ProbeOutcome>(
+  settings: ConnectionSettings,
+  attach: (socket: net.Socket, finish: (outcome: T) => void) => ConnectionHooks<T>,
+): Promise<T | ProbeOutcome> {
+  return new Promise((resolve) => {
+    const aborted = (): ProbeOutcome => errorOutcome('aborted', 'run deadline reached');
+    if (settings.signal?.aborted) {
+      resolve(aborted());
+      return;
+    }
+    const socket = settings.connect(settings.address, settings.port);
+    let closed = false;
+    socket.once('close', () => {
+      closed = true;
+    });
+    let settled = false;
+    let timer: NodeJS.Timeout | undefined;
+    let hooks: ConnectionHooks<T> | undefined;
+    const finish = (outcome: T | ProbeOutcome): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      settings.signal?.removeEventListener('abort', onAbort);
+      if (closed) resolve(outcome);
+      else socket.once('close', () => resolve(outcome));
+      hooks?.destroy?.();
+      socket.destroy();
+    };
+    const onAbort = (): void => finish(aborted());
+    hooks = attach(socket, finish);
+    if (settled) return;
+    const { onTimeout } = hooks;
+    timer = setTimeout(() => finish(onTimeout()), settings.timeoutMs);
+    settings.signal?.addEventListener('abort', onAbort);
+  });
+}

@@ -1,6 +1,6 @@
 import { buildClientHello } from './client-hello';
 import { cipherSuiteName } from './cipher-suites';
-import { errorOutcome, failureFromError, type ConnectionSettings, type ProbeOutcome } from './connection';
+import { errorOutcome, failureFromError, runConnection, type ConnectionSettings, type ProbeOutcome } from './connection';
 import { alertName, parseServerAnswer, versionLabel, type ServerAnswer } from './server-answer';
 
 /**
@@ -33,35 +33,9 @@ export function verdictFromAnswer(answer: Exclude<ServerAnswer, { kind: 'incompl
 
 /** One connection: send a ClientHello pinned at `version`, read until the first answer decides, close. */
 export function rawProbe(settings: ConnectionSettings, version: number, servername: string | null): Promise<ProbeOutcome> {
-  return new Promise((resolve) => {
-    if (settings.signal?.aborted) {
-      resolve(errorOutcome('aborted', 'run deadline reached'));
-      return;
-    }
-    const socket = settings.connect(settings.address, settings.port);
+  return runConnection<ProbeOutcome>(settings, (socket, finish) => {
     let received = Buffer.alloc(0);
-    let settled = false;
-    let closed = false;
-    socket.once('close', () => {
-      closed = true;
-    });
-    const finish = (outcome: ProbeOutcome): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      settings.signal?.removeEventListener('abort', onAbort);
-      // Resolve only once the socket is really gone, so the per-address cap counts open sockets, not pending ones.
-      if (closed) resolve(outcome);
-      else socket.once('close', () => resolve(outcome));
-      socket.destroy();
-    };
-    const onAbort = (): void => finish(errorOutcome('aborted', 'run deadline reached'));
     let connected = false;
-    const timer = setTimeout(() => {
-      if (!connected) finish(errorOutcome('connect-timeout', 'connect timed out'));
-      else finish(errorOutcome('timeout', received.length ? 'timed out inside an incomplete answer' : 'no answer before timeout'));
-    }, settings.timeoutMs);
-    settings.signal?.addEventListener('abort', onAbort);
     socket.on('connect', () => {
       connected = true;
       socket.write(buildClientHello({ version, servername }));
@@ -83,5 +57,11 @@ export function rawProbe(settings: ConnectionSettings, version: number, serverna
       finish(errorOutcome(failure, reason));
     });
     socket.on('close', () => finish(errorOutcome('closed', 'connection closed without an answer')));
+    return {
+      onTimeout: () =>
+        connected
+          ? errorOutcome('timeout', received.length ? 'timed out inside an incomplete answer' : 'no answer before timeout')
+          : errorOutcome('connect-timeout', 'connect timed out'),
+    };
   });
 }

@@ -1,5 +1,6 @@
 import dns from 'node:dns';
 import { fail, ok, type Result } from '../common/result';
+import { boundedWait } from './abortable';
 import { classifyAddress, isRelaxableReason, normaliseIpLiteral } from './address-guard';
 import type { LookupFunction } from './types';
 
@@ -11,6 +12,10 @@ export interface ResolveTargetOptions {
   readonly lookup?: LookupFunction;
   /** Same message for "does not resolve" and "resolves to a forbidden address". */
   readonly opaqueErrors?: boolean;
+  /** Gives up on the lookup when this aborts (the run's deadline). */
+  readonly signal?: AbortSignal;
+  /** Gives up on a lookup that takes longer than this. */
+  readonly timeoutMs?: number;
 }
 
 const OPAQUE_MESSAGE = 'Target cannot be checked.';
@@ -32,7 +37,16 @@ export async function resolveTarget(host: string, options: ResolveTargetOptions 
   } else {
     const lookup = options.lookup ?? defaultLookup;
     try {
-      addresses = (await lookup(host)).map((entry) => entry.address);
+      // A hanging resolver must not hold a run past its deadline, nor one endpoint past its timeout.
+      const answer = await boundedWait(Promise.resolve().then(() => lookup(host)), { signal: options.signal, timeoutMs: options.timeoutMs });
+      if (answer.kind !== 'value') {
+        if (options.opaqueErrors) return fail('ADDRESS_FORBIDDEN', OPAQUE_MESSAGE);
+        return fail(
+          'DNS_LOOKUP_FAILED',
+          answer.kind === 'timeout' ? `Host name could not be resolved (lookup timed out after ${options.timeoutMs} ms).` : 'Host name could not be resolved (run deadline reached).',
+        );
+      }
+      addresses = answer.value.map((entry) => entry.address);
     } catch (error) {
       if (options.opaqueErrors) return fail('ADDRESS_FORBIDDEN', OPAQUE_MESSAGE);
       const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';

@@ -1,7 +1,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import type { X509Certificate } from 'node:crypto';
-import { errorOutcome, failureFromError, type ConnectionSettings, type ProbeOutcome } from './connection';
+import { errorOutcome, failureFromError, runConnection, type ConnectionSettings, type ProbeOutcome } from './connection';
 
 export interface HandshakeRequest extends ConnectionSettings {
   readonly servername: string | null;
@@ -40,16 +40,7 @@ const NOT_TLS_CODES = new Set(['ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_PACKET_L
  * problems: trust is reported (authorized / authorizationError) but host name checking is left to the caller.
  */
 export function tlsHandshake(request: HandshakeRequest): Promise<HandshakeOutcome> {
-  return new Promise((resolve) => {
-    if (request.signal?.aborted) {
-      resolve(errorOutcome('aborted', 'run deadline reached'));
-      return;
-    }
-    const raw = request.connect(request.address, request.port);
-    let rawClosed = false;
-    raw.once('close', () => {
-      rawClosed = true;
-    });
+  return runConnection<HandshakeOutcome>(request, (raw, finish) => {
     let connected = false;
     let peerClosed = false;
     raw.on('connect', () => {
@@ -70,24 +61,6 @@ export function tlsHandshake(request: HandshakeRequest): Promise<HandshakeOutcom
       ca: request.ca,
       checkServerIdentity: () => undefined,
     });
-    let settled = false;
-    const finish = (outcome: HandshakeOutcome): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      request.signal?.removeEventListener('abort', onAbort);
-      // Resolve only once the socket is really gone, so the per-address cap counts open sockets, not pending ones.
-      if (rawClosed) resolve(outcome);
-      else raw.once('close', () => resolve(outcome));
-      socket.destroy();
-      raw.destroy();
-    };
-    const onAbort = (): void => finish(errorOutcome('aborted', 'run deadline reached'));
-    const timer = setTimeout(
-      () => finish(connected ? errorOutcome('timeout', 'no answer before timeout') : errorOutcome('connect-timeout', 'connect timed out')),
-      request.timeoutMs,
-    );
-    request.signal?.addEventListener('abort', onAbort);
     socket.on('secureConnect', () => {
       const cipher = socket.getCipher();
       const session: HandshakeSession = {
@@ -115,5 +88,9 @@ export function tlsHandshake(request: HandshakeRequest): Promise<HandshakeOutcom
       }
     });
     socket.on('close', () => finish(errorOutcome(peerClosed ? 'closed' : 'other', 'connection closed before the handshake completed')));
+    return {
+      onTimeout: () => (connected ? errorOutcome('timeout', 'no answer before timeout') : errorOutcome('connect-timeout', 'connect timed out')),
+      destroy: () => socket.destroy(),
+    };
   });
 }

@@ -3,7 +3,9 @@ import type net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTlsHttpHandler } from '../../functions/tls-http';
 import { makeTlsTimerHandler } from '../../functions/tls-timer';
+import { fail } from '../../shared/common/result';
 import { readLatest, readReport } from '../../shared/reports';
+import type { ObjectStore } from '../../shared/storage';
 import type { FunctionDeps } from '../../functions/function-deps';
 import { startTestStorage, type TestStorage } from '../support/azurite';
 import { recordHostileInput } from '../support/reliability-tally';
@@ -126,6 +128,36 @@ describe('tlsHttp and tlsTimer against a local TLS server', () => {
     expect(body.endpoints[0]).toMatchObject({ id: 'local-modern', protocols: { SSLv3: 'rejected', TLSv1: 'rejected', 'TLSv1.1': 'rejected', 'TLSv1.2': 'accepted', 'TLSv1.3': 'accepted' } });
     const report = await readReport<{ kind: string; schemaVersion: number }>(storage.store, body.endpoints[0].report);
     expect(report.ok && report.value).toMatchObject({ kind: 'endpoint-check', schemaVersion: 1 });
+  });
+
+  it('checks a target named twice in a POST body once', async () => {
+    const response = await makeTlsHttpHandler(localDeps({ TLS_ALLOW_PRIVATE: 'true' }))(
+      new HttpRequest({ method: 'POST', url: 'http://localhost/api/tls', body: { string: JSON.stringify([`localhost:${modern.port}`, { host: 'LOCALHOST', port: modern.port }]) } }),
+      testContext('tlsHttp').context,
+    );
+    expect(response.status).toBe(200);
+    expect((response.jsonBody as { endpoints: Array<{ id: string }> }).endpoints.map((endpoint) => endpoint.id)).toEqual(['local-modern']);
+  });
+
+  it('answers 503 with the run when no endpoint report could be written', async () => {
+    const secret = 'https://acct.blob.core.windows.net/reports?sv=2024&sig=TOPSECRET';
+    const failing: ObjectStore = {
+      description: 'failing store',
+      get: (container, name) => storage.store.get(container, name),
+      create: async () => fail('STORAGE_ERROR', `Storage (${secret}) failed to write: down`),
+      swap: async () => fail('STORAGE_ERROR', `Storage (${secret}) failed to swap: down`),
+      list: (container, prefix) => storage.store.list(container, prefix),
+    };
+    const deps = localDeps({ TLS_ALLOW_PRIVATE: 'true' });
+    const response = await makeTlsHttpHandler({ ...deps, getStore: async () => ({ ok: true, value: failing }) })(
+      new HttpRequest({ method: 'GET', url: `http://localhost/api/tls?host=localhost&port=${modern.port}` }),
+      testContext('tlsHttp').context,
+    );
+    expect(response.status).toBe(503);
+    const body = response.jsonBody as { error: { code: string; message: string }; run: { endpoints: Array<{ id: string; report: string | null }> } };
+    expect(body.error.code).toBe('STORAGE_ERROR');
+    expect(body.error.message).not.toContain('TOPSECRET');
+    expect(body.run.endpoints).toMatchObject([{ id: 'local-modern', report: null }]);
   });
 
   it('refuses the same loopback endpoint when private addresses are not allowed', async () => {
