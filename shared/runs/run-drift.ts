@@ -36,7 +36,7 @@ export interface DriftRunSummary {
   readonly notReached: string[];
   /** The subset of notReached that was started and abandoned; a later run picks them up. */
   readonly abandoned: string[];
-  /** Problems of the run itself (latest.json or summary not written). */
+  /** Problems of the run itself: storage unavailable, the deadline reached, latest.json or the summary not written. */
   readonly problems: Problem[];
   readonly counts: Record<NoticeCheckResult['status'], number>;
   /** Blob name of the run summary in the reports container, or null if it could not be written. */
