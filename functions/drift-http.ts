@@ -1,8 +1,7 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { redactSecrets } from '../shared/common/redact';
-import { runWindow } from '../shared/config';
 import { newRunId, runDriftRequest } from '../shared/runs';
-import { hostDeps, logProblems, type FunctionDeps } from './function-deps';
+import { driftRunOptions, hostDeps, logProblems, type FunctionDeps } from './function-deps';
 import { problemResponse, statusForProblem } from './http-responses';
 
 const NOTICE_ID = /^(?!.*\.\.)[a-z0-9][a-z0-9._-]{0,79}$/;
@@ -21,19 +20,7 @@ export function makeDriftHttpHandler(deps: FunctionDeps) {
     if (!store.ok) return problemResponse(statusForProblem(store.problem), store.problem);
 
     const startedAt = deps.now();
-    const outcome = await runDriftRequest(store.value, {
-      watchlist: watchlist.value,
-      noticeIds,
-      runId: newRunId(startedAt),
-      startedAt,
-      ...runWindow(startedAt, deps.settings, 'http'),
-      concurrency: deps.settings.concurrency,
-      fetchOptions: { timeoutMs: deps.settings.fetchTimeoutMs },
-      trigger: 'http',
-      // The run's clock is the trigger's, so deadlines and recorded times agree.
-      now: deps.now,
-      onProgress: (result, done, total) => context.log(`drift ${done}/${total} ${result.id}: ${result.status}${result.error ? ` (${result.error.code})` : ''}`),
-    });
+    const outcome = await runDriftRequest(store.value, { watchlist: watchlist.value, noticeIds, ...driftRunOptions(deps, context, 'http', newRunId(startedAt), startedAt) });
     if (!outcome.ok) return problemResponse(statusForProblem(outcome.problem), outcome.problem);
     logProblems(context, 'drift run', outcome.value.problems);
     // The run's own storage failed: the caller should see a server-side outage, with what was found.

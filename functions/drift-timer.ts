@@ -1,7 +1,6 @@
 import { app, type InvocationContext, type Timer } from '@azure/functions';
-import { runWindow } from '../shared/config';
 import { runDriftRequest } from '../shared/runs';
-import { hostDeps, logProblems, type FunctionDeps } from './function-deps';
+import { driftRunOptions, hostDeps, logProblems, type FunctionDeps } from './function-deps';
 import { runOncePerSlot } from './timer-slot';
 
 export function makeDriftTimerHandler(deps: FunctionDeps) {
@@ -10,18 +9,7 @@ export function makeDriftTimerHandler(deps: FunctionDeps) {
     if (!watchlist.ok) throw new Error(`[${watchlist.problem.code}] ${watchlist.problem.message}`);
     logProblems(context, 'watchlist', watchlist.value.problems);
     await runOncePerSlot(deps, context, timer, 'drift', deps.settings.driftSchedule, async (store, runId, startedAt) => {
-      const outcome = await runDriftRequest(store, {
-        watchlist: watchlist.value,
-        runId,
-        startedAt,
-        ...runWindow(startedAt, deps.settings, 'scheduled'),
-        concurrency: deps.settings.concurrency,
-        fetchOptions: { timeoutMs: deps.settings.fetchTimeoutMs },
-        trigger: 'timer',
-        // The run's clock is the trigger's, so deadlines and recorded times agree.
-        now: deps.now,
-        onProgress: (result, done, total) => context.log(`drift ${done}/${total} ${result.id}: ${result.status}${result.error ? ` (${result.error.code}: ${result.error.message})` : ''}`),
-      });
+      const outcome = await runDriftRequest(store, { watchlist: watchlist.value, ...driftRunOptions(deps, context, 'timer', runId, startedAt) });
       if (!outcome.ok) throw new Error(`[${outcome.problem.code}] ${outcome.problem.message}`);
       const { counts, notReached } = outcome.value;
       context.log(`drift run ${runId}: ${counts.changed} changed, ${counts.unchanged} unchanged, ${counts.baseline} baseline, ${counts.error} error, ${notReached.length} not reached`);

@@ -1,8 +1,9 @@
 import type { InvocationContext } from '@azure/functions';
-import { loadWatchlist, readSettings, type NoticewatchSettings, type Watchlist } from '../shared/config';
+import { loadWatchlist, readSettings, runWindow, type NoticewatchSettings, type Watchlist } from '../shared/config';
+import type { NoticeCheckResult } from '../shared/reports';
 import type { Result } from '../shared/common/result';
 import { openStore, type ObjectStore } from '../shared/storage';
-import type { TlsCheckOptions } from '../shared/tls';
+import type { EndpointCheckResult, TlsCheckOptions } from '../shared/tls';
 
 /** What every handler needs; tests pass their own, the host gets the real ones from app settings. */
 export interface FunctionDeps {
@@ -43,4 +44,35 @@ export function hostDeps(env: NodeJS.ProcessEnv = process.env): FunctionDeps {
 
 export function logProblems(context: InvocationContext, what: string, problems: ReadonlyArray<{ code: string; message: string }>): void {
   for (const problem of problems) context.warn(`${what}: [${problem.code}] ${problem.message}`);
+}
+
+/** The run options every drift trigger shares: its window, limits, clock and progress in the invocation log. */
+export function driftRunOptions(deps: FunctionDeps, context: InvocationContext, trigger: 'timer' | 'http', runId: string, startedAt: Date) {
+  return {
+    runId,
+    startedAt,
+    ...runWindow(startedAt, deps.settings, trigger === 'http' ? 'http' : 'scheduled'),
+    concurrency: deps.settings.concurrency,
+    fetchOptions: { timeoutMs: deps.settings.fetchTimeoutMs },
+    trigger,
+    // The run's clock is the trigger's, so deadlines and recorded times agree.
+    now: deps.now,
+    onProgress: (result: NoticeCheckResult, done: number, total: number) =>
+      context.log(`drift ${done}/${total} ${result.id}: ${result.status}${result.error ? ` (${result.error.code}: ${result.error.message})` : ''}`),
+  };
+}
+
+/** The same for TLS triggers; `allowPrivate` is the caller's: trusted configuration or caller input. */
+export function tlsRunOptions(deps: FunctionDeps, context: InvocationContext, trigger: 'timer' | 'http', runId: string, startedAt: Date, allowPrivate: boolean, opaqueErrors: boolean) {
+  return {
+    runId,
+    startedAt,
+    ...runWindow(startedAt, deps.settings, trigger === 'http' ? 'http' : 'scheduled'),
+    concurrency: deps.settings.concurrency,
+    tls: { allowPrivate, opaqueErrors, timeoutMs: deps.settings.tlsTimeoutMs, ...deps.tls },
+    trigger,
+    now: deps.now,
+    onProgress: (result: EndpointCheckResult, done: number, total: number) =>
+      context.log(`tls ${done}/${total} ${result.id} ${result.address ?? ''}: ${result.problem ? result.problem.code : result.compliant ? 'compliant' : 'not compliant'}`),
+  };
 }

@@ -1,10 +1,10 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { redactSecrets } from '../shared/common/redact';
-import { runWindow, type EndpointConfig } from '../shared/config';
+import type { EndpointConfig } from '../shared/config';
 import { fail, ok, type Result } from '../shared/common/result';
 import { newRunId, runTls } from '../shared/runs';
 import { adHocEndpoint, findWatchlistEndpoint, parseTargetInput, parseTargetList, resolveTarget, type TargetInput } from '../shared/tls';
-import { hostDeps, logProblems, type FunctionDeps } from './function-deps';
+import { hostDeps, logProblems, tlsRunOptions, type FunctionDeps } from './function-deps';
 import { problemResponse, statusForProblem } from './http-responses';
 
 const MAX_BODY_BYTES = 16 * 1024;
@@ -63,18 +63,7 @@ export function makeTlsHttpHandler(deps: FunctionDeps) {
     const store = await deps.getStore();
     if (!store.ok) return problemResponse(statusForProblem(store.problem), store.problem);
     const startedAt = deps.now();
-    const summary = await runTls(store.value, {
-      endpoints,
-      runId: newRunId(startedAt),
-      startedAt,
-      ...runWindow(startedAt, deps.settings, 'http'),
-      concurrency: deps.settings.concurrency,
-      tls: { allowPrivate: deps.settings.tlsAllowPrivate, opaqueErrors: true, timeoutMs: deps.settings.tlsTimeoutMs, ...deps.tls },
-      trigger: 'http',
-      // The run's clock is the trigger's, so deadlines and recorded times agree.
-      now: deps.now,
-      onProgress: (result, done, total) => context.log(`tls ${done}/${total} ${result.id} ${result.address ?? ''}: ${result.compliant ? 'compliant' : 'not compliant'}`),
-    });
+    const summary = await runTls(store.value, { endpoints, ...tlsRunOptions(deps, context, 'http', newRunId(startedAt), startedAt, deps.settings.tlsAllowPrivate, true) });
     logProblems(context, 'tls run', summary.problems);
     // Storage failed and nothing was recorded: a server-side outage, as driftHttp reports it, with what was found.
     const storageDown = summary.problems.find((problem) => problem.code.startsWith('STORAGE_'));

@@ -1,7 +1,6 @@
 import { app, type InvocationContext, type Timer } from '@azure/functions';
-import { runWindow } from '../shared/config';
 import { runTls } from '../shared/runs';
-import { hostDeps, logProblems, type FunctionDeps } from './function-deps';
+import { hostDeps, logProblems, tlsRunOptions, type FunctionDeps } from './function-deps';
 import { runOncePerSlot } from './timer-slot';
 
 export function makeTlsTimerHandler(deps: FunctionDeps) {
@@ -10,19 +9,8 @@ export function makeTlsTimerHandler(deps: FunctionDeps) {
     if (!watchlist.ok) throw new Error(`[${watchlist.problem.code}] ${watchlist.problem.message}`);
     logProblems(context, 'watchlist', watchlist.value.problems);
     await runOncePerSlot(deps, context, timer, 'tls', deps.settings.tlsSchedule, async (store, runId, startedAt) => {
-      const summary = await runTls(store, {
-        endpoints: watchlist.value.endpoints,
-        runId,
-        startedAt,
-        ...runWindow(startedAt, deps.settings, 'scheduled'),
-        concurrency: deps.settings.concurrency,
-        // The watchlist is the operator's own configuration, not caller input: internal endpoints on it are checked.
-        tls: { allowPrivate: true, timeoutMs: deps.settings.tlsTimeoutMs, ...deps.tls },
-        trigger: 'timer',
-        // The run's clock is the trigger's, so deadlines and recorded times agree.
-        now: deps.now,
-        onProgress: (result, done, total) => context.log(`tls ${done}/${total} ${result.id} ${result.address ?? ''}: ${result.compliant ? 'compliant' : 'not compliant'}`),
-      });
+      // The watchlist is the operator's own configuration, not caller input: internal endpoints on it are checked.
+      const summary = await runTls(store, { endpoints: watchlist.value.endpoints, ...tlsRunOptions(deps, context, 'timer', runId, startedAt, true, false) });
       const { counts, notReached } = summary;
       context.log(`tls run ${runId}: ${counts.compliant} compliant, ${counts.nonCompliant} not compliant, ${counts.incomplete} incomplete, ${notReached.length} not reached`);
       logProblems(context, 'tls run', summary.problems);
