@@ -13,6 +13,11 @@
  * Trailing spaces go too, even though two of them are a markdown hard break: the issue asks for
  * it, and a hard break turning into a soft one is not a change in what the notice says.
  */
+/** A leading BOM dropped and every CRLF or lone CR made LF: the form every parser here reads. */
+export function toLf(text: string): string {
+  return text.replace(/^\ufeff/, '').replace(/\r\n?/g, '\n');
+}
+
 export function normaliseText(text: string): string {
   const lines = text
     .replace(/\r\n?/g, '\n')

@@ -1,6 +1,7 @@
 import { type Result } from '../common/result';
 import { splitFrontMatter } from './front-matter';
 import { extractHtmlNotice } from './html-notice';
+import { toLf } from './normalise-text';
 
 export interface ParsedNotice {
   /** Front matter as published (markdown) or built from whitelisted head metadata (html); null when none. */
@@ -23,7 +24,7 @@ export function parseNotice(
   selector?: string,
   source = 'the notice',
 ): Result<ParsedNotice> {
-  const clean = text.replace(/^\ufeff/, '').replace(/\r\n?/g, '\n');
+  const clean = toLf(text);
   if (format === 'html') return extractHtmlNotice(clean, selector, source);
   return splitFrontMatter(clean, source);
 }

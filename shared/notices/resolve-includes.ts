@@ -1,5 +1,6 @@
 import { fail, ok, type Problem, type Result } from '../common/result';
 import { splitFrontMatter } from './front-matter';
+import { toLf } from './normalise-text';
 
 export interface IncludeOptions {
   /** Nesting levels allowed: an include directly in the notice is level 1 (default 5). */
@@ -124,7 +125,7 @@ async function expand(text: string, fileUrl: string, chain: string[], state: Exp
       state.order.push(url);
     }
 
-    const split = splitFrontMatter(content.replace(/^\ufeff/, '').replace(/\r\n?/g, '\n'), `include ${url}`);
+    const split = splitFrontMatter(toLf(content), `include ${url}`);
     if (!split.ok) return split;
     const inner = await expand(split.value.body, url, [...chain, url], state);
     if (!inner.ok) return inner;

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../common/hash';
 import { splitFrontMatter } from './front-matter';
-import { normaliseText } from './normalise-text';
+import { normaliseText, toLf } from './normalise-text';
 
 /** The canonical text the rest of the system stores and diffs, with its parts. */
 export interface SnapshotDocument {
@@ -29,7 +29,7 @@ export function buildSnapshotDocument(
 
 /** sha256 hex of the UTF-8 bytes of a snapshot text. */
 export function hashSnapshot(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
+  return sha256Hex(text);
 }
 
 /**
@@ -39,7 +39,7 @@ export function hashSnapshot(text: string): string {
  * line instead of failing the run (`metadataError` says why).
  */
 export function documentFromSnapshotText(text: string): SnapshotDocument & { metadataError?: string } {
-  const split = splitFrontMatter(text.replace(/\r\n?/g, '\n'), 'the stored snapshot');
+  const split = splitFrontMatter(toLf(text), 'the stored snapshot');
   if (!split.ok) return { text, metadata: {}, body: text, metadataError: split.problem.message };
   return { text, metadata: split.value.metadata, body: split.value.body };
 }

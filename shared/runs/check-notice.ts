@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { NoticeConfig } from '../config/types';
 import { fail, ok, type Problem, type Result } from '../common/result';
+import { sha256Hex } from '../common/hash';
 import { analyseChange } from '../diff';
 import { acquireNotice, assessPlausibility, documentFromSnapshotText, type Acquisition, type FetchOptions, type SnapshotDocument } from '../notices';
 import { noticeReportName, readReport, toNoticeReport, writeReport, type NoticeCheckResult, type NoticeReport } from '../reports';
@@ -26,10 +26,6 @@ export interface CheckNoticeDeps {
   readonly acquire?: typeof acquireNotice;
   /** Aborted when the run gives up on work in flight: the fetch stops instead of running on unseen. */
   readonly signal?: AbortSignal;
-}
-
-function sha256(bytes: Buffer | string): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }
 
 async function readSnapshot(store: ObjectStore, name: string): Promise<Result<SnapshotDocument>> {
@@ -102,7 +98,7 @@ export async function checkNotice(notice: NoticeConfig, run: RunIdentity, deps: 
   const fetched = acquired.value;
 
   // Content-addressed and immutable: writing them before the pointer moves is always safe.
-  const rawBlob = rawName(notice.id, sha256(fetched.raw));
+  const rawBlob = rawName(notice.id, sha256Hex(fetched.raw));
   const currentSnapshot = snapshotName(notice.id, fetched.hash);
 
   for (let attempt = 1; attempt <= MAX_POINTER_ATTEMPTS; attempt += 1) {
