@@ -75,9 +75,6 @@ export async function acquireNotice(notice: NoticeConfig, options: AcquireOption
         if (include.value.kind === 'not-modified') {
           return fail('UNEXPECTED_NOT_MODIFIED', `${url} answered 304 Not Modified to an unconditional request.`);
         }
-        if (new URL(include.value.finalUrl).origin !== site) {
-          return fail('INCLUDE_OUTSIDE_SITE', `${url} redirected to ${include.value.finalUrl}, outside the notice's site ${site}.`);
-        }
         if (HTML_PAGE.test(include.value.text)) {
           return fail('NOT_MARKDOWN', `${include.value.finalUrl} returned an HTML page where a markdown include was expected.`);
         }
