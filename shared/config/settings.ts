@@ -48,6 +48,9 @@ export function runWindow(startedAt: Date, settings: Pick<NoticewatchSettings, '
   return { deadline, hardDeadline: deadline + (kind === 'http' ? HTTP_RUN_GRACE_MS : RUN_GRACE_MS) };
 }
 
+/** Per-request fetch timeout when nothing else is configured; the fetcher's own default too. */
+export const DEFAULT_FETCH_TIMEOUT_MS = 20_000;
+
 export const DEFAULT_DRIFT_SCHEDULE = '0 0 */6 * * *';
 export const DEFAULT_TLS_SCHEDULE = '0 30 3 * * *';
 
@@ -65,7 +68,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): NoticewatchS
     driftSchedule: env.DRIFT_SCHEDULE || DEFAULT_DRIFT_SCHEDULE,
     tlsSchedule: env.TLS_SCHEDULE || DEFAULT_TLS_SCHEDULE,
     runBudgetMs: positiveInt(env.NOTICEWATCH_RUN_BUDGET_MS, 8 * 60_000),
-    fetchTimeoutMs: positiveInt(env.NOTICEWATCH_FETCH_TIMEOUT_MS, 20_000),
+    fetchTimeoutMs: positiveInt(env.NOTICEWATCH_FETCH_TIMEOUT_MS, DEFAULT_FETCH_TIMEOUT_MS),
     concurrency: positiveInt(env.NOTICEWATCH_CONCURRENCY, 4),
     tlsAllowAnyHost: env.TLS_ALLOW_ANY_HOST === 'true',
     tlsAllowPrivate: env.TLS_ALLOW_PRIVATE === 'true',

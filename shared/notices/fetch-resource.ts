@@ -6,9 +6,10 @@ import { fail, ok, type Problem, type Result } from '../common/result';
 import { decodeText } from './decode-text';
 import { defaultUserAgent } from './user-agent';
 import { withoutUndefined } from '../common/json-data';
+import { DEFAULT_FETCH_TIMEOUT_MS } from '../config/settings';
 
 export interface FetchOptions {
-  /** Limit for one HTTP request, from sending it to the last body byte (default 30 000 ms). */
+  /** Limit for one HTTP request, from sending it to the last body byte (default DEFAULT_FETCH_TIMEOUT_MS, 20 000 ms). */
   timeoutMs?: number;
   /** Largest body accepted, after content decoding (default 5 MiB). */
   maxBytes?: number;
@@ -56,7 +57,7 @@ export type FetchOutcome =
     };
 
 export const DEFAULT_FETCH_OPTIONS: Readonly<Required<FetchOptions>> = Object.freeze({
-  timeoutMs: 30_000,
+  timeoutMs: DEFAULT_FETCH_TIMEOUT_MS,
   maxBytes: 5 * 1024 * 1024,
   maxRedirects: 5,
   retries: 1,
