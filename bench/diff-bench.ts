@@ -10,9 +10,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import matter from 'gray-matter';
 import { fail, ok, problemFromError, type Result } from '../shared/common/result';
 import { analyseChange, applyDiff, type ComparableDocument } from '../shared/diff';
+import { documentFromSnapshotText } from '../shared/notices';
 
 export interface DiffBenchPair {
   document: string;
@@ -56,22 +56,6 @@ export function defaultCorpusDir(): string {
   return path.resolve(repositoryRoot(), '..', 'shared', 'corpus', 'privacy-policies');
 }
 
-/**
- * Builds the document the snapshot module would: front matter split off when the file opens with a
- * `---` line and gray-matter can parse it; otherwise the whole file is body.
- */
-export function comparableFromFile(text: string): ComparableDocument {
-  if (!/^---[^\S\n]*\r?\n/.test(text)) return { text, metadata: {}, body: text };
-  try {
-    // Options disable gray-matter's shared cache.
-    const file = matter(text, { language: 'yaml' });
-    return { text, metadata: file.data as Record<string, unknown>, body: file.content };
-  } catch {
-    // Unparseable front matter: the snapshot module would reject it; for timing, treat it as body.
-    return { text, metadata: {}, body: text };
-  }
-}
-
 function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return 0;
   const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
@@ -106,8 +90,8 @@ export function runDiffBench(corpusDir: string = defaultCorpusDir()): Result<Dif
         document: doc.id,
         from: doc.versions[i - 1].file,
         to: doc.versions[i].file,
-        previous: comparableFromFile(texts[i - 1]),
-        current: comparableFromFile(texts[i]),
+        previous: documentFromSnapshotText(texts[i - 1]),
+        current: documentFromSnapshotText(texts[i]),
       });
     }
   }
