@@ -21,10 +21,14 @@ export function describeNotice(result: NoticeCheckResult): string {
   }
 }
 
+/** The metadata keys and sections a change touched, one line each, as `noticewatch diff` and the run summaries print them. */
+export function describeChangedParts(change: Pick<NoticeCheckResult, 'metadataChanges' | 'sections'>, indent = ''): string[] {
+  return [
+    ...change.metadataChanges.map((item) => `${indent}metadata ${item.key}: ${JSON.stringify(item.before)} -> ${JSON.stringify(item.after)}`),
+    ...change.sections.map((section) => `${indent}${section.change.padEnd(8)} ${section.heading} (+${section.linesAdded}/-${section.linesRemoved})`),
+  ];
+}
+
 export function describeChangeDetails(result: NoticeCheckResult): string[] {
-  const lines: string[] = [];
-  for (const change of result.metadataChanges) lines.push(`    metadata ${change.key}: ${JSON.stringify(change.before)} -> ${JSON.stringify(change.after)}`);
-  for (const section of result.sections) lines.push(`    ${section.change.padEnd(8)} ${section.heading} (+${section.linesAdded}/-${section.linesRemoved})`);
-  if (result.report) lines.push(`    report: ${result.report}`);
-  return lines;
+  return [...describeChangedParts(result, '    '), ...(result.report ? [`    report: ${result.report}`] : [])];
 }

@@ -4,6 +4,7 @@ import { analyseChange } from '../shared/diff';
 import { buildSnapshotDocument, parseNotice, type SnapshotDocument } from '../shared/notices';
 import { fail, ok, type Result } from '../shared/common/result';
 import { reportProblem } from './cli-context';
+import { describeChangedParts } from './cli-output';
 
 /** Local files are read as published notices: HTML by extension, else markdown. Includes are left as written. */
 async function readLocalNotice(path: string): Promise<Result<SnapshotDocument>> {
@@ -43,10 +44,12 @@ export async function runDiffCommand(oldPath: string, newPath: string, json: boo
   } else if (!changed) {
     process.stdout.write('No change after normalising.\n');
   } else {
-    const lines = [`${analysis.substantive ? 'Text changed' : 'Metadata only'}: +${analysis.linesAdded}/-${analysis.linesRemoved} lines`];
-    for (const change of analysis.metadataChanges) lines.push(`metadata ${change.key}: ${JSON.stringify(change.before)} -> ${JSON.stringify(change.after)}`);
-    for (const section of analysis.sections) lines.push(`${section.change.padEnd(8)} ${section.heading} (+${section.linesAdded}/-${section.linesRemoved})`);
-    lines.push('', analysis.diff.trimEnd());
+    const lines = [
+      `${analysis.substantive ? 'Text changed' : 'Metadata only'}: +${analysis.linesAdded}/-${analysis.linesRemoved} lines`,
+      ...describeChangedParts(analysis),
+      '',
+      analysis.diff.trimEnd(),
+    ];
     process.stdout.write(`${lines.join('\n')}\n`);
   }
   return changed ? 1 : 0;
