@@ -5,11 +5,8 @@ import { runOncePerSlot } from './timer-slot';
 
 export function makeDriftTimerHandler(deps: FunctionDeps) {
   return async function driftTimer(timer: Timer, context: InvocationContext): Promise<void> {
-    const watchlist = await deps.getWatchlist();
-    if (!watchlist.ok) throw new Error(`[${watchlist.problem.code}] ${watchlist.problem.message}`);
-    logProblems(context, 'watchlist', watchlist.value.problems);
-    await runOncePerSlot(deps, context, timer, 'drift', deps.settings.driftSchedule, async (store, runId, startedAt) => {
-      const outcome = await runDriftRequest(store, { watchlist: watchlist.value, ...driftRunOptions(deps, context, 'timer', runId, startedAt) });
+    await runOncePerSlot(deps, context, timer, 'drift', deps.settings.driftSchedule, async (store, watchlist, runId, startedAt) => {
+      const outcome = await runDriftRequest(store, { watchlist, ...driftRunOptions(deps, context, 'timer', runId, startedAt) });
       if (!outcome.ok) throw new Error(`[${outcome.problem.code}] ${outcome.problem.message}`);
       const { counts, notReached } = outcome.value;
       context.log(`drift run ${runId}: ${counts.changed} changed, ${counts.unchanged} unchanged, ${counts.baseline} baseline, ${counts.error} error, ${notReached.length} not reached`);

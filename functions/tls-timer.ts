@@ -5,12 +5,9 @@ import { runOncePerSlot } from './timer-slot';
 
 export function makeTlsTimerHandler(deps: FunctionDeps) {
   return async function tlsTimer(timer: Timer, context: InvocationContext): Promise<void> {
-    const watchlist = await deps.getWatchlist();
-    if (!watchlist.ok) throw new Error(`[${watchlist.problem.code}] ${watchlist.problem.message}`);
-    logProblems(context, 'watchlist', watchlist.value.problems);
-    await runOncePerSlot(deps, context, timer, 'tls', deps.settings.tlsSchedule, async (store, runId, startedAt) => {
+    await runOncePerSlot(deps, context, timer, 'tls', deps.settings.tlsSchedule, async (store, watchlist, runId, startedAt) => {
       // The watchlist is the operator's own configuration, not caller input: internal endpoints on it are checked.
-      const summary = await runTls(store, { endpoints: watchlist.value.endpoints, ...tlsRunOptions(deps, context, 'timer', runId, startedAt, true, false) });
+      const summary = await runTls(store, { endpoints: watchlist.endpoints, ...tlsRunOptions(deps, context, 'timer', runId, startedAt, true, false) });
       const { counts, notReached } = summary;
       context.log(`tls run ${runId}: ${counts.compliant} compliant, ${counts.nonCompliant} not compliant, ${counts.incomplete} incomplete, ${notReached.length} not reached`);
       logProblems(context, 'tls run', summary.problems);
