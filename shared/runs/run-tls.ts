@@ -4,45 +4,11 @@ import { recordLatestEndpoints, tlsReportName, writeReport, REPORT_SCHEMA_VERSIO
 import type { ObjectStore } from '../storage';
 import { ok, problemFromError } from '../common/result';
 import { checkEndpoints, type EndpointCheckResult, type TlsCheckOptions } from '../tls';
+import { KeyedLimiter } from '../common/concurrency';
 import { byDeadline } from './by-deadline';
 
 const REPORT_WRITES_AT_ONCE = 8;
 
-/** Runs queued async jobs with at most `limit` at once; drain() waits for all of them. */
-class WriteQueue {
-  private running = 0;
-  private readonly waiting: Array<() => Promise<void>> = [];
-  private idle: Array<() => void> = [];
-
-  /** A job must not reject; if it does, `onError` hears of it instead of the process crashing. */
-  constructor(private readonly limit: number, private readonly onError: (error: unknown) => void) {}
-
-  add(job: () => Promise<void>): void {
-    this.waiting.push(job);
-    this.pump();
-  }
-
-  private pump(): void {
-    while (this.running < this.limit && this.waiting.length) {
-      const job = this.waiting.shift()!;
-      this.running += 1;
-      void job()
-        .catch(this.onError)
-        .finally(() => {
-          this.running -= 1;
-          this.pump();
-        });
-    }
-    if (this.running === 0 && this.waiting.length === 0) {
-      for (const resolve of this.idle.splice(0)) resolve();
-    }
-  }
-
-  drain(): Promise<void> {
-    if (this.running === 0 && this.waiting.length === 0) return Promise.resolve();
-    return new Promise((resolve) => this.idle.push(resolve));
-  }
-}
 
 export interface TlsRunRequest {
   readonly endpoints: readonly EndpointConfig[];
@@ -116,9 +82,8 @@ export async function runTls(store: ObjectStore, request: TlsRunRequest): Promis
   let closed = false;
   // Each report is written as soon as its endpoint is checked, a few at a time, so the run does not
   // end with a long tail of writes after its deadline.
-  const writes = new WriteQueue(REPORT_WRITES_AT_ONCE, (error) => {
-    if (!closed) problems.push(problemFromError('REPORT_NOT_WRITTEN', 'An endpoint report could not be written', error));
-  });
+  const writes = new KeyedLimiter(REPORT_WRITES_AT_ONCE);
+  const pendingWrites: Array<Promise<void>> = [];
   const checked = await checkEndpoints(request.endpoints, {
     ...request.tls,
     concurrency: request.concurrency,
@@ -127,16 +92,20 @@ export async function runTls(store: ObjectStore, request: TlsRunRequest): Promis
       request.onProgress?.(result, done, total);
       const endpoint = byId.get(result.id);
       const name = tlsReportName(startedAt, result.id, request.runId, endpoint?.allAddresses ? result.address : null);
-      writes.add(async () => {
+      const write = writes.run('reports', async () => {
         const written = await writeReport(store, name, { schemaVersion: REPORT_SCHEMA_VERSION, kind: 'endpoint-check', ...result, runId: request.runId, report: name });
         if (closed) return;
         if (written.ok) reportOf.set(key(result), name);
         else problems.push(written.problem);
       });
+      // A write must not reject; if one does, the run says so instead of the process crashing.
+      pendingWrites.push(write.catch((error: unknown) => {
+        if (!closed) problems.push(problemFromError('REPORT_NOT_WRITTEN', 'An endpoint report could not be written', error));
+      }));
     },
   });
   const clock = () => now().getTime();
-  const drained = await byDeadline(writes.drain().then(() => ok(undefined)), request.hardDeadline, 'write every endpoint report', clock);
+  const drained = await byDeadline(Promise.all(pendingWrites).then(() => ok(undefined)), request.hardDeadline, 'write every endpoint report', clock);
   closed = true;
   if (!drained.ok) problems.push(drained.problem);
   const outcomes: EndpointOutcome[] = checked.results.map((result) => ({ ...result, runId: request.runId, report: reportOf.get(key(result)) ?? null }));

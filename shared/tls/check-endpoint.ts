@@ -7,7 +7,7 @@ import { boundedWait } from './abortable';
 import { normaliseIpLiteral, validatePort } from './address-guard';
 import { describeCertificate } from './certificate-info';
 import { WIRE_VERSION, type LegacyProtocolName } from './client-hello';
-import { KeyedLimiter, mapWithConcurrency } from './concurrency';
+import { KeyedLimiter, mapWithConcurrency } from '../common/concurrency';
 import { NEVER_CONNECTED, defaultConnect, withRetry, type ConnectionSettings, type ProbeOutcome } from './connection';
 import { evaluatePolicy } from './policy';
 import { rawProbe } from './raw-probe';
