@@ -69,7 +69,10 @@ function readManifest(corpusDir: string): Result<Manifest> {
     if (!Array.isArray(parsed.documents)) return fail('BENCH_CORPUS_INVALID', `${file} has no "documents" list.`);
     return ok(parsed as Manifest);
   } catch (error) {
-    return { ok: false, problem: problemFromError('BENCH_CORPUS_UNREADABLE', `Cannot read corpus manifest ${file}`, error) };
+    return {
+      ok: false,
+      problem: problemFromError('BENCH_CORPUS_UNREADABLE', `Cannot read corpus manifest ${file}`, error),
+    };
   }
 }
 
@@ -77,13 +80,22 @@ export function runDiffBench(corpusDir: string = defaultCorpusDir()): Result<Dif
   const manifest = readManifest(corpusDir);
   if (!manifest.ok) return manifest;
 
-  const pairs: Array<{ document: string; from: string; to: string; previous: ComparableDocument; current: ComparableDocument }> = [];
+  const pairs: Array<{
+    document: string;
+    from: string;
+    to: string;
+    previous: ComparableDocument;
+    current: ComparableDocument;
+  }> = [];
   for (const doc of manifest.value.documents) {
     let texts: string[];
     try {
       texts = doc.versions.map((v) => readFileSync(path.join(corpusDir, doc.dir, v.file), 'utf8'));
     } catch (error) {
-      return { ok: false, problem: problemFromError('BENCH_CORPUS_UNREADABLE', `Cannot read versions of ${doc.id}`, error) };
+      return {
+        ok: false,
+        problem: problemFromError('BENCH_CORPUS_UNREADABLE', `Cannot read versions of ${doc.id}`, error),
+      };
     }
     for (let i = 1; i < texts.length; i++) {
       pairs.push({
@@ -107,7 +119,10 @@ export function runDiffBench(corpusDir: string = defaultCorpusDir()): Result<Dif
   let identicalPairs = 0;
   for (const pair of pairs) {
     const started = performance.now();
-    const analysis = analyseChange(pair.previous, pair.current, { previousLabel: `${pair.document}/${pair.from}`, currentLabel: `${pair.document}/${pair.to}` });
+    const analysis = analyseChange(pair.previous, pair.current, {
+      previousLabel: `${pair.document}/${pair.from}`,
+      currentLabel: `${pair.document}/${pair.to}`,
+    });
     const ms = performance.now() - started;
     const entry: DiffBenchPair = {
       document: pair.document,
@@ -125,7 +140,10 @@ export function runDiffBench(corpusDir: string = defaultCorpusDir()): Result<Dif
   }
 
   const sorted = timings.map((t) => t.ms).sort((a, b) => a - b);
-  const slowest = timings.reduce<DiffBenchPair | null>((worst, t) => (worst === null || t.ms > worst.ms ? t : worst), null);
+  const slowest = timings.reduce<DiffBenchPair | null>(
+    (worst, t) => (worst === null || t.ms > worst.ms ? t : worst),
+    null,
+  );
   return ok({
     corpus: corpusDir,
     pairs: pairs.length,
@@ -154,7 +172,8 @@ export function formatDiffBench(summary: DiffBenchSummary): string {
       : 'slowest: none',
     `line diff fallbacks: ${summary.lineDiffFallbacks}  word diff skipped hunks: ${summary.wordDiffSkippedHunks}`,
   ];
-  for (const failure of summary.roundTripFailures) lines.push(`  round-trip FAILED: ${failure.document} ${failure.from} -> ${failure.to}`);
+  for (const failure of summary.roundTripFailures)
+    lines.push(`  round-trip FAILED: ${failure.document} ${failure.from} -> ${failure.to}`);
   return lines.join('\n');
 }
 

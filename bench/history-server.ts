@@ -17,7 +17,9 @@ export async function startHistoryServer(): Promise<HistoryServer & { close(): P
   return {
     origin: `http://127.0.0.1:${port}`,
     serveText(path, body) {
-      routes.set(path, (response) => response.writeHead(200, { 'content-type': 'text/markdown; charset=utf-8' }).end(body));
+      routes.set(path, (response) =>
+        response.writeHead(200, { 'content-type': 'text/markdown; charset=utf-8' }).end(body),
+      );
     },
     serveFailure(path, kind) {
       routes.set(path, (response) => {

@@ -22,7 +22,13 @@ import forge from 'node-forge';
 import type { EndpointConfig, NoticeConfig } from '../shared/config';
 import { readLatest } from '../shared/reports';
 import { newRunId, runDrift, runTls, type DriftRunSummary, type TlsRunSummary } from '../shared/runs';
-import { connectionStringFor, CONTAINERS, startEmbeddedAzurite, storeFromConnectionString, type ObjectStore } from '../shared/storage';
+import {
+  connectionStringFor,
+  CONTAINERS,
+  startEmbeddedAzurite,
+  storeFromConnectionString,
+  type ObjectStore,
+} from '../shared/storage';
 
 // ---------------------------------------------------------------------------------------------
 // Notice bodies: deterministic, realistic markdown of 5-20 KB, generated on demand so neither the
@@ -73,7 +79,14 @@ const SENTENCES = [
   'If you have a privacy concern, complaint or question, please contact us and we will respond within the time the law allows.',
 ];
 
-const WORD_NUMBERS = ['thirty', 'sixty', 'ninety', 'one hundred and twenty', 'one hundred and eighty', 'three hundred and sixty-five'];
+const WORD_NUMBERS = [
+  'thirty',
+  'sixty',
+  'ninety',
+  'one hundred and twenty',
+  'one hundred and eighty',
+  'three hundred and sixty-five',
+];
 
 /** Version 1 and 2 of notice `index`; version 2 keeps data longer and adds a processor section. */
 export function noticeBody(index: number, version: number): string {
@@ -98,7 +111,13 @@ export function noticeBody(index: number, version: number): string {
     `We keep activity data for ${version === 1 ? days : laterDays} days.`,
     '',
   ];
-  if (version > 1) parts.push('## Sharing with processors', '', `We share engagement scores with our analytics processor, Fabrikam, under contract ${index}.`, '');
+  if (version > 1)
+    parts.push(
+      '## Sharing with processors',
+      '',
+      `We share engagement scores with our analytics processor, Fabrikam, under contract ${index}.`,
+      '',
+    );
   let length = parts.reduce((sum, part) => sum + part.length + 1, 0);
   let section = 0;
   while (length < target) {
@@ -172,7 +191,9 @@ export async function startLoadNoticeServer(options: LoadNoticeServerOptions = {
       const body = noticeBody(index, version);
       stats.bodies += 1;
       stats.bytes += Buffer.byteLength(body);
-      response.writeHead(200, { 'content-type': 'text/markdown; charset=utf-8', ...(options.etags ? { etag } : {}) }).end(body);
+      response
+        .writeHead(200, { 'content-type': 'text/markdown; charset=utf-8', ...(options.etags ? { etag } : {}) })
+        .end(body);
     };
     if (options.delayMs) setTimeout(answer, options.delayMs);
     else answer();
@@ -202,7 +223,11 @@ export async function startLoadNoticeServer(options: LoadNoticeServerOptions = {
 }
 
 export function loadNotices(origin: string, count: number, prefix = 'load'): NoticeConfig[] {
-  return Array.from({ length: count }, (_, index) => ({ id: `${prefix}-${index}`, url: `${origin}${noticePath(index)}`, format: 'markdown' as const }));
+  return Array.from({ length: count }, (_, index) => ({
+    id: `${prefix}-${index}`,
+    url: `${origin}${noticePath(index)}`,
+    format: 'markdown' as const,
+  }));
 }
 
 /** The ~10% that change in the second run: every tenth notice. */
@@ -221,10 +246,51 @@ export interface TlsCredentials {
 
 export type ServerKind = 'modern' | 'legacy' | 'tls12';
 
-export const SERVER_KINDS: Record<ServerKind, { min: tls.SecureVersion; max: tls.SecureVersion; protocols: Record<string, 'accepted' | 'rejected'>; compliant: boolean }> = {
-  modern: { min: 'TLSv1.2', max: 'TLSv1.3', protocols: { SSLv3: 'rejected', TLSv1: 'rejected', 'TLSv1.1': 'rejected', 'TLSv1.2': 'accepted', 'TLSv1.3': 'accepted' }, compliant: true },
-  legacy: { min: 'TLSv1', max: 'TLSv1.3', protocols: { SSLv3: 'rejected', TLSv1: 'accepted', 'TLSv1.1': 'accepted', 'TLSv1.2': 'accepted', 'TLSv1.3': 'accepted' }, compliant: false },
-  tls12: { min: 'TLSv1.2', max: 'TLSv1.2', protocols: { SSLv3: 'rejected', TLSv1: 'rejected', 'TLSv1.1': 'rejected', 'TLSv1.2': 'accepted', 'TLSv1.3': 'rejected' }, compliant: true },
+export const SERVER_KINDS: Record<
+  ServerKind,
+  {
+    min: tls.SecureVersion;
+    max: tls.SecureVersion;
+    protocols: Record<string, 'accepted' | 'rejected'>;
+    compliant: boolean;
+  }
+> = {
+  modern: {
+    min: 'TLSv1.2',
+    max: 'TLSv1.3',
+    protocols: {
+      SSLv3: 'rejected',
+      TLSv1: 'rejected',
+      'TLSv1.1': 'rejected',
+      'TLSv1.2': 'accepted',
+      'TLSv1.3': 'accepted',
+    },
+    compliant: true,
+  },
+  legacy: {
+    min: 'TLSv1',
+    max: 'TLSv1.3',
+    protocols: {
+      SSLv3: 'rejected',
+      TLSv1: 'accepted',
+      'TLSv1.1': 'accepted',
+      'TLSv1.2': 'accepted',
+      'TLSv1.3': 'accepted',
+    },
+    compliant: false,
+  },
+  tls12: {
+    min: 'TLSv1.2',
+    max: 'TLSv1.2',
+    protocols: {
+      SSLv3: 'rejected',
+      TLSv1: 'rejected',
+      'TLSv1.1': 'rejected',
+      'TLSv1.2': 'accepted',
+      'TLSv1.3': 'rejected',
+    },
+    compliant: true,
+  },
 };
 
 export interface FleetServer {
@@ -252,7 +318,13 @@ export async function startTlsFleet(credentials: TlsCredentials, addresses: read
   for (const host of addresses) {
     for (const kind of Object.keys(SERVER_KINDS) as ServerKind[]) {
       const spec = SERVER_KINDS[kind];
-      const server = tls.createServer({ cert: credentials.certPem, key: credentials.keyPem, minVersion: spec.min, maxVersion: spec.max, ciphers: 'DEFAULT:@SECLEVEL=0' });
+      const server = tls.createServer({
+        cert: credentials.certPem,
+        key: credentials.keyPem,
+        minVersion: spec.min,
+        maxVersion: spec.max,
+        ciphers: 'DEFAULT:@SECLEVEL=0',
+      });
       const sockets = new Set<net.Socket>();
       server.on('connection', (socket: net.Socket) => {
         sockets.add(socket);
@@ -279,14 +351,28 @@ export async function startTlsFleet(credentials: TlsCredentials, addresses: read
       });
     }
   }
-  return { servers: running.map((entry) => entry.server), handshakes: () => handshakes, close: async () => void (await Promise.all(running.map((entry) => entry.close()))) };
+  return {
+    servers: running.map((entry) => entry.server),
+    handshakes: () => handshakes,
+    close: async () => void (await Promise.all(running.map((entry) => entry.close()))),
+  };
 }
 
 /** `count` endpoints spread round-robin over the fleet; the kind of each tells its expected verdicts. */
-export function fleetEndpoints(servers: readonly FleetServer[], count: number, prefix = 'ep'): Array<EndpointConfig & { kind: ServerKind }> {
+export function fleetEndpoints(
+  servers: readonly FleetServer[],
+  count: number,
+  prefix = 'ep',
+): Array<EndpointConfig & { kind: ServerKind }> {
   return Array.from({ length: count }, (_, index) => {
     const server = servers[index % servers.length];
-    return { id: `${prefix}-${index}`, host: server.host, port: server.port, servername: 'localhost', kind: server.kind };
+    return {
+      id: `${prefix}-${index}`,
+      host: server.host,
+      port: server.port,
+      servername: 'localhost',
+      kind: server.kind,
+    };
   });
 }
 
@@ -299,7 +385,12 @@ function newRsaKey(): { forgeKey: forge.pki.rsa.PrivateKey; pem: string } {
 /** A throwaway CA and a localhost certificate it signed (the tests use buildTestPki instead). */
 export function benchCredentials(): TlsCredentials {
   const day = 86_400_000;
-  const make = (commonName: string, isCa: boolean, serial: string, issuer?: { cert: forge.pki.Certificate; key: forge.pki.rsa.PrivateKey }) => {
+  const make = (
+    commonName: string,
+    isCa: boolean,
+    serial: string,
+    issuer?: { cert: forge.pki.Certificate; key: forge.pki.rsa.PrivateKey },
+  ) => {
     const key = newRsaKey();
     const cert = forge.pki.createCertificate();
     cert.publicKey = forge.pki.setRsaPublicKey(key.forgeKey.n, key.forgeKey.e);
@@ -311,8 +402,20 @@ export function benchCredentials(): TlsCredentials {
     cert.setIssuer(issuer ? issuer.cert.subject.attributes : subject);
     cert.setExtensions([
       { name: 'basicConstraints', cA: isCa, critical: true },
-      { name: 'keyUsage', keyCertSign: isCa, cRLSign: isCa, digitalSignature: true, keyEncipherment: !isCa, critical: true },
-      ...(isCa ? [] : [{ name: 'extKeyUsage', serverAuth: true }, { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }] }]),
+      {
+        name: 'keyUsage',
+        keyCertSign: isCa,
+        cRLSign: isCa,
+        digitalSignature: true,
+        keyEncipherment: !isCa,
+        critical: true,
+      },
+      ...(isCa
+        ? []
+        : [
+            { name: 'extKeyUsage', serverAuth: true },
+            { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }] },
+          ]),
     ]);
     cert.sign(issuer ? issuer.key : key.forgeKey, forge.md.sha256.create());
     return { cert, key: key.forgeKey, certPem: forge.pki.certificateToPem(cert), keyPem: key.pem };
@@ -459,7 +562,15 @@ export interface TimedDrift {
 export async function timedDrift(
   notices: readonly NoticeConfig[],
   store: ObjectStore,
-  options: { suffix: string; concurrency: number; budgetMs?: number; graceMs?: number; gc?: (() => void) | null; liveEveryMs?: number; fetchTimeoutMs?: number },
+  options: {
+    suffix: string;
+    concurrency: number;
+    budgetMs?: number;
+    graceMs?: number;
+    gc?: (() => void) | null;
+    liveEveryMs?: number;
+    fetchTimeoutMs?: number;
+  },
 ): Promise<TimedDrift> {
   const startedAt = new Date();
   const sampler = new MemorySampler(options.gc ?? null, 100, options.liveEveryMs ?? 0);
@@ -489,7 +600,15 @@ export interface TimedTls {
 export async function timedTls(
   endpoints: readonly EndpointConfig[],
   store: ObjectStore,
-  options: { suffix: string; concurrency: number; perAddress: number; caPem: string; budgetMs?: number; timeoutMs?: number; gc?: (() => void) | null },
+  options: {
+    suffix: string;
+    concurrency: number;
+    perAddress: number;
+    caPem: string;
+    budgetMs?: number;
+    timeoutMs?: number;
+    gc?: (() => void) | null;
+  },
 ): Promise<TimedTls> {
   const startedAt = new Date();
   const sampler = new MemorySampler(options.gc ?? null, 100, 0);
@@ -504,7 +623,12 @@ export async function timedTls(
     startedAt,
     deadline: options.budgetMs !== undefined ? startedAt.getTime() + options.budgetMs : undefined,
     concurrency: options.concurrency,
-    tls: { allowPrivate: true, timeoutMs: options.timeoutMs ?? 5_000, ca: options.caPem, perAddressConnections: options.perAddress },
+    tls: {
+      allowPrivate: true,
+      timeoutMs: options.timeoutMs ?? 5_000,
+      ca: options.caPem,
+      perAddressConnections: options.perAddress,
+    },
     trigger: 'load-bench',
   });
   const wallMs = performance.now() - began;
@@ -512,14 +636,26 @@ export async function timedTls(
 }
 
 /** Endpoint results whose verdicts differ from what their server kind promises. */
-export function wrongVerdicts(summary: TlsRunSummary, endpoints: ReadonlyArray<{ id: string; kind: ServerKind }>): string[] {
+export function wrongVerdicts(
+  summary: TlsRunSummary,
+  endpoints: ReadonlyArray<{ id: string; kind: ServerKind }>,
+): string[] {
   const kinds = new Map(endpoints.map((endpoint) => [endpoint.id, endpoint.kind]));
   const wrong: string[] = [];
   for (const result of summary.endpoints) {
     const spec = SERVER_KINDS[kinds.get(result.id) ?? 'modern'];
-    const same = Object.entries(spec.protocols).every(([name, verdict]) => result.protocols[name as keyof typeof result.protocols] === verdict);
-    if (!same || result.compliant !== spec.compliant || result.certificate?.trusted !== true || result.certificate.hostnameMatches !== true) {
-      wrong.push(`${result.id} (${kinds.get(result.id)}): ${JSON.stringify(result.protocols)} compliant=${result.compliant} ${result.findings.map((f) => f.id).join(',')}`);
+    const same = Object.entries(spec.protocols).every(
+      ([name, verdict]) => result.protocols[name as keyof typeof result.protocols] === verdict,
+    );
+    if (
+      !same ||
+      result.compliant !== spec.compliant ||
+      result.certificate?.trusted !== true ||
+      result.certificate.hostnameMatches !== true
+    ) {
+      wrong.push(
+        `${result.id} (${kinds.get(result.id)}): ${JSON.stringify(result.protocols)} compliant=${result.compliant} ${result.findings.map((f) => f.id).join(',')}`,
+      );
     }
   }
   return wrong;
@@ -564,8 +700,14 @@ function parseArgs(argv: readonly string[]): Args {
   };
 }
 
-type ServeRequest = { type: 'start'; addresses: string[]; credentials: TlsCredentials; etags: boolean } | { type: 'changed'; indexes: number[] } | { type: 'stop' };
-type ServeReply = { type: 'ready'; origin: string; servers: FleetServer[] } | { type: 'changed' } | { type: 'stats'; stats: LoadNoticeServer['stats']; handshakes: number };
+type ServeRequest =
+  | { type: 'start'; addresses: string[]; credentials: TlsCredentials; etags: boolean }
+  | { type: 'changed'; indexes: number[] }
+  | { type: 'stop' };
+type ServeReply =
+  | { type: 'ready'; origin: string; servers: FleetServer[] }
+  | { type: 'changed' }
+  | { type: 'stats'; stats: LoadNoticeServer['stats']; handshakes: number };
 
 /** Child-process side: runs the notice server and the TLS fleet until told to stop. */
 async function serve(): Promise<void> {
@@ -582,7 +724,11 @@ async function serve(): Promise<void> {
         notices?.setChanged(message.indexes);
         send({ type: 'changed' });
       } else {
-        send({ type: 'stats', stats: notices?.stats ?? { requests: 0, bodies: 0, bytes: 0, notModified: 0 }, handshakes: fleet?.handshakes() ?? 0 });
+        send({
+          type: 'stats',
+          stats: notices?.stats ?? { requests: 0, bodies: 0, bytes: 0, notModified: 0 },
+          handshakes: fleet?.handshakes() ?? 0,
+        });
         await Promise.all([notices?.close(), fleet?.close()]);
         process.exit(0);
       }
@@ -647,7 +793,10 @@ async function startServers(args: Args, credentials: TlsCredentials): Promise<Se
 }
 
 function describeMemory(memory: MemoryFigures): string {
-  const live = memory.peakLiveHeap !== null ? `, peak live heap ${mib(memory.peakLiveHeap)} (+${mib(memory.peakLiveHeap - memory.baseline.heapUsed)})` : '';
+  const live =
+    memory.peakLiveHeap !== null
+      ? `, peak live heap ${mib(memory.peakLiveHeap)} (+${mib(memory.peakLiveHeap - memory.baseline.heapUsed)})`
+      : '';
   return `peak RSS ${mib(memory.peakRss)} (+${mib(memory.peakRss - memory.baseline.rss)}), peak heap ${mib(memory.peakHeapUsed)} (+${mib(memory.peakHeapUsed - memory.baseline.heapUsed)}), peak external+arrayBuffers ${mib(memory.peakExternal)}${live}`;
 }
 
@@ -668,7 +817,10 @@ function describeDrift(label: string, run: TimedDrift): string {
     `  per-check duration ${durations(summary.notices.map((r) => r.durationMs))}`,
     `  ${describeMemory(run.memory)}`,
   ];
-  if (summary.notReached.length) lines.push(`  not reached: ${summary.notReached.slice(0, 10).join(', ')}${summary.notReached.length > 10 ? ', ...' : ''}`);
+  if (summary.notReached.length)
+    lines.push(
+      `  not reached: ${summary.notReached.slice(0, 10).join(', ')}${summary.notReached.length > 10 ? ', ...' : ''}`,
+    );
   return lines.join('\n');
 }
 
@@ -691,37 +843,80 @@ async function main(): Promise<void> {
   const servers = await startServers(args, credentials);
   let bodyBytes = 0;
   for (let index = 0; index < args.notices; index += 1) bodyBytes += noticeBodyBytes(index, 1);
-  console.log(`load-bench: ${args.notices} notices (${mib(bodyBytes)} of bodies, ${Math.round(bodyBytes / Math.max(1, args.notices))} B on average), ${args.endpoints} endpoints on ${servers.fleet.length} TLS servers over ${args.addresses} addresses`);
-  console.log(`  drift concurrency ${args.concurrency}; tls concurrency ${args.tlsConcurrency}, ${args.perAddress} connections per address; budget ${args.budgetMs / 1000} s; etags ${args.etags}; servers ${args.inProcess ? 'in process' : 'in a child process'}; storage ${args.embeddedAzurite ? 'embedded-azurite helper' : 'quiet Azurite'}; live-heap GC sampling ${gc ? 'on' : 'off'}`);
+  console.log(
+    `load-bench: ${args.notices} notices (${mib(bodyBytes)} of bodies, ${Math.round(bodyBytes / Math.max(1, args.notices))} B on average), ${args.endpoints} endpoints on ${servers.fleet.length} TLS servers over ${args.addresses} addresses`,
+  );
+  console.log(
+    `  drift concurrency ${args.concurrency}; tls concurrency ${args.tlsConcurrency}, ${args.perAddress} connections per address; budget ${args.budgetMs / 1000} s; etags ${args.etags}; servers ${args.inProcess ? 'in process' : 'in a child process'}; storage ${args.embeddedAzurite ? 'embedded-azurite helper' : 'quiet Azurite'}; live-heap GC sampling ${gc ? 'on' : 'off'}`,
+  );
 
   const notices = loadNotices(servers.origin, args.notices);
-  const baseline = await timedDrift(notices, store, { suffix: 'load-base', concurrency: args.concurrency, budgetMs: args.budgetMs, gc, liveEveryMs: gc ? 1_000 : 0 });
+  const baseline = await timedDrift(notices, store, {
+    suffix: 'load-base',
+    concurrency: args.concurrency,
+    budgetMs: args.budgetMs,
+    gc,
+    liveEveryMs: gc ? 1_000 : 0,
+  });
   console.log(describeDrift('drift baseline', baseline));
   const changed = changedIndexes(args.notices, args.every);
   await servers.setChanged(changed);
-  const second = await timedDrift(notices, store, { suffix: 'load-change', concurrency: args.concurrency, budgetMs: args.budgetMs, gc, liveEveryMs: gc ? 1_000 : 0 });
+  const second = await timedDrift(notices, store, {
+    suffix: 'load-change',
+    concurrency: args.concurrency,
+    budgetMs: args.budgetMs,
+    gc,
+    liveEveryMs: gc ? 1_000 : 0,
+  });
   console.log(describeDrift(`drift second run (${changed.length} changed)`, second));
   const latest = await readLatest(store);
-  console.log(`  latest.json notices: ${latest.ok ? Object.keys(latest.value.notices).length : `unreadable: ${latest.problem.message}`}`);
-  const missingDrift = await missingReports(store, second.summary.notices.flatMap((r) => (r.report ? [r.report] : [])));
+  console.log(
+    `  latest.json notices: ${latest.ok ? Object.keys(latest.value.notices).length : `unreadable: ${latest.problem.message}`}`,
+  );
+  const missingDrift = await missingReports(
+    store,
+    second.summary.notices.flatMap((r) => (r.report ? [r.report] : [])),
+  );
   console.log(`  report blobs missing for the second run: ${missingDrift.length}`);
 
   const endpoints = fleetEndpoints(servers.fleet, args.endpoints);
-  const tlsRun = await timedTls(endpoints, store, { suffix: 'load-tls', concurrency: args.tlsConcurrency, perAddress: args.perAddress, caPem: credentials.caPem, budgetMs: args.budgetMs, gc });
+  const tlsRun = await timedTls(endpoints, store, {
+    suffix: 'load-tls',
+    concurrency: args.tlsConcurrency,
+    perAddress: args.perAddress,
+    caPem: credentials.caPem,
+    budgetMs: args.budgetMs,
+    gc,
+  });
   const t = tlsRun.summary;
-  console.log(`tls: ${t.endpoints.length} checked in ${(tlsRun.wallMs / 1000).toFixed(1)} s = ${(t.endpoints.length / (tlsRun.wallMs / 1000)).toFixed(1)} checks/s`);
-  console.log(`  last check done at ${(tlsRun.checksDoneMs / 1000).toFixed(1)} s; reports, latest.json and summary written after it: ${((tlsRun.wallMs - tlsRun.checksDoneMs) / 1000).toFixed(1)} s`);
-  console.log(`  counts ${JSON.stringify(t.counts)}; results kept ${t.endpoints.length}; not reached ${t.notReached.length}; wrong verdicts ${wrongVerdicts(t, endpoints).length}`);
-  console.log(`  problems ${t.problems.map((p) => p.code).join(', ') || 'none'}; summary blob ${t.summary ?? 'NOT WRITTEN'}`);
+  console.log(
+    `tls: ${t.endpoints.length} checked in ${(tlsRun.wallMs / 1000).toFixed(1)} s = ${(t.endpoints.length / (tlsRun.wallMs / 1000)).toFixed(1)} checks/s`,
+  );
+  console.log(
+    `  last check done at ${(tlsRun.checksDoneMs / 1000).toFixed(1)} s; reports, latest.json and summary written after it: ${((tlsRun.wallMs - tlsRun.checksDoneMs) / 1000).toFixed(1)} s`,
+  );
+  console.log(
+    `  counts ${JSON.stringify(t.counts)}; results kept ${t.endpoints.length}; not reached ${t.notReached.length}; wrong verdicts ${wrongVerdicts(t, endpoints).length}`,
+  );
+  console.log(
+    `  problems ${t.problems.map((p) => p.code).join(', ') || 'none'}; summary blob ${t.summary ?? 'NOT WRITTEN'}`,
+  );
   console.log(`  ${describeMemory(tlsRun.memory)}`);
-  const missingTls = await missingReports(store, t.endpoints.flatMap((r) => (r.report ? [r.report] : [])));
+  const missingTls = await missingReports(
+    store,
+    t.endpoints.flatMap((r) => (r.report ? [r.report] : [])),
+  );
   console.log(`  report blobs missing: ${missingTls.length}`);
 
   const served = await servers.stop();
-  console.log(`servers: ${served.stats.requests} HTTP requests, ${served.stats.bodies} bodies (${mib(served.stats.bytes)}), ${served.stats.notModified} not-modified`);
+  console.log(
+    `servers: ${served.stats.requests} HTTP requests, ${served.stats.bodies} bodies (${mib(served.stats.bytes)}), ${served.stats.notModified} not-modified`,
+  );
   const totalMs = performance.now() - totalStart;
   const checkMs = baseline.wallMs + second.wallMs + tlsRun.wallMs;
-  console.log(`total wall ${(totalMs / 1000).toFixed(1)} s (runs ${(checkMs / 1000).toFixed(1)} s); one drift run + one tls run = ${((second.wallMs + tlsRun.wallMs) / 1000).toFixed(1)} s against the 600 s Consumption limit`);
+  console.log(
+    `total wall ${(totalMs / 1000).toFixed(1)} s (runs ${(checkMs / 1000).toFixed(1)} s); one drift run + one tls run = ${((second.wallMs + tlsRun.wallMs) / 1000).toFixed(1)} s against the 600 s Consumption limit`,
+  );
   await azurite.stop();
 }
 

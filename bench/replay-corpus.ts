@@ -16,7 +16,10 @@ interface Manifest {
   documents: Array<{ id: string; dir: string; versions: Array<{ file: string }> }>;
 }
 
-export async function replayCorpus(corpusDir: string, only?: string): Promise<{ totals: ReplayTally; perDocument: Array<{ id: string; tally: ReplayTally }> }> {
+export async function replayCorpus(
+  corpusDir: string,
+  only?: string,
+): Promise<{ totals: ReplayTally; perDocument: Array<{ id: string; tally: ReplayTally }> }> {
   const manifest = JSON.parse(readFileSync(join(corpusDir, 'manifest.json'), 'utf8')) as Manifest;
   const azurite = await startEmbeddedAzurite();
   if (!azurite.ok) throw new Error(azurite.problem.message);
@@ -26,16 +29,30 @@ export async function replayCorpus(corpusDir: string, only?: string): Promise<{ 
     throw new Error(store.problem.message);
   }
   const server = await startHistoryServer();
-  const totals: ReplayTally = { versions: 0, changed: 0, unchanged: 0, baseline: 0, errors: 0, suspect: [], recurrences: 0, injectedFailures: 0, violations: [] };
+  const totals: ReplayTally = {
+    versions: 0,
+    changed: 0,
+    unchanged: 0,
+    baseline: 0,
+    errors: 0,
+    suspect: [],
+    recurrences: 0,
+    injectedFailures: 0,
+    violations: [],
+  };
   const perDocument: Array<{ id: string; tally: ReplayTally }> = [];
   try {
     for (const document of manifest.documents) {
       if (only && document.id !== only) continue;
-      const versions = document.versions.map((version) => readFileSync(join(corpusDir, document.dir, version.file), 'utf8'));
+      const versions = document.versions.map((version) =>
+        readFileSync(join(corpusDir, document.dir, version.file), 'utf8'),
+      );
       const id = document.id.replace(/[^a-z0-9._-]+/gi, '-').toLowerCase();
       const tally = await replayHistory(id, versions, store.value, server);
       perDocument.push({ id: document.id, tally });
-      process.stderr.write(`${document.id}: ${tally.versions} versions, ${tally.changed} changed (${tally.recurrences} returns to a known version), ${tally.suspect.length} refused as suspect, ${tally.violations.length} violations\n`);
+      process.stderr.write(
+        `${document.id}: ${tally.versions} versions, ${tally.changed} changed (${tally.recurrences} returns to a known version), ${tally.suspect.length} refused as suspect, ${tally.violations.length} violations\n`,
+      );
       totals.versions += tally.versions;
       totals.changed += tally.changed;
       totals.unchanged += tally.unchanged;
@@ -61,7 +78,9 @@ if (require.main === module) {
   replayCorpus(corpus, only).then(
     ({ totals }) => {
       const { suspect, violations, ...counts } = totals;
-      process.stdout.write(`${JSON.stringify({ corpus, seconds: (Date.now() - started) / 1000, ...counts, suspect: suspect.length, violations: violations.length }, null, 2)}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ corpus, seconds: (Date.now() - started) / 1000, ...counts, suspect: suspect.length, violations: violations.length }, null, 2)}\n`,
+      );
       for (const entry of suspect) process.stdout.write(`suspect: ${entry.reason.slice(0, 200)}\n`);
       for (const violation of violations) process.stdout.write(`VIOLATION: ${violation}\n`);
       process.exitCode = violations.length ? 1 : 0;

@@ -1,6 +1,13 @@
 import { runWindow, type EndpointConfig, type NoticewatchSettings, type Watchlist } from '../shared/config';
 import { fail, ok, type Result } from '../shared/common/result';
-import { driftExitCode, runDriftRequest, runTls, tlsExitCode, type DriftOutcome, type TlsRunSummary } from '../shared/runs';
+import {
+  driftExitCode,
+  runDriftRequest,
+  runTls,
+  tlsExitCode,
+  type DriftOutcome,
+  type TlsRunSummary,
+} from '../shared/runs';
 import type { ObjectStore } from '../shared/storage';
 import { adHocEndpoint, parseHostPort, uniqueTargets } from '../shared/tls';
 import { describeChangeDetails, describeNotice, progress } from './cli-output';
@@ -16,7 +23,10 @@ export interface RunContext {
   readonly startedAt: Date;
 }
 
-export async function driftPart(context: RunContext, noticeIds: readonly string[]): Promise<Result<{ outcome: DriftOutcome; exitCode: number; lines: string[] }>> {
+export async function driftPart(
+  context: RunContext,
+  noticeIds: readonly string[],
+): Promise<Result<{ outcome: DriftOutcome; exitCode: number; lines: string[] }>> {
   const { settings, limits } = context;
   const outcome = await runDriftRequest(context.store, {
     watchlist: context.watchlist,
@@ -33,10 +43,13 @@ export async function driftPart(context: RunContext, noticeIds: readonly string[
   const run = outcome.value;
   for (const problem of run.problems) progress(`run: [${problem.code}] ${problem.message}`);
   const lines: string[] = [];
-  for (const result of run.notices) lines.push(describeNotice(result), ...(result.status === 'changed' ? describeChangeDetails(result) : []));
+  for (const result of run.notices)
+    lines.push(describeNotice(result), ...(result.status === 'changed' ? describeChangeDetails(result) : []));
   for (const id of run.notReached) lines.push(`NOT REACHED ${id}: the run's deadline passed first`);
   const { changed, unchanged, baseline, error } = run.counts;
-  lines.push(`notices: ${changed} changed, ${unchanged} unchanged, ${baseline} baseline, ${error} error${run.notReached.length ? `, ${run.notReached.length} not reached` : ''}`);
+  lines.push(
+    `notices: ${changed} changed, ${unchanged} unchanged, ${baseline} baseline, ${error} error${run.notReached.length ? `, ${run.notReached.length} not reached` : ''}`,
+  );
   return ok({ outcome: run, exitCode: driftExitCode(run), lines });
 }
 
@@ -54,7 +67,11 @@ export function endpointsFromArguments(targets: readonly string[]): Result<Endpo
   return ok(uniqueTargets(parsedTargets).map(adHocEndpoint));
 }
 
-export async function tlsPart(context: RunContext, endpoints: readonly EndpointConfig[], ca: Buffer | undefined): Promise<{ summary: TlsRunSummary; exitCode: number; lines: string[] }> {
+export async function tlsPart(
+  context: RunContext,
+  endpoints: readonly EndpointConfig[],
+  ca: Buffer | undefined,
+): Promise<{ summary: TlsRunSummary; exitCode: number; lines: string[] }> {
   const { settings, limits } = context;
   const summary = await runTls(context.store, {
     endpoints,
@@ -64,13 +81,18 @@ export async function tlsPart(context: RunContext, endpoints: readonly EndpointC
     concurrency: limits.concurrency,
     tls: { allowPrivate: true, timeoutMs: limits.tlsTimeoutMs, ca },
     trigger: 'cli',
-    onProgress: (result, done, total) => progress(`[endpoint ${done}/${total}] ${result.id} ${result.address ?? ''}: ${result.problem ? result.problem.code : result.compliant ? 'compliant' : 'not compliant'}`),
+    onProgress: (result, done, total) =>
+      progress(
+        `[endpoint ${done}/${total}] ${result.id} ${result.address ?? ''}: ${result.problem ? result.problem.code : result.compliant ? 'compliant' : 'not compliant'}`,
+      ),
   });
   for (const problem of summary.problems) progress(`run: [${problem.code}] ${problem.message}`);
   const lines: string[] = [];
   for (const result of summary.endpoints) lines.push(describeEndpoint(result), ...describeEndpointDetails(result));
   for (const id of summary.notReached) lines.push(`NOT REACHED ${id}: the run's deadline passed first`);
   const { compliant, nonCompliant, incomplete } = summary.counts;
-  lines.push(`endpoints: ${compliant} compliant, ${nonCompliant} not compliant, ${incomplete} could not be fully checked${summary.notReached.length ? `, ${summary.notReached.length} not reached` : ''}`);
+  lines.push(
+    `endpoints: ${compliant} compliant, ${nonCompliant} not compliant, ${incomplete} could not be fully checked${summary.notReached.length ? `, ${summary.notReached.length} not reached` : ''}`,
+  );
   return { summary, exitCode: tlsExitCode(summary), lines };
 }

@@ -27,7 +27,9 @@ export interface RunLimits {
 function positiveInteger(value: string | undefined, name: string, fallback: number): Result<number> {
   if (value === undefined) return ok(fallback);
   const parsed = Number(value);
-  return Number.isInteger(parsed) && parsed > 0 ? ok(parsed) : fail('USAGE', `--${name} must be a positive whole number, got "${value}"`);
+  return Number.isInteger(parsed) && parsed > 0
+    ? ok(parsed)
+    : fail('USAGE', `--${name} must be a positive whole number, got "${value}"`);
 }
 
 /** `--timeout` sets both the fetch and the TLS connection timeout; without it each keeps its own default. */
@@ -45,7 +47,8 @@ export function runLimits(options: CliOptions, settings: NoticewatchSettings): R
 
 export async function cliWatchlist(options: CliOptions, settings: NoticewatchSettings): Promise<Result<Watchlist>> {
   const watchlist = await loadWatchlist(options.watchlist ?? settings.watchlistPath);
-  if (watchlist.ok) for (const problem of watchlist.value.problems) progress(`watchlist: [${problem.code}] ${problem.message}`);
+  if (watchlist.ok)
+    for (const problem of watchlist.value.problems) progress(`watchlist: [${problem.code}] ${problem.message}`);
   return watchlist;
 }
 
@@ -53,7 +56,8 @@ export async function cliWatchlist(options: CliOptions, settings: NoticewatchSet
 export async function cliStore(options: CliOptions, settings: NoticewatchSettings): Promise<Result<OpenedStore>> {
   const embeddedLocation = process.env.NOTICEWATCH_DATA_DIR || join(process.cwd(), '.noticewatch');
   const connectionString = options.storage ?? settings.connectionString;
-  if (!connectionString && !settings.accountUrl) progress(`storage: no storage configured, starting an embedded Azurite under ${embeddedLocation}`);
+  if (!connectionString && !settings.accountUrl)
+    progress(`storage: no storage configured, starting an embedded Azurite under ${embeddedLocation}`);
   return openStore({ connectionString, accountUrl: settings.accountUrl, embeddedLocation });
 }
 
@@ -62,13 +66,17 @@ export async function cliCaBundle(path: string | undefined): Promise<Result<Buff
   try {
     return ok(await readFile(path));
   } catch (error) {
-    return fail('CA_BUNDLE_UNREADABLE', `Cannot read CA bundle ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'}).`);
+    return fail(
+      'CA_BUNDLE_UNREADABLE',
+      `Cannot read CA bundle ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'}).`,
+    );
   }
 }
 
 /** A run that cannot start or finish: the reason on stderr and, with --json, as the one JSON document on stdout. */
 export function reportProblem(problem: { code: string; message: string }, json = false): 2 {
   progress(`noticewatch: [${problem.code}] ${problem.message}`);
-  if (json) process.stdout.write(`${JSON.stringify({ error: { code: problem.code, message: problem.message } }, null, 2)}\n`);
+  if (json)
+    process.stdout.write(`${JSON.stringify({ error: { code: problem.code, message: problem.message } }, null, 2)}\n`);
   return 2;
 }

@@ -22,10 +22,18 @@ export function describeNotice(result: NoticeCheckResult): string {
 }
 
 /** The metadata keys and sections a change touched, one line each, as `noticewatch diff` and the run summaries print them. */
-export function describeChangedParts(change: Pick<NoticeCheckResult, 'metadataChanges' | 'sections'>, indent = ''): string[] {
+export function describeChangedParts(
+  change: Pick<NoticeCheckResult, 'metadataChanges' | 'sections'>,
+  indent = '',
+): string[] {
   return [
-    ...change.metadataChanges.map((item) => `${indent}metadata ${item.key}: ${JSON.stringify(item.before)} -> ${JSON.stringify(item.after)}`),
-    ...change.sections.map((section) => `${indent}${section.change.padEnd(8)} ${section.heading} (+${section.linesAdded}/-${section.linesRemoved})`),
+    ...change.metadataChanges.map(
+      (item) => `${indent}metadata ${item.key}: ${JSON.stringify(item.before)} -> ${JSON.stringify(item.after)}`,
+    ),
+    ...change.sections.map(
+      (section) =>
+        `${indent}${section.change.padEnd(8)} ${section.heading} (+${section.linesAdded}/-${section.linesRemoved})`,
+    ),
   ];
 }
 

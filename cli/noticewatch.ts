@@ -3,7 +3,15 @@ import { parseArgs } from 'node:util';
 import { redactSecrets } from '../shared/common/redact';
 import { newRunId } from '../shared/runs';
 import { readSettings } from '../shared/config';
-import { cliCaBundle, cliStore, cliWatchlist, reportProblem, runLimits, UsageError, type CliOptions } from './cli-context';
+import {
+  cliCaBundle,
+  cliStore,
+  cliWatchlist,
+  reportProblem,
+  runLimits,
+  UsageError,
+  type CliOptions,
+} from './cli-context';
 import { progress } from './cli-output';
 import { driftPart, endpointsFromArguments, tlsPart, type RunContext } from './check-commands';
 import { runDiffCommand } from './diff-command';
@@ -56,19 +64,28 @@ async function runChecks(command: Command, options: CliOptions, targets: string[
   if (!ca.ok) return reportProblem(ca.problem, json);
 
   // Ad-hoc TLS targets need no watchlist; everything else reads it.
-  const watchlist = adHoc ? { ok: true as const, value: { notices: [], endpoints: [], problems: [] } } : await cliWatchlist(options, settings);
+  const watchlist = adHoc
+    ? { ok: true as const, value: { notices: [], endpoints: [], problems: [] } }
+    : await cliWatchlist(options, settings);
   if (!watchlist.ok) return reportProblem(watchlist.problem, json);
   const opened = await cliStore(options, settings);
   if (!opened.ok) return reportProblem(opened.problem, json);
   try {
     const startedAt = new Date();
-    const context: RunContext = { store: opened.value.store, watchlist: watchlist.value, settings, limits: limits.value, runId: newRunId(startedAt), startedAt };
+    const context: RunContext = {
+      store: opened.value.store,
+      watchlist: watchlist.value,
+      settings,
+      limits: limits.value,
+      runId: newRunId(startedAt),
+      startedAt,
+    };
     const document: Record<string, unknown> = { runId: context.runId, startedAt: startedAt.toISOString() };
     const lines: string[] = [`noticewatch ${command} ${context.runId} (${opened.value.store.description})`];
     let exitCode = watchlist.value.problems.length ? 2 : 0;
 
     if (command !== 'tls') {
-      const drift = await driftPart(context, command === 'drift' ? options.notice ?? [] : []);
+      const drift = await driftPart(context, command === 'drift' ? (options.notice ?? []) : []);
       if (!drift.ok) return reportProblem(drift.problem, json);
       const { runId: _runId, startedAt: _startedAt, finishedAt: _finishedAt, ...rest } = drift.value.outcome;
       Object.assign(document, rest);
@@ -77,7 +94,17 @@ async function runChecks(command: Command, options: CliOptions, targets: string[
     }
     if (command !== 'drift') {
       const tls = await tlsPart(context, adHoc?.ok ? adHoc.value : watchlist.value.endpoints, ca.value);
-      const { runId: _runId, startedAt: _startedAt, finishedAt: _finishedAt, counts, notReached, problems, summary, trigger: _trigger, ...rest } = tls.summary;
+      const {
+        runId: _runId,
+        startedAt: _startedAt,
+        finishedAt: _finishedAt,
+        counts,
+        notReached,
+        problems,
+        summary,
+        trigger: _trigger,
+        ...rest
+      } = tls.summary;
       Object.assign(document, rest, { tls: { counts, notReached, problems, summary } });
       lines.push(...tls.lines);
       exitCode = Math.max(exitCode, tls.exitCode);
@@ -93,7 +120,14 @@ async function runChecks(command: Command, options: CliOptions, targets: string[
 /** The documented keys first, so a reader sees runId, times, notices and endpoints at the top. */
 function orderKeys(document: Record<string, unknown>): Record<string, unknown> {
   const { runId, startedAt, finishedAt, notices, endpoints, ...rest } = document;
-  return { runId, startedAt, finishedAt, ...(notices ? { notices } : {}), ...(endpoints ? { endpoints } : {}), ...rest };
+  return {
+    runId,
+    startedAt,
+    finishedAt,
+    ...(notices ? { notices } : {}),
+    ...(endpoints ? { endpoints } : {}),
+    ...rest,
+  };
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -129,7 +163,9 @@ export async function main(argv: string[]): Promise<number> {
       progress(`noticewatch: ${error.message}\n\n${USAGE}`);
       return 2;
     }
-    progress(`noticewatch: unexpected failure: ${redactSecrets(error instanceof Error ? error.message : String(error))}`);
+    progress(
+      `noticewatch: unexpected failure: ${redactSecrets(error instanceof Error ? error.message : String(error))}`,
+    );
     return 2;
   }
 }

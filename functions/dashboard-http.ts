@@ -1,6 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { app, type HttpMethod, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import {
+  app,
+  type HttpMethod,
+  type HttpRequest,
+  type HttpResponseInit,
+  type InvocationContext,
+} from '@azure/functions';
 import { fail, ok, problemFromError, type Result } from '../shared/common/result';
 import { packageRoot } from '../shared/config/settings';
 import { problemResponse } from './http-responses';
@@ -39,7 +45,12 @@ export function defaultDashboardDir(): string {
 }
 
 function escapeAttribute(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/'/g, '&#39;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return value
+    .replace(/&/g, '&amp;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
 }
 
 /**
@@ -76,28 +87,50 @@ export function makeDashboardHttpHandler(options: DashboardOptions = {}) {
       cache.set(file, text);
       return ok(text);
     } catch (error) {
-      return fail('DASHBOARD_FILE_MISSING', problemFromError('DASHBOARD_FILE_MISSING', `The dashboard file ${file} could not be read from the package`, error).message);
+      return fail(
+        'DASHBOARD_FILE_MISSING',
+        problemFromError(
+          'DASHBOARD_FILE_MISSING',
+          `The dashboard file ${file} could not be read from the package`,
+          error,
+        ).message,
+      );
     }
   }
 
   return async function dashboardHttp(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
     if (request.method !== 'GET') {
-      return { ...problemResponse(405, { code: 'METHOD_NOT_ALLOWED', message: 'The dashboard is read-only: use GET /api/dashboard/.' }), headers: { Allow: 'GET', 'Cache-Control': 'no-store' } };
+      return {
+        ...problemResponse(405, {
+          code: 'METHOD_NOT_ALLOWED',
+          message: 'The dashboard is read-only: use GET /api/dashboard/.',
+        }),
+        headers: { Allow: 'GET', 'Cache-Control': 'no-store' },
+      };
     }
     const requested = request.params.file ?? '';
     const file = requested === '' ? 'index.html' : requested;
     const contentType = FILES.get(file);
     if (contentType === undefined) {
-      return { ...problemResponse(404, { code: 'NOT_FOUND', message: 'No such dashboard file; open /api/dashboard/.' }), headers: { 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' } };
+      return {
+        ...problemResponse(404, { code: 'NOT_FOUND', message: 'No such dashboard file; open /api/dashboard/.' }),
+        headers: { 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' },
+      };
     }
     const code = request.query.get('code');
     if (code !== null && !FUNCTION_KEY.test(code)) {
-      return { ...problemResponse(400, { code: 'INVALID_CODE', message: 'The code parameter is not a function key.' }), headers: { 'Cache-Control': 'no-store' } };
+      return {
+        ...problemResponse(400, { code: 'INVALID_CODE', message: 'The code parameter is not a function key.' }),
+        headers: { 'Cache-Control': 'no-store' },
+      };
     }
     const text = await load(file);
     if (!text.ok) {
       context.error(`dashboard: [${text.problem.code}] ${text.problem.message}`);
-      return problemResponse(500, { code: text.problem.code, message: 'The dashboard is not deployed correctly; see the function log.' });
+      return problemResponse(500, {
+        code: text.problem.code,
+        message: 'The dashboard is not deployed correctly; see the function log.',
+      });
     }
     const body = file === 'index.html' ? personaliseIndex(text.value, request.url, code) : text.value;
     return {
@@ -121,4 +154,9 @@ export const dashboardHttpHandler = makeDashboardHttpHandler();
 
 // Every method is routed here so anything but GET gets a clear 405 instead of the host's bare 404.
 const METHODS: HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
-app.http('dashboardHttp', { methods: METHODS, authLevel: 'function', route: 'dashboard/{*file}', handler: dashboardHttpHandler });
+app.http('dashboardHttp', {
+  methods: METHODS,
+  authLevel: 'function',
+  route: 'dashboard/{*file}',
+  handler: dashboardHttpHandler,
+});

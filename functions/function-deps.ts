@@ -42,12 +42,22 @@ export function hostDeps(env: NodeJS.ProcessEnv = process.env): FunctionDeps {
   };
 }
 
-export function logProblems(context: InvocationContext, what: string, problems: ReadonlyArray<{ code: string; message: string }>): void {
+export function logProblems(
+  context: InvocationContext,
+  what: string,
+  problems: ReadonlyArray<{ code: string; message: string }>,
+): void {
   for (const problem of problems) context.warn(`${what}: [${problem.code}] ${problem.message}`);
 }
 
 /** The run options every drift trigger shares: its window, limits, clock and progress in the invocation log. */
-export function driftRunOptions(deps: FunctionDeps, context: InvocationContext, trigger: 'timer' | 'http', runId: string, startedAt: Date) {
+export function driftRunOptions(
+  deps: FunctionDeps,
+  context: InvocationContext,
+  trigger: 'timer' | 'http',
+  runId: string,
+  startedAt: Date,
+) {
   return {
     runId,
     startedAt,
@@ -58,12 +68,22 @@ export function driftRunOptions(deps: FunctionDeps, context: InvocationContext, 
     // The run's clock is the trigger's, so deadlines and recorded times agree.
     now: deps.now,
     onProgress: (result: NoticeCheckResult, done: number, total: number) =>
-      context.log(`drift ${done}/${total} ${result.id}: ${result.status}${result.error ? ` (${result.error.code}: ${result.error.message})` : ''}`),
+      context.log(
+        `drift ${done}/${total} ${result.id}: ${result.status}${result.error ? ` (${result.error.code}: ${result.error.message})` : ''}`,
+      ),
   };
 }
 
 /** The same for TLS triggers; `allowPrivate` is the caller's: trusted configuration or caller input. */
-export function tlsRunOptions(deps: FunctionDeps, context: InvocationContext, trigger: 'timer' | 'http', runId: string, startedAt: Date, allowPrivate: boolean, opaqueErrors: boolean) {
+export function tlsRunOptions(
+  deps: FunctionDeps,
+  context: InvocationContext,
+  trigger: 'timer' | 'http',
+  runId: string,
+  startedAt: Date,
+  allowPrivate: boolean,
+  opaqueErrors: boolean,
+) {
   return {
     runId,
     startedAt,
@@ -73,6 +93,8 @@ export function tlsRunOptions(deps: FunctionDeps, context: InvocationContext, tr
     trigger,
     now: deps.now,
     onProgress: (result: EndpointCheckResult, done: number, total: number) =>
-      context.log(`tls ${done}/${total} ${result.id} ${result.address ?? ''}: ${result.problem ? result.problem.code : result.compliant ? 'compliant' : 'not compliant'}`),
+      context.log(
+        `tls ${done}/${total} ${result.id} ${result.address ?? ''}: ${result.problem ? result.problem.code : result.compliant ? 'compliant' : 'not compliant'}`,
+      ),
   };
 }

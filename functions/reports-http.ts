@@ -1,4 +1,10 @@
-import { app, type HttpMethod, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import {
+  app,
+  type HttpMethod,
+  type HttpRequest,
+  type HttpResponseInit,
+  type InvocationContext,
+} from '@azure/functions';
 import { fail, ok, type Result } from '../shared/common/result';
 import { listReports, readLatest, readReport } from '../shared/reports';
 import { hostDeps, type FunctionDeps } from './function-deps';
@@ -22,11 +28,15 @@ const USAGE = 'Use GET /api/reports/latest, GET /api/reports?prefix=drift/YYYY/M
 
 function checkPath(kind: 'name' | 'prefix', value: string): Result<string> {
   const code = kind === 'name' ? 'INVALID_REPORT_NAME' : 'INVALID_PREFIX';
-  if (value.length > MAX_NAME_LENGTH) return fail(code, `The report ${kind} is longer than ${MAX_NAME_LENGTH} characters.`);
-  if (!REPORT_FOLDERS.some((folder) => value.startsWith(folder))) return fail(code, `The report ${kind} must start with ${REPORT_FOLDERS.join(', ')}.`);
+  if (value.length > MAX_NAME_LENGTH)
+    return fail(code, `The report ${kind} is longer than ${MAX_NAME_LENGTH} characters.`);
+  if (!REPORT_FOLDERS.some((folder) => value.startsWith(folder)))
+    return fail(code, `The report ${kind} must start with ${REPORT_FOLDERS.join(', ')}.`);
   // Checked on the value as received: a percent-encoded `..%2f` fails here on `%` rather than being decoded into a traversal.
-  if (!NAME_CHARS.test(value)) return fail(code, `The report ${kind} may only contain letters, digits, ".", "_", "-", "@" and "/".`);
-  if (value.includes('..') || value.includes('//')) return fail(code, `The report ${kind} must not contain ".." or an empty path segment.`);
+  if (!NAME_CHARS.test(value))
+    return fail(code, `The report ${kind} may only contain letters, digits, ".", "_", "-", "@" and "/".`);
+  if (value.includes('..') || value.includes('//'))
+    return fail(code, `The report ${kind} must not contain ".." or an empty path segment.`);
   return ok(value);
 }
 
@@ -34,7 +44,11 @@ function checkPath(kind: 'name' | 'prefix', value: string): Result<string> {
 export function validateReportName(name: string): Result<string> {
   const checked = checkPath('name', name);
   if (!checked.ok) return checked;
-  if (!name.endsWith('.json') || name.endsWith('/.json')) return fail('INVALID_REPORT_NAME', 'The report name must end with ".json", e.g. drift/2026/11/29/<notice>/<run>.json.');
+  if (!name.endsWith('.json') || name.endsWith('/.json'))
+    return fail(
+      'INVALID_REPORT_NAME',
+      'The report name must end with ".json", e.g. drift/2026/11/29/<notice>/<run>.json.',
+    );
   return checked;
 }
 
@@ -54,7 +68,11 @@ function answer(response: HttpResponseInit, cacheControl = 'no-store'): HttpResp
 export function makeReportsHttpHandler(deps: FunctionDeps) {
   return async function reportsHttp(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
     if (request.method !== 'GET') {
-      return answer(withHeaders(problemResponse(405, { code: 'METHOD_NOT_ALLOWED', message: `Reports are read-only. ${USAGE}` }), { Allow: ALLOWED_METHODS }));
+      return answer(
+        withHeaders(problemResponse(405, { code: 'METHOD_NOT_ALLOWED', message: `Reports are read-only. ${USAGE}` }), {
+          Allow: ALLOWED_METHODS,
+        }),
+      );
     }
     // One handler serves both routes ("reports" and "reports/{*name}") so "latest" can never be shadowed by a name lookup.
     // Taken as given (no trimming or decoding): whatever is not exactly a valid name is refused below.
@@ -75,7 +93,13 @@ export function makeReportsHttpHandler(deps: FunctionDeps) {
 
   async function listHandler(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
     const prefix = request.query.get('prefix');
-    if (prefix === null || prefix === '') return answer(problemResponse(400, { code: 'PREFIX_REQUIRED', message: `Say which reports to list with ?prefix=, e.g. ?prefix=drift/2026/11/29/. ${USAGE}` }));
+    if (prefix === null || prefix === '')
+      return answer(
+        problemResponse(400, {
+          code: 'PREFIX_REQUIRED',
+          message: `Say which reports to list with ?prefix=, e.g. ?prefix=drift/2026/11/29/. ${USAGE}`,
+        }),
+      );
     const checked = validateReportPrefix(prefix);
     if (!checked.ok) return answer(problemResponse(400, checked.problem));
     const store = await deps.getStore();
@@ -83,7 +107,10 @@ export function makeReportsHttpHandler(deps: FunctionDeps) {
     const listed = await listReports(store.value, checked.value);
     if (!listed.ok) return storageProblem(context, listed.problem);
     const truncated = listed.value.length > MAX_LISTED_NAMES;
-    return answer({ status: 200, jsonBody: { prefix: checked.value, names: listed.value.slice(0, MAX_LISTED_NAMES), truncated } });
+    return answer({
+      status: 200,
+      jsonBody: { prefix: checked.value, names: listed.value.slice(0, MAX_LISTED_NAMES), truncated },
+    });
   }
 
   async function oneReport(name: string, context: InvocationContext): Promise<HttpResponseInit> {
@@ -93,7 +120,8 @@ export function makeReportsHttpHandler(deps: FunctionDeps) {
     if (!store.ok) return storageProblem(context, store.problem);
     const report = await readReport(store.value, checked.value);
     if (!report.ok) return storageProblem(context, report.problem);
-    if (report.value === null) return answer(problemResponse(404, { code: 'REPORT_NOT_FOUND', message: `No report named ${checked.value}.` }));
+    if (report.value === null)
+      return answer(problemResponse(404, { code: 'REPORT_NOT_FOUND', message: `No report named ${checked.value}.` }));
     return answer({ status: 200, jsonBody: report.value }, IMMUTABLE_CACHE);
   }
 }
@@ -109,4 +137,9 @@ export const reportsHttpHandler = makeReportsHttpHandler(hostDeps());
 // Every method is routed here so a write attempt gets a clear 405 instead of the host's bare 404.
 const METHODS: HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 app.http('reportsList', { methods: METHODS, authLevel: 'function', route: 'reports', handler: reportsHttpHandler });
-app.http('reportsRead', { methods: METHODS, authLevel: 'function', route: 'reports/{*name}', handler: reportsHttpHandler });
+app.http('reportsRead', {
+  methods: METHODS,
+  authLevel: 'function',
+  route: 'reports/{*name}',
+  handler: reportsHttpHandler,
+});

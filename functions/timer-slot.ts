@@ -34,10 +34,13 @@ export async function runOncePerSlot(
   const slot = orThrow(scheduleSlot(schedule, now, process.env.WEBSITE_TIME_ZONE || 'UTC'));
   const claim = orThrow(await claimSlot(store, kind, slot, now, deps.settings.runBudgetMs + STALE_MARGIN_MS));
   if (claim.kind !== 'claimed') {
-    context.log(`${kind} slot ${slot.toISOString()} already ${claim.kind === 'finished' ? 'ran' : 'is running'} as ${claim.claim.runId}; nothing to do.`);
+    context.log(
+      `${kind} slot ${slot.toISOString()} already ${claim.kind === 'finished' ? 'ran' : 'is running'} as ${claim.claim.runId}; nothing to do.`,
+    );
     return;
   }
   await work(store, watchlist, claim.runId, now);
   const finished = await finishSlot(store, kind, slot, claim, deps.now());
-  if (!finished.ok) context.warn(`${kind} slot ${slot.toISOString()}: [${finished.problem.code}] ${finished.problem.message}`);
+  if (!finished.ok)
+    context.warn(`${kind} slot ${slot.toISOString()}: [${finished.problem.code}] ${finished.problem.message}`);
 }

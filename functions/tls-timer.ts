@@ -5,14 +5,27 @@ import { runOncePerSlot } from './timer-slot';
 
 export function makeTlsTimerHandler(deps: FunctionDeps) {
   return async function tlsTimer(timer: Timer, context: InvocationContext): Promise<void> {
-    await runOncePerSlot(deps, context, timer, 'tls', deps.settings.tlsSchedule, async (store, watchlist, runId, startedAt) => {
-      // The watchlist is the operator's own configuration, not caller input: internal endpoints on it are checked.
-      const summary = await runTls(store, { endpoints: watchlist.endpoints, ...tlsRunOptions(deps, context, 'timer', runId, startedAt, true, false) });
-      const { counts, notReached } = summary;
-      context.log(`tls run ${runId}: ${counts.compliant} compliant, ${counts.nonCompliant} not compliant, ${counts.incomplete} incomplete, ${notReached.length} not reached`);
-      logProblems(context, 'tls run', summary.problems);
-      if (notReached.length) context.warn(`tls run ${runId} stopped at its deadline before: ${notReached.join(', ')}`);
-    });
+    await runOncePerSlot(
+      deps,
+      context,
+      timer,
+      'tls',
+      deps.settings.tlsSchedule,
+      async (store, watchlist, runId, startedAt) => {
+        // The watchlist is the operator's own configuration, not caller input: internal endpoints on it are checked.
+        const summary = await runTls(store, {
+          endpoints: watchlist.endpoints,
+          ...tlsRunOptions(deps, context, 'timer', runId, startedAt, true, false),
+        });
+        const { counts, notReached } = summary;
+        context.log(
+          `tls run ${runId}: ${counts.compliant} compliant, ${counts.nonCompliant} not compliant, ${counts.incomplete} incomplete, ${notReached.length} not reached`,
+        );
+        logProblems(context, 'tls run', summary.problems);
+        if (notReached.length)
+          context.warn(`tls run ${runId} stopped at its deadline before: ${notReached.join(', ')}`);
+      },
+    );
   };
 }
 

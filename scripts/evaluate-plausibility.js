@@ -47,22 +47,36 @@ function main() {
       const text = fs.readFileSync(file, 'utf8');
       const parsed = parseNotice(text, 'markdown', undefined, file);
       if (!parsed.ok) {
-        flagged.push({ id: `${doc.id}/${version.file}`, reason: `parse failed: ${parsed.problem.code} ${parsed.problem.message}` });
+        flagged.push({
+          id: `${doc.id}/${version.file}`,
+          reason: `parse failed: ${parsed.problem.code} ${parsed.problem.message}`,
+        });
         continue;
       }
       const document = buildSnapshotDocument(parsed.value.frontMatterText, parsed.value.metadata, parsed.value.body);
       const problem = assessPlausibility(document, lastGood);
       const now = measureBody(document.body);
       if (problem) {
-        flagged.push({ id: `${doc.id}/${version.file}`, reason: problem.message, against: lastGoodFile, preview: document.body.slice(0, 100).replace(/\n/g, ' | ') });
+        flagged.push({
+          id: `${doc.id}/${version.file}`,
+          reason: problem.message,
+          against: lastGoodFile,
+          preview: document.body.slice(0, 100).replace(/\n/g, ' | '),
+        });
         continue;
       }
       if (lastGood) {
         const before = measureBody(lastGood.body);
         const ratio = now.letters / Math.max(1, before.letters);
-        if (ratio < 0.6) nearMisses.push(`${doc.id}/${version.file}: ${now.letters} of ${before.letters} letters (${Math.round(ratio * 100)}%), ${now.policyTerms} policy terms, error phrase ${now.errorPhrase ?? 'none'}`);
+        if (ratio < 0.6)
+          nearMisses.push(
+            `${doc.id}/${version.file}: ${now.letters} of ${before.letters} letters (${Math.round(ratio * 100)}%), ${now.policyTerms} policy terms, error phrase ${now.errorPhrase ?? 'none'}`,
+          );
       }
-      if (now.errorPhrase && now.letters < 10_000) nearMisses.push(`${doc.id}/${version.file}: error phrase "${now.errorPhrase}" in ${now.letters} letters, ${now.policyTerms} policy terms (not flagged)`);
+      if (now.errorPhrase && now.letters < 10_000)
+        nearMisses.push(
+          `${doc.id}/${version.file}: error phrase "${now.errorPhrase}" in ${now.letters} letters, ${now.policyTerms} policy terms (not flagged)`,
+        );
       lastGood = document;
       lastGoodFile = version.file;
     }

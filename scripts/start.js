@@ -13,7 +13,8 @@ function newestSource(dir) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
-    else if (entry.name.endsWith('.ts') || entry.name.endsWith('.json')) newest = Math.max(newest, statSync(path).mtimeMs);
+    else if (entry.name.endsWith('.ts') || entry.name.endsWith('.json'))
+      newest = Math.max(newest, statSync(path).mtimeMs);
   }
   return newest;
 }
@@ -22,9 +23,17 @@ const sources = ['cli', 'shared', 'functions', 'content'].map((dir) => join(root
 const stale = !existsSync(cli) || Math.max(...sources.map(newestSource)) > statSync(cli).mtimeMs;
 if (stale) {
   process.stderr.write('npm start: building (tsc)...\n');
-  const build = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(root, 'tsconfig.json')], { stdio: 'inherit' });
+  const build = spawnSync(
+    process.execPath,
+    [require.resolve('typescript/bin/tsc'), '-p', join(root, 'tsconfig.json')],
+    { stdio: 'inherit' },
+  );
   if (build.status !== 0) process.exit(build.status ?? 2);
 }
 const args = process.argv.slice(2);
-const run = spawnSync(process.execPath, [cli, ...(args.length ? args : ['run', '--watchlist', join(root, 'content', 'watchlist.json')])], { stdio: 'inherit' });
+const run = spawnSync(
+  process.execPath,
+  [cli, ...(args.length ? args : ['run', '--watchlist', join(root, 'content', 'watchlist.json')])],
+  { stdio: 'inherit' },
+);
 process.exit(run.status ?? 2);

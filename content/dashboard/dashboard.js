@@ -72,7 +72,18 @@
     if (!iso) return '—';
     var date = new Date(iso);
     if (isNaN(date.getTime())) return String(iso);
-    return date.getUTCFullYear() + '-' + pad(date.getUTCMonth() + 1) + '-' + pad(date.getUTCDate()) + ' ' + pad(date.getUTCHours()) + ':' + pad(date.getUTCMinutes()) + ' UTC';
+    return (
+      date.getUTCFullYear() +
+      '-' +
+      pad(date.getUTCMonth() + 1) +
+      '-' +
+      pad(date.getUTCDate()) +
+      ' ' +
+      pad(date.getUTCHours()) +
+      ':' +
+      pad(date.getUTCMinutes()) +
+      ' UTC'
+    );
   }
 
   function timeCell(iso) {
@@ -99,9 +110,18 @@
     }, FETCH_TIMEOUT_MS);
     var response;
     try {
-      response = await fetch(apiUrl(path), { headers: { Accept: 'application/json' }, cache: 'no-store', credentials: 'same-origin', signal: controller.signal });
+      response = await fetch(apiUrl(path), {
+        headers: { Accept: 'application/json' },
+        cache: 'no-store',
+        credentials: 'same-origin',
+        signal: controller.signal,
+      });
     } catch (error) {
-      throw new Error(error && error.name === 'AbortError' ? 'the reports API did not answer in time.' : 'the reports API could not be reached.');
+      throw new Error(
+        error && error.name === 'AbortError'
+          ? 'the reports API did not answer in time.'
+          : 'the reports API could not be reached.',
+      );
     } finally {
       clearTimeout(timer);
     }
@@ -116,12 +136,17 @@
       var detail = body && body.error && typeof body.error.message === 'string' ? body.error.message : '';
       throw new Error('HTTP ' + response.status + (detail ? ': ' + detail : ''));
     }
-    if (body === null || typeof body !== 'object') throw new Error('the reports API answered with something that is not JSON.');
+    if (body === null || typeof body !== 'object')
+      throw new Error('the reports API answered with something that is not JSON.');
     return body;
   }
 
   function values(record) {
-    return record && typeof record === 'object' ? Object.keys(record).map(function (key) { return record[key]; }) : [];
+    return record && typeof record === 'object'
+      ? Object.keys(record).map(function (key) {
+          return record[key];
+        })
+      : [];
   }
 
   // ---------------------------------------------------------------- notices
@@ -132,7 +157,11 @@
     var idCell = el('td', { className: 'cell-notice' }, [
       el('div', { className: 'notice-id', text: notice.id }),
       url
-        ? el('a', { className: 'notice-url', text: notice.url, attrs: { href: url, target: '_blank', rel: 'noopener noreferrer' } })
+        ? el('a', {
+            className: 'notice-url',
+            text: notice.url,
+            attrs: { href: url, target: '_blank', rel: 'noopener noreferrer' },
+          })
         : el('div', { className: 'notice-url', text: notice.url }),
     ]);
 
@@ -145,12 +174,21 @@
     } else if (notice.status === 'baseline') {
       details.appendChild(el('span', { className: 'muted', text: 'First version recorded' }));
     } else if (notice.lastChangedAt && notice.substantive !== undefined) {
-      details.appendChild(el('span', { className: 'muted', text: notice.substantive ? 'Last change: text' : 'Last change: metadata only' }));
+      details.appendChild(
+        el('span', {
+          className: 'muted',
+          text: notice.substantive ? 'Last change: text' : 'Last change: metadata only',
+        }),
+      );
     }
 
     var action = el('td', { className: 'cell-action' });
     if (notice.lastChangeReport) {
-      var button = el('button', { className: 'button button-small', text: 'View change', attrs: { type: 'button', 'aria-label': 'View last change of ' + notice.id } });
+      var button = el('button', {
+        className: 'button button-small',
+        text: 'View change',
+        attrs: { type: 'button', 'aria-label': 'View last change of ' + notice.id },
+      });
       button.addEventListener('click', function () {
         openChange(notice);
       });
@@ -189,9 +227,16 @@
   function protocolCell(name, verdict) {
     var good = verdict === 'accepted' ? !LEGACY[name] : verdict === 'rejected' ? !!LEGACY[name] : null;
     // A modern protocol that is rejected is not a failure (TLS 1.3 is optional), only worth noticing.
-    var kind = verdict === 'error' || verdict === undefined ? 'unknown' : good ? 'good' : LEGACY[name] ? 'bad' : 'neutral';
-    var text = verdict === 'accepted' ? 'Accepted' : verdict === 'rejected' ? 'Rejected' : verdict === 'error' ? 'Error' : '—';
-    return el('td', { className: 'proto proto-' + kind, text: text, title: name + ': ' + (verdict || 'not checked'), attrs: { 'data-protocol': name } });
+    var kind =
+      verdict === 'error' || verdict === undefined ? 'unknown' : good ? 'good' : LEGACY[name] ? 'bad' : 'neutral';
+    var text =
+      verdict === 'accepted' ? 'Accepted' : verdict === 'rejected' ? 'Rejected' : verdict === 'error' ? 'Error' : '—';
+    return el('td', {
+      className: 'proto proto-' + kind,
+      text: text,
+      title: name + ': ' + (verdict || 'not checked'),
+      attrs: { 'data-protocol': name },
+    });
   }
 
   function certificateCell(certificate) {
@@ -204,7 +249,13 @@
     var kind = days < 0 ? 'bad' : days < 30 ? 'warn' : 'ok';
     var text = days < 0 ? 'Expired ' + Math.abs(days) + ' days ago' : days === 1 ? '1 day left' : days + ' days left';
     cell.appendChild(el('div', { className: 'cert-days cert-' + kind, text: text }));
-    cell.appendChild(el('div', { className: 'muted small', text: 'Expires ' + formatTime(certificate.validTo), title: 'Subject: ' + certificate.subject + '\nIssuer: ' + certificate.issuer }));
+    cell.appendChild(
+      el('div', {
+        className: 'muted small',
+        text: 'Expires ' + formatTime(certificate.validTo),
+        title: 'Subject: ' + certificate.subject + '\nIssuer: ' + certificate.issuer,
+      }),
+    );
     return cell;
   }
 
@@ -212,12 +263,23 @@
     var cell = el('td', { className: 'cell-findings' });
     var list = el('ul', { className: 'findings' });
     if (endpoint.problem) {
-      list.appendChild(el('li', {}, [el('span', { className: 'severity severity-error', text: endpoint.problem.code }), el('span', { text: ' ' + endpoint.problem.message })]));
+      list.appendChild(
+        el('li', {}, [
+          el('span', { className: 'severity severity-error', text: endpoint.problem.code }),
+          el('span', { text: ' ' + endpoint.problem.message }),
+        ]),
+      );
     }
     (endpoint.findings || []).forEach(function (finding) {
       var severity = String(finding.severity || 'info').toLowerCase();
-      var known = ['critical', 'high', 'medium', 'low', 'info', 'warning', 'error'].indexOf(severity) >= 0 ? severity : 'info';
-      list.appendChild(el('li', { title: finding.id }, [el('span', { className: 'severity severity-' + known, text: finding.severity }), el('span', { text: ' ' + finding.message })]));
+      var known =
+        ['critical', 'high', 'medium', 'low', 'info', 'warning', 'error'].indexOf(severity) >= 0 ? severity : 'info';
+      list.appendChild(
+        el('li', { title: finding.id }, [
+          el('span', { className: 'severity severity-' + known, text: finding.severity }),
+          el('span', { text: ' ' + finding.message }),
+        ]),
+      );
     });
     if (list.childNodes.length === 0) cell.appendChild(el('span', { className: 'muted', text: 'None' }));
     else cell.appendChild(list);
@@ -230,8 +292,15 @@
     var cells = [
       el('td', { className: 'cell-notice' }, [
         el('div', { className: 'notice-id', text: endpoint.id }),
-        el('div', { className: 'endpoint-host', text: where + (endpoint.address && endpoint.address !== endpoint.host ? ' (' + endpoint.address + ')' : '') }),
-        el('div', { className: 'muted small', text: 'Checked ' + formatTime(endpoint.checkedAt), title: endpoint.checkedAt }),
+        el('div', {
+          className: 'endpoint-host',
+          text: where + (endpoint.address && endpoint.address !== endpoint.host ? ' (' + endpoint.address + ')' : ''),
+        }),
+        el('div', {
+          className: 'muted small',
+          text: 'Checked ' + formatTime(endpoint.checkedAt),
+          title: endpoint.checkedAt,
+        }),
       ]),
       el('td', {}, [endpoint.compliant ? badge('compliant', 'Yes') : badge('noncompliant', 'No')]),
     ];
@@ -240,7 +309,11 @@
     });
     cells.push(certificateCell(endpoint.certificate));
     cells.push(findingsCell(endpoint));
-    return el('tr', { attrs: { 'data-endpoint-id': endpoint.id, 'data-compliant': endpoint.compliant ? 'yes' : 'no' } }, cells);
+    return el(
+      'tr',
+      { attrs: { 'data-endpoint-id': endpoint.id, 'data-compliant': endpoint.compliant ? 'yes' : 'no' } },
+      cells,
+    );
   }
 
   function renderEndpoints(endpoints) {
@@ -265,7 +338,12 @@
 
   function metaItem(list, term, value, className) {
     // A <div> around each dt/dd pair (valid in a <dl>) keeps label and value together in the grid.
-    list.appendChild(el('div', { className: 'meta-item' }, [el('dt', { text: term }), el('dd', { text: value, className: className })]));
+    list.appendChild(
+      el('div', { className: 'meta-item' }, [
+        el('dt', { text: term }),
+        el('dd', { text: value, className: className }),
+      ]),
+    );
   }
 
   function renderValue(value) {
@@ -289,7 +367,8 @@
     metaItem(meta, 'Checked', formatTime(report.checkedAt));
     metaItem(meta, 'Kind', report.substantive === false ? 'Metadata only' : 'Text changed');
     // `alert` is set by the pipeline: new wording needs a reviewer; metadata or a known version does not.
-    if (typeof report.alert === 'boolean') metaItem(meta, 'Review', report.alert ? 'Needed: new wording' : 'Not needed', report.alert ? 'error-text' : '');
+    if (typeof report.alert === 'boolean')
+      metaItem(meta, 'Review', report.alert ? 'Needed: new wording' : 'Not needed', report.alert ? 'error-text' : '');
     metaItem(meta, 'Lines', '+' + (report.linesAdded || 0) + ' / −' + (report.linesRemoved || 0));
     metaItem(meta, 'Run', String(report.runId), 'mono');
     metaItem(meta, 'Report', notice.lastChangeReport, 'mono');
@@ -297,7 +376,17 @@
     var container = $('change-body');
     clear(container);
     if (report.recurrence) {
-      container.appendChild(el('p', { className: 'banner banner-warning', text: 'This version was published before: first seen ' + formatTime(report.recurrence.firstSeen) + ', last seen ' + formatTime(report.recurrence.lastSeen) + '. The notice may be switching between versions.' }));
+      container.appendChild(
+        el('p', {
+          className: 'banner banner-warning',
+          text:
+            'This version was published before: first seen ' +
+            formatTime(report.recurrence.firstSeen) +
+            ', last seen ' +
+            formatTime(report.recurrence.lastSeen) +
+            '. The notice may be switching between versions.',
+        }),
+      );
     }
 
     var metadataChanges = Array.isArray(report.metadataChanges) ? report.metadataChanges : [];
@@ -307,9 +396,22 @@
     } else {
       var metaBody = el('tbody');
       metadataChanges.forEach(function (change) {
-        metaBody.appendChild(el('tr', {}, [el('td', { className: 'mono', text: change.key }), el('td', { className: 'mono value-before', text: renderValue(change.before) }), el('td', { className: 'mono value-after', text: renderValue(change.after) })]));
+        metaBody.appendChild(
+          el('tr', {}, [
+            el('td', { className: 'mono', text: change.key }),
+            el('td', { className: 'mono value-before', text: renderValue(change.before) }),
+            el('td', { className: 'mono value-after', text: renderValue(change.after) }),
+          ]),
+        );
       });
-      container.appendChild(el('table', { className: 'table table-compact', attrs: { id: 'metadata-changes' } }, [el('thead', {}, [el('tr', {}, [el('th', { text: 'Key' }), el('th', { text: 'Before' }), el('th', { text: 'After' })])]), metaBody]));
+      container.appendChild(
+        el('table', { className: 'table table-compact', attrs: { id: 'metadata-changes' } }, [
+          el('thead', {}, [
+            el('tr', {}, [el('th', { text: 'Key' }), el('th', { text: 'Before' }), el('th', { text: 'After' })]),
+          ]),
+          metaBody,
+        ]),
+      );
     }
 
     var sections = Array.isArray(report.sections) ? report.sections : [];
@@ -324,7 +426,10 @@
           el('li', { attrs: { 'data-change': kind } }, [
             badge('section-' + kind, kind),
             el('span', { className: 'section-heading', text: section.heading }),
-            el('span', { className: 'section-counts', text: '+' + (section.linesAdded || 0) + ' −' + (section.linesRemoved || 0) }),
+            el('span', {
+              className: 'section-counts',
+              text: '+' + (section.linesAdded || 0) + ' −' + (section.linesRemoved || 0),
+            }),
           ]),
         );
       });
@@ -344,7 +449,17 @@
     });
     container.appendChild(pre);
     if (lines.length > MAX_DIFF_LINES) {
-      container.appendChild(el('p', { className: 'muted', text: 'Showing the first ' + MAX_DIFF_LINES + ' of ' + lines.length + ' diff lines; the full diff is in the report.' }));
+      container.appendChild(
+        el('p', {
+          className: 'muted',
+          text:
+            'Showing the first ' +
+            MAX_DIFF_LINES +
+            ' of ' +
+            lines.length +
+            ' diff lines; the full diff is in the report.',
+        }),
+      );
     }
   }
 
@@ -386,16 +501,35 @@
     var empty = notices.length === 0 && endpoints.length === 0;
 
     var warning = $('schema-warning');
-    warning.textContent = latest.schemaVersion === SCHEMA_VERSION ? '' : 'These reports use schema version ' + latest.schemaVersion + '; this dashboard was built for version ' + SCHEMA_VERSION + '. Some details may be missing.';
+    warning.textContent =
+      latest.schemaVersion === SCHEMA_VERSION
+        ? ''
+        : 'These reports use schema version ' +
+          latest.schemaVersion +
+          '; this dashboard was built for version ' +
+          SCHEMA_VERSION +
+          '. Some details may be missing.';
     show(warning, latest.schemaVersion !== SCHEMA_VERSION);
 
     $('updated-at').textContent = empty ? 'never' : formatTime(latest.updatedAt);
     $('updated-at').title = latest.updatedAt || '';
     $('count-notices').textContent = String(notices.length);
-    $('count-changed').textContent = String(notices.filter(function (n) { return n.status === 'changed'; }).length);
-    $('count-errors').textContent = String(notices.filter(function (n) { return n.status === 'error'; }).length);
+    $('count-changed').textContent = String(
+      notices.filter(function (n) {
+        return n.status === 'changed';
+      }).length,
+    );
+    $('count-errors').textContent = String(
+      notices.filter(function (n) {
+        return n.status === 'error';
+      }).length,
+    );
     $('count-endpoints').textContent = String(endpoints.length);
-    $('count-noncompliant').textContent = String(endpoints.filter(function (e) { return !e.compliant; }).length);
+    $('count-noncompliant').textContent = String(
+      endpoints.filter(function (e) {
+        return !e.compliant;
+      }).length,
+    );
 
     show($('summary'), !empty);
     show($('empty-state'), empty);

@@ -6,7 +6,11 @@
  * With a budget, every value visited counts; past `max` the rest becomes null and the caller can
  * refuse the document (YAML aliases can expand a small file into a huge tree).
  */
-export function toJsonData(value: unknown, budget?: { nodes: number; readonly max: number }, ancestors: Set<object> = new Set()): unknown {
+export function toJsonData(
+  value: unknown,
+  budget?: { nodes: number; readonly max: number },
+  ancestors: Set<object> = new Set(),
+): unknown {
   if (budget) {
     budget.nodes += 1;
     if (budget.nodes > budget.max) return null;
@@ -34,10 +38,16 @@ export function toJsonData(value: unknown, budget?: { nodes: number; readonly ma
   if (Array.isArray(obj)) {
     out = obj.map((item: unknown) => toJsonData(item, budget, ancestors));
   } else {
-    const entries: Array<[string, unknown]> = obj instanceof Map ? [...obj.entries()].map(([k, v]) => [String(k), v]) : Object.entries(obj);
+    const entries: Array<[string, unknown]> =
+      obj instanceof Map ? [...obj.entries()].map(([k, v]) => [String(k), v]) : Object.entries(obj);
     const record: Record<string, unknown> = {};
     for (const [key, item] of entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      Object.defineProperty(record, key, { value: toJsonData(item, budget, ancestors), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(record, key, {
+        value: toJsonData(item, budget, ancestors),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     out = record;
   }

@@ -42,7 +42,11 @@ export interface RunWindow {
   readonly hardDeadline: number;
 }
 
-export function runWindow(startedAt: Date, settings: Pick<NoticewatchSettings, 'runBudgetMs'>, kind: 'scheduled' | 'http'): RunWindow {
+export function runWindow(
+  startedAt: Date,
+  settings: Pick<NoticewatchSettings, 'runBudgetMs'>,
+  kind: 'scheduled' | 'http',
+): RunWindow {
   const budget = kind === 'http' ? Math.min(settings.runBudgetMs, HTTP_RUN_BUDGET_MS) : settings.runBudgetMs;
   const deadline = startedAt.getTime() + budget;
   return { deadline, hardDeadline: deadline + (kind === 'http' ? HTTP_RUN_GRACE_MS : RUN_GRACE_MS) };

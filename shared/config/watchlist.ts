@@ -34,7 +34,8 @@ function describeAjvErrors(errors: ErrorObject[] | null | undefined): string {
       const where = error.instancePath ? error.instancePath.slice(1) : 'entry';
       if (error.keyword === 'additionalProperties') return `unknown field "${String(error.params.additionalProperty)}"`;
       if (error.keyword === 'required') return `missing field "${String(error.params.missingProperty)}"`;
-      if (error.keyword === 'pattern' && where === 'id') return 'id must be lower-case letters, digits, ".", "_" or "-" (no "/" or "..")';
+      if (error.keyword === 'pattern' && where === 'id')
+        return 'id must be lower-case letters, digits, ".", "_" or "-" (no "/" or "..")';
       if (error.keyword === 'enum') return `${where} must be one of ${JSON.stringify(error.params.allowedValues)}`;
       return `${where} ${error.message ?? 'is invalid'}`;
     })
@@ -49,13 +50,18 @@ function checkNoticeUrl(raw: string): string | null {
   } catch {
     return `url "${raw.slice(0, 200)}" is not a valid URL`;
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `url scheme "${url.protocol}" is not allowed (http or https only)`;
-  if (url.username || url.password) return 'url must not contain credentials (user:password@); they would be stored in reports';
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return `url scheme "${url.protocol}" is not allowed (http or https only)`;
+  if (url.username || url.password)
+    return 'url must not contain credentials (user:password@); they would be stored in reports';
   return null;
 }
 
 function entryLabel(kind: 'notices' | 'endpoints', index: number, entry: unknown): string {
-  const id = entry && typeof entry === 'object' && typeof (entry as { id?: unknown }).id === 'string' ? (entry as { id: string }).id : null;
+  const id =
+    entry && typeof entry === 'object' && typeof (entry as { id?: unknown }).id === 'string'
+      ? (entry as { id: string }).id
+      : null;
   return id ? `${kind}[${index}] ("${id.slice(0, 80)}")` : `${kind}[${index}]`;
 }
 
@@ -72,7 +78,10 @@ function collectEntries<T extends { id: string }>(
     return [];
   }
   if (raw.length > MAX_ENTRIES_PER_KIND) {
-    problems.push({ code: 'WATCHLIST_TOO_LARGE', message: `"${kind}" has ${raw.length} entries; only the first ${MAX_ENTRIES_PER_KIND} are used` });
+    problems.push({
+      code: 'WATCHLIST_TOO_LARGE',
+      message: `"${kind}" has ${raw.length} entries; only the first ${MAX_ENTRIES_PER_KIND} are used`,
+    });
   }
   const accepted: T[] = [];
   const seen = new Map<string, number>();
@@ -90,7 +99,10 @@ function collectEntries<T extends { id: string }>(
     }
     const first = seen.get(typed.id);
     if (first !== undefined) {
-      problems.push({ code: 'WATCHLIST_DUPLICATE_ID', message: `${label}: duplicate id, already used by ${kind}[${first}]; this entry is skipped` });
+      problems.push({
+        code: 'WATCHLIST_DUPLICATE_ID',
+        message: `${label}: duplicate id, already used by ${kind}[${first}]; this entry is skipped`,
+      });
       return;
     }
     seen.set(typed.id, index);
@@ -107,10 +119,17 @@ export function parseWatchlist(document: unknown): Result<Watchlist> {
   const problems: Problem[] = [];
   const record = document as Record<string, unknown>;
   for (const key of Object.keys(record)) {
-    if (!['notices', 'endpoints', '$schema'].includes(key)) problems.push({ code: 'WATCHLIST_INVALID', message: `unknown top-level field "${key}" is ignored` });
+    if (!['notices', 'endpoints', '$schema'].includes(key))
+      problems.push({ code: 'WATCHLIST_INVALID', message: `unknown top-level field "${key}" is ignored` });
   }
   const { notice, endpoint } = entryValidators();
-  const notices = collectEntries<NoticeConfig>('notices', record.notices, notice, (entry) => checkNoticeUrl(entry.url), problems);
+  const notices = collectEntries<NoticeConfig>(
+    'notices',
+    record.notices,
+    notice,
+    (entry) => checkNoticeUrl(entry.url),
+    problems,
+  );
   const endpoints = collectEntries<EndpointConfig>('endpoints', record.endpoints, endpoint, () => null, problems);
   return ok({ notices, endpoints, problems });
 }
@@ -120,7 +139,10 @@ export function parseWatchlistText(text: string, source: string): Result<Watchli
   try {
     document = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
-    return fail('WATCHLIST_INVALID_JSON', `${source} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+    return fail(
+      'WATCHLIST_INVALID_JSON',
+      `${source} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   return parseWatchlist(document);
 }

@@ -71,11 +71,19 @@ export function analyseChange(
   const hunks = buildHunks(oldSplit, newSplit, segments, context);
   let diff = formatUnifiedDiff(opts.previousLabel, opts.currentLabel, hunks);
   const diffLines = hunks.reduce((n, h) => n + h.lines.length, 0);
-  if (diff.length <= SELF_CHECK_MAX_DIFF_CHARS && diffLines <= SELF_CHECK_MAX_DIFF_LINES && applyDiff(previous.text, diff) !== current.text) {
+  if (
+    diff.length <= SELF_CHECK_MAX_DIFF_CHARS &&
+    diffLines <= SELF_CHECK_MAX_DIFF_LINES &&
+    applyDiff(previous.text, diff) !== current.text
+  ) {
     // Defensive: should never happen (property tests and the corpus benchmark check it). If the
     // precise diff ever fails its round trip through jsdiff's independent parser, ship the simplest
     // diff there is (everything replaced) rather than a diff that lies.
-    diff = formatUnifiedDiff(opts.previousLabel, opts.currentLabel, buildHunks(oldSplit, newSplit, wholeReplacement(oldSplit, newSplit), context));
+    diff = formatUnifiedDiff(
+      opts.previousLabel,
+      opts.currentLabel,
+      buildHunks(oldSplit, newSplit, wholeReplacement(oldSplit, newSplit), context),
+    );
     lineDiffFallback = true;
   }
 
@@ -145,7 +153,8 @@ function joinSegments(first: Segment[], second: Segment[]): Segment[] {
 
 function wholeReplacement(oldSplit: SplitText, newSplit: SplitText): Segment[] {
   const segments: Segment[] = [];
-  if (oldSplit.lines.length > 0) segments.push({ kind: 'removed', oldIndex: 0, newIndex: 0, count: oldSplit.lines.length });
+  if (oldSplit.lines.length > 0)
+    segments.push({ kind: 'removed', oldIndex: 0, newIndex: 0, count: oldSplit.lines.length });
   if (newSplit.lines.length > 0) {
     segments.push({ kind: 'added', oldIndex: oldSplit.lines.length, newIndex: 0, count: newSplit.lines.length });
   }
@@ -166,9 +175,11 @@ function sectionChanges(bodySegments: readonly Segment[], oldMap: SectionMap, ne
   };
   for (const seg of bodySegments) {
     if (seg.kind === 'removed') {
-      for (let i = seg.oldIndex; i < seg.oldIndex + seg.count; i++) bump(oldMap.sections[oldMap.sectionOfLine[i]].key, 'removed');
+      for (let i = seg.oldIndex; i < seg.oldIndex + seg.count; i++)
+        bump(oldMap.sections[oldMap.sectionOfLine[i]].key, 'removed');
     } else if (seg.kind === 'added') {
-      for (let i = seg.newIndex; i < seg.newIndex + seg.count; i++) bump(newMap.sections[newMap.sectionOfLine[i]].key, 'added');
+      for (let i = seg.newIndex; i < seg.newIndex + seg.count; i++)
+        bump(newMap.sections[newMap.sectionOfLine[i]].key, 'added');
     }
   }
 

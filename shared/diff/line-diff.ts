@@ -220,7 +220,14 @@ function diffOneAgainstMany(
  * Pairs (oldIndex, newIndex) of lines occurring exactly once in old[a, aEnd) and once in
  * new[b, bEnd), reduced to the longest chain increasing on both sides (patience sorting, O(k log k)).
  */
-function uniqueAnchors(oldIds: Int32Array, a: number, aEnd: number, newIds: Int32Array, b: number, bEnd: number): Array<[number, number]> {
+function uniqueAnchors(
+  oldIds: Int32Array,
+  a: number,
+  aEnd: number,
+  newIds: Int32Array,
+  b: number,
+  bEnd: number,
+): Array<[number, number]> {
   // id -> position on that side, or -2 once seen twice.
   const inOld = new Map<number, number>();
   for (let i = a; i < aEnd; i++) inOld.set(oldIds[i], inOld.has(oldIds[i]) ? -2 : i);

@@ -1,7 +1,6 @@
 import { toJsonData } from '../common/json-data';
 import type { MetadataChange } from './types';
 
-
 /** Deep equality of JSON-safe values (object keys are already sorted by toJsonData). */
 function jsonEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;

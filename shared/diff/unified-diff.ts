@@ -53,7 +53,13 @@ export function buildHunks(
     if (hunk === null) {
       const prev = s > 0 ? segments[s - 1] : undefined;
       const lead = prev !== undefined && prev.kind === 'same' ? Math.min(context, prev.count) : 0;
-      hunk = { oldStart: seg.oldIndex - lead + 1, oldLines: 0, newStart: seg.newIndex - lead + 1, newLines: 0, lines: [] };
+      hunk = {
+        oldStart: seg.oldIndex - lead + 1,
+        oldLines: 0,
+        newStart: seg.newIndex - lead + 1,
+        newLines: 0,
+        lines: [],
+      };
       if (lead > 0 && prev !== undefined) addContext(hunk, prev.oldIndex + prev.count - lead, lead);
     }
     if (seg.kind === 'removed') {

@@ -88,7 +88,8 @@ export function diffWordParts(removed: string, added: string, timeoutMs: number)
   }
   const text = (tokens: string[], from: number, to: number): string => tokens.slice(from, to).join('');
   const raw: WordPart[] = [{ kind: 'same', text: text(oldTokens, 0, head) }];
-  for (const m of middle) raw.push({ kind: m.kind, text: text(m.side === 'old' ? oldTokens : newTokens, m.from, m.to) });
+  for (const m of middle)
+    raw.push({ kind: m.kind, text: text(m.side === 'old' ? oldTokens : newTokens, m.from, m.to) });
   raw.push({ kind: 'same', text: text(oldTokens, oldEnd, oldTokens.length) });
   return foldParts(raw.filter((p) => p.text !== ''));
 }

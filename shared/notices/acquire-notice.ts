@@ -70,13 +70,18 @@ export async function acquireNotice(notice: NoticeConfig, options: AcquireOption
         // Redirects are held to the site before they are followed, so an include cannot make us contact another host.
         const include = await fetchResource(url, { ...fetchOptions, sameOrigin: site });
         if (!include.ok) {
-          return include.problem.code === 'REDIRECT_OFF_SITE' ? fail('INCLUDE_OUTSIDE_SITE', include.problem.message) : include;
+          return include.problem.code === 'REDIRECT_OFF_SITE'
+            ? fail('INCLUDE_OUTSIDE_SITE', include.problem.message)
+            : include;
         }
         if (include.value.kind === 'not-modified') {
           return fail('UNEXPECTED_NOT_MODIFIED', `${url} answered 304 Not Modified to an unconditional request.`);
         }
         if (HTML_PAGE.test(include.value.text)) {
-          return fail('NOT_MARKDOWN', `${include.value.finalUrl} returned an HTML page where a markdown include was expected.`);
+          return fail(
+            'NOT_MARKDOWN',
+            `${include.value.finalUrl} returned an HTML page where a markdown include was expected.`,
+          );
         }
         return ok(include.value.text);
       },

@@ -5,7 +5,8 @@ import { fail, ok, type Result } from '../common/result';
  * Media types that are never a notice, whatever the bytes look like. `application/octet-stream`
  * is deliberately absent: misconfigured servers send markdown files with it, so those are sniffed.
  */
-const BINARY_TYPES = /^(image|audio|video|font)\/|^application\/(pdf|zip|gzip|x-gzip|x-tar|x-7z-compressed|vnd\.ms-|vnd\.openxmlformats|msword|wasm)/i;
+const BINARY_TYPES =
+  /^(image|audio|video|font)\/|^application\/(pdf|zip|gzip|x-gzip|x-tar|x-7z-compressed|vnd\.ms-|vnd\.openxmlformats|msword|wasm)/i;
 
 /** Share of U+FFFD (undecodable sequences) above which the body is treated as binary rather than damaged text. */
 const MAX_REPLACEMENT_SHARE = 0.1;
@@ -25,7 +26,10 @@ export function charsetOf(contentType: string | null): string | null {
 export function decodeText(bytes: Buffer, contentType: string | null, url: string): Result<string> {
   const mediaType = contentType?.split(';')[0].trim() ?? '';
   if (BINARY_TYPES.test(mediaType)) {
-    return fail('NOT_TEXT', `${url} answered with Content-Type "${mediaType}", which is not a text document; check the notice URL.`);
+    return fail(
+      'NOT_TEXT',
+      `${url} answered with Content-Type "${mediaType}", which is not a text document; check the notice URL.`,
+    );
   }
 
   let encoding = 'utf-8';

@@ -87,7 +87,10 @@ type HopResult =
  * HTTP_STATUS, EMPTY_BODY, NOT_TEXT, UNSUPPORTED_CHARSET, FETCH_NETWORK, REDIRECT_LIMIT,
  * REDIRECT_LOOP, REDIRECT_SCHEME, REDIRECT_OFF_SITE, REDIRECT_INVALID).
  */
-export async function fetchResource(url: string, options: FetchOptions & FetchCallOptions = {}): Promise<Result<FetchOutcome>> {
+export async function fetchResource(
+  url: string,
+  options: FetchOptions & FetchCallOptions = {},
+): Promise<Result<FetchOutcome>> {
   const opts: Required<FetchOptions> = { ...DEFAULT_FETCH_OPTIONS, ...withoutUndefined(options) };
   const parsed = parseHttpUrl(url);
   if (!parsed) {
@@ -98,8 +101,15 @@ export async function fetchResource(url: string, options: FetchOptions & FetchCa
   let last: AttemptFailure | null = null;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     if (attempt > 1) await delay(opts.retryBackoffMs * 2 ** (attempt - 2));
-    if (options.signal?.aborted) return fail('CANCELLED', `The fetch of ${url} was cancelled: the run reached its deadline.`);
-    const result = await fetchFollowingRedirects(parsed.href, opts, options.conditional, options.sameOrigin ?? null, options.signal);
+    if (options.signal?.aborted)
+      return fail('CANCELLED', `The fetch of ${url} was cancelled: the run reached its deadline.`);
+    const result = await fetchFollowingRedirects(
+      parsed.href,
+      opts,
+      options.conditional,
+      options.sameOrigin ?? null,
+      options.signal,
+    );
     if (!('failure' in result)) return ok(result);
     last = result.failure;
     if (!last.transient) return { ok: false, problem: last.problem };
@@ -135,12 +145,18 @@ async function fetchFollowingRedirects(
 
     const contentType = hop.headers.get('content-type');
     if (hop.bytes.length === 0) {
-      return permanent('EMPTY_BODY', `${current} answered HTTP ${hop.status} with an empty body; the notice is missing or the server misbehaved.`);
+      return permanent(
+        'EMPTY_BODY',
+        `${current} answered HTTP ${hop.status} with an empty body; the notice is missing or the server misbehaved.`,
+      );
     }
     const decoded = decodeText(hop.bytes, contentType, current);
     if (!decoded.ok) return { failure: { problem: decoded.problem, transient: false } };
     if (decoded.value.trim() === '') {
-      return permanent('EMPTY_BODY', `${current} answered HTTP ${hop.status} with a body of only whitespace; the notice is missing or the server misbehaved.`);
+      return permanent(
+        'EMPTY_BODY',
+        `${current} answered HTTP ${hop.status} with a body of only whitespace; the notice is missing or the server misbehaved.`,
+      );
     }
     return {
       kind: 'fetched',
@@ -172,7 +188,9 @@ function checkRedirect(
     target = new URL(location, from);
   } catch {
     // new URL throws only for unparseable input; the message below carries the offending value.
-    return { problem: { code: 'REDIRECT_INVALID', message: `${from} redirected to "${location}", which is not a valid URL.` } };
+    return {
+      problem: { code: 'REDIRECT_INVALID', message: `${from} redirected to "${location}", which is not a valid URL.` },
+    };
   }
   if (target.protocol !== 'http:' && target.protocol !== 'https:') {
     return {
@@ -184,7 +202,10 @@ function checkRedirect(
   }
   if (sameOrigin !== null && target.origin !== sameOrigin) {
     return {
-      problem: { code: 'REDIRECT_OFF_SITE', message: `${from} redirected to ${target.origin}, outside ${sameOrigin}; the redirect was not followed.` },
+      problem: {
+        code: 'REDIRECT_OFF_SITE',
+        message: `${from} redirected to ${target.origin}, outside ${sameOrigin}; the redirect was not followed.`,
+      },
     };
   }
   target.hash = '';
@@ -326,12 +347,17 @@ function watchedAgent(url: string, onCutShort: () => void): { agent: http.Agent;
   });
   const wire: WireState = { contentLength: null, wireBytes: 0, cutShort: false, overrunBytes: 0, settled };
   const agent = url.startsWith('https:') ? new https.Agent({ keepAlive: false }) : new http.Agent({ keepAlive: false });
-  const addRequest = (agent as unknown as { addRequest: (req: http.ClientRequest, options: unknown) => void }).addRequest;
-  (agent as unknown as { addRequest: (req: http.ClientRequest, options: unknown) => void }).addRequest = function (req, options) {
+  const addRequest = (agent as unknown as { addRequest: (req: http.ClientRequest, options: unknown) => void })
+    .addRequest;
+  (agent as unknown as { addRequest: (req: http.ClientRequest, options: unknown) => void }).addRequest = function (
+    req,
+    options,
+  ) {
     let response: http.IncomingMessage | null = null;
     /** -1: bytes followed, how many is unknown. */
     const overrun = (bytes: number) => {
-      wire.overrunBytes = bytes < 0 ? (wire.overrunBytes === 0 ? -1 : wire.overrunBytes) : Math.max(wire.overrunBytes, bytes);
+      wire.overrunBytes =
+        bytes < 0 ? (wire.overrunBytes === 0 ? -1 : wire.overrunBytes) : Math.max(wire.overrunBytes, bytes);
       settle();
     };
     req.on('response', (res: http.IncomingMessage) => {
@@ -363,7 +389,10 @@ function watchedAgent(url: string, onCutShort: () => void): { agent: http.Agent;
         }
         // With Content-Length and no chunked coding, the response's exact size on the wire is known.
         const framed =
-          response && wire.contentLength !== null && raw.headerEnd !== null && !/chunked/i.test(String(response.headers['transfer-encoding'] ?? ''))
+          response &&
+          wire.contentLength !== null &&
+          raw.headerEnd !== null &&
+          !/chunked/i.test(String(response.headers['transfer-encoding'] ?? ''))
             ? raw.headerEnd + wire.contentLength
             : null;
         if (framed !== null && raw.total > framed) overrun(raw.total - framed);
@@ -426,17 +455,26 @@ function classifyError(
   const code = errorCode(error);
   const detail = error instanceof Error ? error.message : String(error);
   if (abortReason === 'cancelled') {
-    return { problem: { code: 'CANCELLED', message: `The fetch of ${url} was cancelled: the run reached its deadline.` }, transient: false };
+    return {
+      problem: { code: 'CANCELLED', message: `The fetch of ${url} was cancelled: the run reached its deadline.` },
+      transient: false,
+    };
   }
   if (abortReason === 'timeout') {
     return {
-      problem: { code: 'FETCH_TIMEOUT', message: `${url} did not finish answering within ${timeoutMs} ms (${wire.wireBytes} body bytes received).` },
+      problem: {
+        code: 'FETCH_TIMEOUT',
+        message: `${url} did not finish answering within ${timeoutMs} ms (${wire.wireBytes} body bytes received).`,
+      },
       transient: true,
     };
   }
   if (code === 'ECONNRESET' || code === 'EPIPE') {
     return {
-      problem: { code: 'CONNECTION_RESET', message: `The connection to ${url} was reset after ${wire.wireBytes} body bytes (${detail}).` },
+      problem: {
+        code: 'CONNECTION_RESET',
+        message: `The connection to ${url} was reset after ${wire.wireBytes} body bytes (${detail}).`,
+      },
       transient: true,
     };
   }
@@ -444,10 +482,19 @@ function classifyError(
     return cutShortFailure(url, wire, detail);
   }
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
-    return { problem: { code: 'FETCH_NETWORK', message: `The host of ${url} could not be resolved (${code}); check the URL and DNS.` }, transient: code === 'EAI_AGAIN' };
+    return {
+      problem: {
+        code: 'FETCH_NETWORK',
+        message: `The host of ${url} could not be resolved (${code}); check the URL and DNS.`,
+      },
+      transient: code === 'EAI_AGAIN',
+    };
   }
   if (code === 'ECONNREFUSED') {
-    return { problem: { code: 'FETCH_NETWORK', message: `${url} refused the connection; is the site up and the port right?` }, transient: false };
+    return {
+      problem: { code: 'FETCH_NETWORK', message: `${url} refused the connection; is the site up and the port right?` },
+      transient: false,
+    };
   }
   return { problem: { code: 'FETCH_NETWORK', message: `Request to ${url} failed: ${detail}` }, transient: false };
 }
@@ -462,7 +509,10 @@ function cutShortFailure(url: string, wire: WireState, detail: string | null): A
 
 function overrunFailure(url: string, wire: WireState, received: number): AttemptFailure {
   const extra = wire.overrunBytes > 0 ? `${wire.overrunBytes} more bytes` : 'more bytes';
-  const framing = wire.contentLength !== null ? `the ${wire.contentLength} bytes announced by Content-Length` : `the end of the response (${received} bytes)`;
+  const framing =
+    wire.contentLength !== null
+      ? `the ${wire.contentLength} bytes announced by Content-Length`
+      : `the end of the response (${received} bytes)`;
   return {
     problem: {
       code: 'BODY_OVERRUN',
@@ -474,7 +524,10 @@ function overrunFailure(url: string, wire: WireState, received: number): Attempt
 
 function tooLarge(url: string, maxBytes: number, what: string): AttemptFailure {
   return {
-    problem: { code: 'TOO_LARGE', message: `${url} is larger than the ${maxBytes}-byte limit (${what}); raise maxBytes if this notice is really that big.` },
+    problem: {
+      code: 'TOO_LARGE',
+      message: `${url} is larger than the ${maxBytes}-byte limit (${what}); raise maxBytes if this notice is really that big.`,
+    },
     transient: false,
   };
 }
@@ -510,11 +563,12 @@ function parseHttpUrl(url: string): URL | null {
   }
 }
 
-
 /** Waits for `event`, at most `ms`. */
 function settleOrWait(event: Promise<void>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
-  return Promise.race([event, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]).finally(() => clearTimeout(timer));
+  return Promise.race([event, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]).finally(() =>
+    clearTimeout(timer),
+  );
 }
 
 function delay(ms: number): Promise<void> {

@@ -40,7 +40,10 @@ export function splitFrontMatter(text: string, source: string): Result<SplitFron
   const close = /\n---[^\S\n]*(\n|$)/.exec(text.slice(3));
   const emptyBlock = /^---[^\S\n]*\n---[^\S\n]*(\n|$)/.test(text);
   if (!close && !emptyBlock) {
-    return fail('FRONT_MATTER_INVALID', `${source} starts with a "---" front matter line that is never closed by another "---" line.`);
+    return fail(
+      'FRONT_MATTER_INVALID',
+      `${source} starts with a "---" front matter line that is never closed by another "---" line.`,
+    );
   }
 
   let file: matter.GrayMatterFile<string>;
@@ -57,16 +60,21 @@ export function splitFrontMatter(text: string, source: string): Result<SplitFron
   const data: unknown = file.data;
   if (data === null || data === undefined || typeof data !== 'object' || Array.isArray(data)) {
     const kind = Array.isArray(data) ? 'a list' : data === null || data === undefined ? 'empty' : `a ${typeof data}`;
-    return fail('FRONT_MATTER_INVALID', `The front matter of ${source} is ${kind}, not a mapping of "key: value" lines.`);
+    return fail(
+      'FRONT_MATTER_INVALID',
+      `The front matter of ${source} is ${kind}, not a mapping of "key: value" lines.`,
+    );
   }
   const budget = { nodes: 0, max: MAX_METADATA_NODES };
   const metadata = toJsonData(data, budget);
   if (budget.nodes > MAX_METADATA_NODES) {
-    return fail('FRONT_MATTER_INVALID', `The front matter of ${source} expands to more than ${MAX_METADATA_NODES} values (YAML aliases?); refusing it.`);
+    return fail(
+      'FRONT_MATTER_INVALID',
+      `The front matter of ${source} expands to more than ${MAX_METADATA_NODES} values (YAML aliases?); refusing it.`,
+    );
   }
   // gray-matter's block starts with the rest of the opening `---` line; drop that line.
   const block = raw.replace(/^[^\n]*\n/, '');
   const frontMatterText = block.trim() === '' ? null : block;
   return ok({ frontMatterText, metadata: metadata as Record<string, unknown>, body: file.content });
 }
-

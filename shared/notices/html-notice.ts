@@ -48,7 +48,10 @@ export function extractHtmlNotice(html: string, selector: string | undefined, so
     try {
       region = root.querySelector(selector);
     } catch (error) {
-      return fail('SELECTOR_INVALID', `The selector "${selector}" for ${source} is not a valid CSS selector: ${error instanceof Error ? error.message : String(error)}.`);
+      return fail(
+        'SELECTOR_INVALID',
+        `The selector "${selector}" for ${source} is not a valid CSS selector: ${error instanceof Error ? error.message : String(error)}.`,
+      );
     }
     if (!region) {
       return fail(
@@ -70,7 +73,8 @@ export function extractHtmlNotice(html: string, selector: string | undefined, so
   const metadata = headMetadata(root);
   const keys = Object.keys(metadata);
   // JSON string syntax is valid YAML for a double-quoted scalar, and escapes everything odd.
-  const frontMatterText = keys.length === 0 ? null : keys.map((key) => `${key}: ${JSON.stringify(metadata[key])}`).join('\n') + '\n';
+  const frontMatterText =
+    keys.length === 0 ? null : keys.map((key) => `${key}: ${JSON.stringify(metadata[key])}`).join('\n') + '\n';
 
   return ok({ frontMatterText, metadata, body: htmlToMarkdown(region.toString()) });
 }

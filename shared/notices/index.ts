@@ -14,5 +14,10 @@ export {
 export { parseNotice, type ParsedNotice } from './parse-notice';
 export { resolveIncludes, findIncludeDirectives, type IncludeFetcher, type IncludeOptions } from './resolve-includes';
 export { normaliseText } from './normalise-text';
-export { buildSnapshotDocument, documentFromSnapshotText, hashSnapshot, type SnapshotDocument } from './snapshot-document';
+export {
+  buildSnapshotDocument,
+  documentFromSnapshotText,
+  hashSnapshot,
+  type SnapshotDocument,
+} from './snapshot-document';
 export { assessPlausibility, PLAUSIBILITY_LIMITS } from './plausibility';

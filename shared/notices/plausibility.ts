@@ -28,12 +28,21 @@ export const PLAUSIBILITY_LIMITS = Object.freeze({
 const ERROR_PHRASES: ReadonlyArray<[RegExp, string]> = [
   [/page (was )?not found|\b404\b|not be found|doesn['’]t exist|does not exist/i, 'not found'],
   [/access denied|\bforbidden\b|\b403\b|request (was )?blocked|you have been blocked/i, 'access denied'],
-  [/just a moment|checking (if the site connection is secure|your browser)|attention required|ddos protection/i, 'bot challenge'],
+  [
+    /just a moment|checking (if the site connection is secure|your browser)|attention required|ddos protection/i,
+    'bot challenge',
+  ],
   [/enable javascript|javascript is (disabled|required)|enable cookies/i, 'needs JavaScript'],
   [/captcha|are you a robot|not a robot|unusual traffic|verify you are human/i, 'captcha'],
-  [/service (is )?(temporarily )?unavailable|\b50[234]\b|bad gateway|gateway time-?out|internal server error|under maintenance/i, 'server error'],
+  [
+    /service (is )?(temporarily )?unavailable|\b50[234]\b|bad gateway|gateway time-?out|internal server error|under maintenance/i,
+    'server error',
+  ],
   [/too many requests|\b429\b|rate limit/i, 'rate limited'],
-  [/moved permanently|\bredirecting\b|you are being redirected|click here if you are not redirected|this page has moved/i, 'redirect stub'],
+  [
+    /moved permanently|\bredirecting\b|you are being redirected|click here if you are not redirected|this page has moved/i,
+    'redirect stub',
+  ],
   [/try again later|something went wrong|an error (has )?occurred|we['’]re all mixed up|oops/i, 'generic error'],
 ];
 
@@ -102,7 +111,9 @@ export function assessPlausibility(current: SnapshotDocument, previous?: Snapsho
       const ratio = now.letters / before.letters;
       const percent = Math.round(ratio * 100);
       if (ratio < limits.collapseRatio) {
-        return suspect(`The body shrank to ${percent}% of the previous snapshot (${now.letters} of ${before.letters} letters): probably not the whole notice.`);
+        return suspect(
+          `The body shrank to ${percent}% of the previous snapshot (${now.letters} of ${before.letters} letters): probably not the whole notice.`,
+        );
       }
       const readsAsPolicy = now.letters >= limits.policyMinLetters && now.policyTerms >= limits.policyMinTerms;
       if (ratio < limits.shrinkRatio && !readsAsPolicy) {

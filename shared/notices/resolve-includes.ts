@@ -12,13 +12,17 @@ export interface IncludeOptions {
 /** Fetches one include's markdown. Failures are passed through with the include named. */
 export type IncludeFetcher = (url: string) => Promise<Result<string>>;
 
-export const DEFAULT_INCLUDE_OPTIONS: Readonly<Required<IncludeOptions>> = Object.freeze({ maxDepth: 5, maxIncludes: 50 });
+export const DEFAULT_INCLUDE_OPTIONS: Readonly<Required<IncludeOptions>> = Object.freeze({
+  maxDepth: 5,
+  maxIncludes: 50,
+});
 
 /**
  * Microsoft Docs include directive, `[!INCLUDE[title](path)]`, in any letter case, with optional
  * spaces (`[!include [t] (p)]`), an empty title, `<path>` and an optional link title.
  */
-export const INCLUDE_PATTERN = /\[\s*!\s*include\s*\[([^\]\n]*)\]\s*\(\s*<?([^)\s<>]+)>?(?:\s+(?:"[^"\n]*"|'[^'\n]*'))?\s*\)\s*\]/gi;
+export const INCLUDE_PATTERN =
+  /\[\s*!\s*include\s*\[([^\]\n]*)\]\s*\(\s*<?([^)\s<>]+)>?(?:\s+(?:"[^"\n]*"|'[^'\n]*'))?\s*\)\s*\]/gi;
 
 /**
  * Replaces every include directive outside code with the include's body (its own front matter
@@ -113,7 +117,10 @@ async function expand(text: string, fileUrl: string, chain: string[], state: Exp
     }
     state.count += 1;
     if (state.count > state.limits.maxIncludes) {
-      return fail('INCLUDE_LIMIT', `The notice uses more than ${state.limits.maxIncludes} includes (limit reached at ${url} in ${fileUrl}).`);
+      return fail(
+        'INCLUDE_LIMIT',
+        `The notice uses more than ${state.limits.maxIncludes} includes (limit reached at ${url} in ${fileUrl}).`,
+      );
     }
 
     let content = state.cache.get(url);
@@ -137,7 +144,10 @@ async function expand(text: string, fileUrl: string, chain: string[], state: Exp
 }
 
 function includeProblem(problem: Problem, url: string, fromUrl: string): Problem {
-  return { code: problem.code, message: `Include ${url} (referenced from ${fromUrl}) could not be used: ${problem.message}` };
+  return {
+    code: problem.code,
+    message: `Include ${url} (referenced from ${fromUrl}) could not be used: ${problem.message}`,
+  };
 }
 
 /** Applies the location policy documented on resolveIncludes. */
@@ -150,10 +160,16 @@ export function resolveIncludeUrl(path: string, fileUrl: string, siteOrigin: str
     return fail('INCLUDE_INVALID', `The include path "${path}" in ${fileUrl} is not a valid URL or path.`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    return fail('INCLUDE_OUTSIDE_SITE', `The include "${path}" in ${fileUrl} uses the ${url.protocol} scheme; only http(s) includes on ${siteOrigin} are fetched.`);
+    return fail(
+      'INCLUDE_OUTSIDE_SITE',
+      `The include "${path}" in ${fileUrl} uses the ${url.protocol} scheme; only http(s) includes on ${siteOrigin} are fetched.`,
+    );
   }
   if (url.origin !== siteOrigin) {
-    return fail('INCLUDE_OUTSIDE_SITE', `The include "${path}" in ${fileUrl} points to ${url.origin}; only includes on the notice's own site ${siteOrigin} are fetched.`);
+    return fail(
+      'INCLUDE_OUTSIDE_SITE',
+      `The include "${path}" in ${fileUrl} points to ${url.origin}; only includes on the notice's own site ${siteOrigin} are fetched.`,
+    );
   }
   url.hash = '';
   return ok(url.href);

@@ -12,7 +12,9 @@ function packageVersion(): string | null {
     return typeof parsed.version === 'string' ? parsed.version : null;
   } catch (error) {
     // A User-Agent without a version still identifies us; say why it is missing.
-    process.emitWarning(`noticewatch: cannot read the package version for the User-Agent (${error instanceof Error ? error.message : String(error)})`);
+    process.emitWarning(
+      `noticewatch: cannot read the package version for the User-Agent (${error instanceof Error ? error.message : String(error)})`,
+    );
     return null;
   }
 }

@@ -1,3 +1,12 @@
 export * from './report-types';
 export { noticeReportName, tlsReportName, runSummaryName, LATEST_NAME } from './report-names';
-export { writeReport, readReport, listReports, readLatest, recordLatestNotices, recordLatestEndpoints, toNoticeReport, emptyLatest } from './report-store';
+export {
+  writeReport,
+  readReport,
+  listReports,
+  readLatest,
+  recordLatestNotices,
+  recordLatestEndpoints,
+  toNoticeReport,
+  emptyLatest,
+} from './report-store';

@@ -1,10 +1,21 @@
 import { fail, ok, type Result } from '../common/result';
 import { CONTAINERS, readJson, swapJson, type ObjectStore } from '../storage';
 import { LATEST_NAME } from './report-names';
-import { REPORT_SCHEMA_VERSION, type LatestDocument, type LatestEndpointEntry, type LatestNoticeEntry, type NoticeCheckResult, type NoticeReport } from './report-types';
+import {
+  REPORT_SCHEMA_VERSION,
+  type LatestDocument,
+  type LatestEndpointEntry,
+  type LatestNoticeEntry,
+  type NoticeCheckResult,
+  type NoticeReport,
+} from './report-types';
 
 /** Reports are append-only: a name is written once and never replaced. */
-export async function writeReport(store: ObjectStore, name: string, report: object): Promise<Result<'created' | 'exists'>> {
+export async function writeReport(
+  store: ObjectStore,
+  name: string,
+  report: object,
+): Promise<Result<'created' | 'exists'>> {
   return store.create(CONTAINERS.reports, name, JSON.stringify(report, null, 2), 'application/json');
 }
 
@@ -31,20 +42,36 @@ export async function readLatest(store: ObjectStore): Promise<Result<LatestDocum
   return ok(found.value?.value ?? emptyLatest(new Date(0).toISOString()));
 }
 
-type ChangePart = Pick<LatestNoticeEntry, 'currentSnapshot' | 'lastChangedAt' | 'lastChangeReport' | 'substantive' | 'lastChangeAlert'>;
+type ChangePart = Pick<
+  LatestNoticeEntry,
+  'currentSnapshot' | 'lastChangedAt' | 'lastChangeReport' | 'substantive' | 'lastChangeAlert'
+>;
 
 function changePartOf(entry: LatestNoticeEntry | undefined): ChangePart | null {
   if (!entry) return null;
   const { currentSnapshot, lastChangedAt, lastChangeReport, substantive, lastChangeAlert } = entry;
-  return { currentSnapshot, lastChangedAt, lastChangeReport, ...(substantive !== undefined ? { substantive } : {}), ...(lastChangeAlert !== undefined ? { lastChangeAlert } : {}) };
+  return {
+    currentSnapshot,
+    lastChangedAt,
+    lastChangeReport,
+    ...(substantive !== undefined ? { substantive } : {}),
+    ...(lastChangeAlert !== undefined ? { lastChangeAlert } : {}),
+  };
 }
 
 /** What a result says about the notice's last change, or null when it says nothing new. */
 function resultChangePart(result: NoticeCheckResult, before: LatestNoticeEntry | undefined): ChangePart | null {
   if (result.status === 'changed') {
-    return { currentSnapshot: result.currentSnapshot, lastChangedAt: result.checkedAt, lastChangeReport: result.report, substantive: result.substantive, lastChangeAlert: result.alert };
+    return {
+      currentSnapshot: result.currentSnapshot,
+      lastChangedAt: result.checkedAt,
+      lastChangeReport: result.report,
+      substantive: result.substantive,
+      lastChangeAlert: result.alert,
+    };
   }
-  if (result.status === 'baseline') return { currentSnapshot: result.currentSnapshot, lastChangedAt: result.checkedAt, lastChangeReport: null };
+  if (result.status === 'baseline')
+    return { currentSnapshot: result.currentSnapshot, lastChangedAt: result.checkedAt, lastChangeReport: null };
   if (result.status === 'unchanged' && result.lastChange && result.lastChange.report !== before?.lastChangeReport) {
     const { substantive, alert } = result.lastChange;
     return {
@@ -69,11 +96,23 @@ function latestNoticeEntry(result: NoticeCheckResult, before: LatestNoticeEntry 
   const change: ChangePart =
     fromResult && (!fromBefore || (fromResult.lastChangedAt ?? '') >= (fromBefore.lastChangedAt ?? ''))
       ? fromResult
-      : fromBefore ?? { currentSnapshot: result.currentSnapshot, lastChangedAt: null, lastChangeReport: null };
+      : (fromBefore ?? { currentSnapshot: result.currentSnapshot, lastChangedAt: null, lastChangeReport: null });
   const check =
     before && before.checkedAt > result.checkedAt
-      ? { status: before.status, checkedAt: before.checkedAt, runId: before.runId, error: before.error, report: before.report }
-      : { status: result.status, checkedAt: result.checkedAt, runId: result.runId, error: result.error, report: result.report };
+      ? {
+          status: before.status,
+          checkedAt: before.checkedAt,
+          runId: before.runId,
+          error: before.error,
+          report: before.report,
+        }
+      : {
+          status: result.status,
+          checkedAt: result.checkedAt,
+          runId: result.runId,
+          error: result.error,
+          report: result.report,
+        };
   const { error, ...rest } = check;
   return { id: result.id, url: result.url, ...rest, ...change, ...(error ? { error } : {}) };
 }
@@ -82,7 +121,11 @@ function latestNoticeEntry(result: NoticeCheckResult, before: LatestNoticeEntry 
  * Folds a run's notice results into latest.json. An entry only moves forward in time, so a
  * slower concurrent run that finishes last cannot overwrite a newer state with an older one.
  */
-export async function recordLatestNotices(store: ObjectStore, results: readonly NoticeCheckResult[], now: string): Promise<Result<LatestDocument>> {
+export async function recordLatestNotices(
+  store: ObjectStore,
+  results: readonly NoticeCheckResult[],
+  now: string,
+): Promise<Result<LatestDocument>> {
   if (results.length === 0) return readLatest(store);
   const written = await swapJson<LatestDocument>(store, CONTAINERS.reports, LATEST_NAME, (current) => {
     const base = current ?? emptyLatest(now);
@@ -95,7 +138,11 @@ export async function recordLatestNotices(store: ObjectStore, results: readonly 
 }
 
 /** Same as recordLatestNotices for the endpoints section of latest.json. */
-export async function recordLatestEndpoints(store: ObjectStore, entries: Record<string, LatestEndpointEntry>, now: string): Promise<Result<LatestDocument>> {
+export async function recordLatestEndpoints(
+  store: ObjectStore,
+  entries: Record<string, LatestEndpointEntry>,
+  now: string,
+): Promise<Result<LatestDocument>> {
   const written = await swapJson<LatestDocument>(store, CONTAINERS.reports, LATEST_NAME, (current) => {
     const base = current ?? emptyLatest(now);
     const endpoints = { ...base.endpoints };

@@ -49,7 +49,12 @@ export interface NoticeCheckResult {
   /** Set when a persisting suspect body was accepted as a real change. */
   readonly acceptedAfterSuspectRuns?: number;
   /** On unchanged results: the notice's last real change (report and time), from its pointer. */
-  readonly lastChange?: { readonly report: string; readonly at: string; readonly substantive?: boolean; readonly alert?: boolean };
+  readonly lastChange?: {
+    readonly report: string;
+    readonly at: string;
+    readonly substantive?: boolean;
+    readonly alert?: boolean;
+  };
   /** Blob name of this result's report in the reports container. */
   readonly report: string | null;
 }
@@ -86,7 +91,12 @@ export interface LatestEndpointEntry {
   readonly compliant: boolean;
   readonly protocols: Record<'SSLv3' | 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3', 'accepted' | 'rejected' | 'error'>;
   readonly findings: ReadonlyArray<{ readonly id: string; readonly severity: string; readonly message: string }>;
-  readonly certificate: { readonly subject: string; readonly issuer: string; readonly validTo: string; readonly daysRemaining: number } | null;
+  readonly certificate: {
+    readonly subject: string;
+    readonly issuer: string;
+    readonly validTo: string;
+    readonly daysRemaining: number;
+  } | null;
   readonly problem?: Problem;
   readonly report: string | null;
 }

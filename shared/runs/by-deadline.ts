@@ -4,11 +4,19 @@ import { fail, type Result } from '../common/result';
  * Resolves with `work`'s result, or with a RUN_DEADLINE problem once `deadline` (epoch ms) passes,
  * whichever comes first. The work itself is not cancelled; everything it writes is idempotent.
  */
-export async function byDeadline<T>(work: Promise<Result<T>>, deadline: number | undefined, what: string, now: () => number = Date.now): Promise<Result<T>> {
+export async function byDeadline<T>(
+  work: Promise<Result<T>>,
+  deadline: number | undefined,
+  what: string,
+  now: () => number = Date.now,
+): Promise<Result<T>> {
   if (deadline === undefined) return work;
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<Result<T>>((resolve) => {
-    timer = setTimeout(() => resolve(fail('RUN_DEADLINE', `The run reached its deadline before it could ${what}.`)), Math.max(0, deadline - now()));
+    timer = setTimeout(
+      () => resolve(fail('RUN_DEADLINE', `The run reached its deadline before it could ${what}.`)),
+      Math.max(0, deadline - now()),
+    );
   });
   try {
     return await Promise.race([work, expired]);

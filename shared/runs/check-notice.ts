@@ -2,10 +2,32 @@ import type { NoticeConfig } from '../config/types';
 import { fail, ok, type Problem, type Result } from '../common/result';
 import { sha256Hex } from '../common/hash';
 import { analyseChange } from '../diff';
-import { acquireNotice, assessPlausibility, documentFromSnapshotText, type Acquisition, type FetchOptions, type SnapshotDocument } from '../notices';
-import { noticeReportName, readReport, toNoticeReport, writeReport, type NoticeCheckResult, type NoticeReport } from '../reports';
+import {
+  acquireNotice,
+  assessPlausibility,
+  documentFromSnapshotText,
+  type Acquisition,
+  type FetchOptions,
+  type SnapshotDocument,
+} from '../notices';
+import {
+  noticeReportName,
+  readReport,
+  toNoticeReport,
+  writeReport,
+  type NoticeCheckResult,
+  type NoticeReport,
+} from '../reports';
 import { CONTAINERS, type ObjectStore } from '../storage';
-import { rawName, readPointer, rememberVersion, snapshotName, swapPointer, POINTER_SCHEMA_VERSION, type NoticePointer } from './notice-pointer';
+import {
+  rawName,
+  readPointer,
+  rememberVersion,
+  snapshotName,
+  swapPointer,
+  POINTER_SCHEMA_VERSION,
+  type NoticePointer,
+} from './notice-pointer';
 
 /** A suspect body (error page, far smaller) must be seen in this many consecutive runs before it counts as a change. */
 export const DEFAULT_SUSPECT_RUNS_TO_ACCEPT = 3;
@@ -31,7 +53,11 @@ export interface CheckNoticeDeps {
 async function readSnapshot(store: ObjectStore, name: string): Promise<Result<SnapshotDocument>> {
   const found = await store.get(CONTAINERS.snapshots, name);
   if (!found.ok) return found;
-  if (!found.value) return fail('SNAPSHOT_MISSING', `Snapshot ${name} named by the notice's pointer is missing from the snapshots container.`);
+  if (!found.value)
+    return fail(
+      'SNAPSHOT_MISSING',
+      `Snapshot ${name} named by the notice's pointer is missing from the snapshots container.`,
+    );
   return ok(documentFromSnapshotText(found.value.body.toString('utf8')));
 }
 
@@ -40,7 +66,11 @@ async function readSnapshot(store: ObjectStore, name: string): Promise<Result<Sn
  * store, report. Self-contained (its config and the store) and idempotent per run id,
  * so it can run from a timer, an HTTP call, the CLI or a queue message alike.
  */
-export async function checkNotice(notice: NoticeConfig, run: RunIdentity, deps: CheckNoticeDeps): Promise<NoticeCheckResult> {
+export async function checkNotice(
+  notice: NoticeConfig,
+  run: RunIdentity,
+  deps: CheckNoticeDeps,
+): Promise<NoticeCheckResult> {
   const now = deps.now ?? (() => new Date());
   const started = now();
   const reportName = noticeReportName(run.startedAt, notice.id, run.runId);
@@ -52,48 +82,112 @@ export async function checkNotice(notice: NoticeConfig, run: RunIdentity, deps: 
     metadataChanges: [],
     sections: [],
   };
-  const finish = async (result: Omit<NoticeCheckResult, 'durationMs' | 'report' | 'runId' | 'checkedAt' | 'id' | 'url'> & Partial<NoticeCheckResult>): Promise<NoticeCheckResult> => {
-    const complete: NoticeCheckResult = { ...base, ...result, durationMs: now().getTime() - started.getTime(), report: reportName };
+  const finish = async (
+    result: Omit<NoticeCheckResult, 'durationMs' | 'report' | 'runId' | 'checkedAt' | 'id' | 'url'> &
+      Partial<NoticeCheckResult>,
+  ): Promise<NoticeCheckResult> => {
+    const complete: NoticeCheckResult = {
+      ...base,
+      ...result,
+      durationMs: now().getTime() - started.getTime(),
+      report: reportName,
+    };
     const written = await writeReport(deps.store, reportName, toNoticeReport(complete));
     if (written.ok) return complete;
     return {
       ...complete,
       status: 'error',
-      error: { code: 'REPORT_NOT_WRITTEN', message: `${complete.status === 'changed' ? 'The change was recorded, but its' : 'Its'} report could not be written: ${written.problem.message}` },
+      error: {
+        code: 'REPORT_NOT_WRITTEN',
+        message: `${complete.status === 'changed' ? 'The change was recorded, but its' : 'Its'} report could not be written: ${written.problem.message}`,
+      },
       report: null,
     };
   };
   const errorResult = (problem: Problem, previousSnapshot: string | null) =>
-    finish({ status: 'error', error: problem, previousSnapshot, currentSnapshot: null, rawSnapshot: null, metadataChanges: [], sections: [] });
+    finish({
+      status: 'error',
+      error: problem,
+      previousSnapshot,
+      currentSnapshot: null,
+      rawSnapshot: null,
+      metadataChanges: [],
+      sections: [],
+    });
 
   // Idempotent per run: a check already completed under this run id (a retried invocation, a timer
   // firing twice for one slot) returns what it recorded instead of checking again.
   const earlier = await readReport<NoticeReport & { recovered?: boolean }>(deps.store, reportName);
-  if (!earlier.ok) return { ...base, status: 'error', error: earlier.problem, previousSnapshot: null, currentSnapshot: null, rawSnapshot: null, durationMs: now().getTime() - started.getTime(), report: null };
+  if (!earlier.ok)
+    return {
+      ...base,
+      status: 'error',
+      error: earlier.problem,
+      previousSnapshot: null,
+      currentSnapshot: null,
+      rawSnapshot: null,
+      durationMs: now().getTime() - started.getTime(),
+      report: null,
+    };
   if (earlier.value) {
     const { schemaVersion: _version, kind: _kind, recovered: _recovered, ...recorded } = earlier.value;
     return recorded;
   }
 
   const initial = await readPointer(deps.store, notice.id);
-  if (!initial.ok) return { ...base, status: 'error', error: initial.problem, previousSnapshot: null, currentSnapshot: null, rawSnapshot: null, durationMs: now().getTime() - started.getTime(), report: null };
+  if (!initial.ok)
+    return {
+      ...base,
+      status: 'error',
+      error: initial.problem,
+      previousSnapshot: null,
+      currentSnapshot: null,
+      rawSnapshot: null,
+      durationMs: now().getTime() - started.getTime(),
+      report: null,
+    };
 
   const recovered = await recoverUnwrittenChangeReport(deps.store, initial.value.pointer);
   if (!recovered.ok) return errorResult(recovered.problem, initial.value.pointer?.lastGood?.snapshot ?? null);
 
   const lastGood = initial.value.pointer?.lastGood ?? null;
-  const conditional = lastGood && !lastGood.hadIncludes ? { etag: lastGood.etag, lastModified: lastGood.lastModified } : undefined;
-  const acquired = await (deps.acquire ?? acquireNotice)(notice, { ...deps.fetchOptions, conditional, signal: deps.signal });
+  const conditional =
+    lastGood && !lastGood.hadIncludes ? { etag: lastGood.etag, lastModified: lastGood.lastModified } : undefined;
+  const acquired = await (deps.acquire ?? acquireNotice)(notice, {
+    ...deps.fetchOptions,
+    conditional,
+    signal: deps.signal,
+  });
   if (!acquired.ok) return errorResult(acquired.problem, lastGood?.snapshot ?? null);
   if (acquired.value.kind === 'not-modified') {
-    if (!lastGood) return errorResult({ code: 'UNEXPECTED_NOT_MODIFIED', message: 'The server answered 304 Not Modified to a request that was not conditional.' }, null);
+    if (!lastGood)
+      return errorResult(
+        {
+          code: 'UNEXPECTED_NOT_MODIFIED',
+          message: 'The server answered 304 Not Modified to a request that was not conditional.',
+        },
+        null,
+      );
     const pointer = initial.value.pointer;
     if (pointer?.suspect) {
       // The last good version is being served again: a suspect body seen before no longer counts as consecutive.
-      const cleared = await swapPointer(deps.store, { ...pointer, suspect: null, updatedAt: base.checkedAt }, initial.value.etag);
+      const cleared = await swapPointer(
+        deps.store,
+        { ...pointer, suspect: null, updatedAt: base.checkedAt },
+        initial.value.etag,
+      );
       if (!cleared.ok) return errorResult(cleared.problem, lastGood.snapshot);
     }
-    return finish({ status: 'unchanged', notModified: true, previousSnapshot: lastGood.snapshot, currentSnapshot: lastGood.snapshot, rawSnapshot: null, metadataChanges: [], sections: [], ...lastChangeOf(initial.value.pointer) });
+    return finish({
+      status: 'unchanged',
+      notModified: true,
+      previousSnapshot: lastGood.snapshot,
+      currentSnapshot: lastGood.snapshot,
+      rawSnapshot: null,
+      metadataChanges: [],
+      sections: [],
+      ...lastChangeOf(initial.value.pointer),
+    });
   }
   const fetched = acquired.value;
 
@@ -104,7 +198,17 @@ export async function checkNotice(notice: NoticeConfig, run: RunIdentity, deps: 
   for (let attempt = 1; attempt <= MAX_POINTER_ATTEMPTS; attempt += 1) {
     const state = attempt === 1 ? initial : await readPointer(deps.store, notice.id);
     if (!state.ok) return errorResult(state.problem, lastGood?.snapshot ?? null);
-    const outcome = await decide(notice, run, deps, fetched, state.value.pointer, rawBlob, currentSnapshot, reportName, base.checkedAt);
+    const outcome = await decide(
+      notice,
+      run,
+      deps,
+      fetched,
+      state.value.pointer,
+      rawBlob,
+      currentSnapshot,
+      reportName,
+      base.checkedAt,
+    );
     if (!outcome.ok) return errorResult(outcome.problem, state.value.pointer?.lastGood?.snapshot ?? null);
     if (outcome.value.pointer) {
       const swapped = await swapPointer(deps.store, outcome.value.pointer, state.value.etag);
@@ -118,10 +222,19 @@ export async function checkNotice(notice: NoticeConfig, run: RunIdentity, deps: 
     }
     return finish(outcome.value.result);
   }
-  return errorResult({ code: 'STORAGE_CONTENTION', message: `The state of notice ${notice.id} kept changing under ${MAX_POINTER_ATTEMPTS} attempts; another run is updating it. Try again.` }, lastGood?.snapshot ?? null);
+  return errorResult(
+    {
+      code: 'STORAGE_CONTENTION',
+      message: `The state of notice ${notice.id} kept changing under ${MAX_POINTER_ATTEMPTS} attempts; another run is updating it. Try again.`,
+    },
+    lastGood?.snapshot ?? null,
+  );
 }
 
-type Decision = { result: Omit<NoticeCheckResult, 'durationMs' | 'report' | 'runId' | 'checkedAt' | 'id' | 'url'>; pointer: NoticePointer | null };
+type Decision = {
+  result: Omit<NoticeCheckResult, 'durationMs' | 'report' | 'runId' | 'checkedAt' | 'id' | 'url'>;
+  pointer: NoticePointer | null;
+};
 
 async function decide(
   notice: NoticeConfig,
@@ -138,13 +251,34 @@ async function decide(
   const lastGood = pointer?.lastGood ?? null;
   const previousSnapshot = lastGood?.snapshot ?? null;
   const common = { previousSnapshot, includes: fetched.includeUrls };
-  const validators = { etag: fetched.etag, lastModified: fetched.lastModified, hadIncludes: fetched.includeUrls.length > 0 };
+  const validators = {
+    etag: fetched.etag,
+    lastModified: fetched.lastModified,
+    hadIncludes: fetched.includeUrls.length > 0,
+  };
 
   if (pointer && lastGood && lastGood.hash === fetched.hash) {
-    const validatorsMoved = lastGood.etag !== validators.etag || lastGood.lastModified !== validators.lastModified || lastGood.hadIncludes !== validators.hadIncludes;
+    const validatorsMoved =
+      lastGood.etag !== validators.etag ||
+      lastGood.lastModified !== validators.lastModified ||
+      lastGood.hadIncludes !== validators.hadIncludes;
     // Only write the pointer when something worth keeping moved; an unchanged run is read-only otherwise.
-    const next = validatorsMoved || pointer.suspect ? { ...pointer, lastGood: { ...lastGood, ...validators }, suspect: null, updatedAt: seenAt } : null;
-    return ok({ result: { ...common, status: 'unchanged', currentSnapshot: previousSnapshot, rawSnapshot: null, metadataChanges: [], sections: [], ...lastChangeOf(pointer) }, pointer: next });
+    const next =
+      validatorsMoved || pointer.suspect
+        ? { ...pointer, lastGood: { ...lastGood, ...validators }, suspect: null, updatedAt: seenAt }
+        : null;
+    return ok({
+      result: {
+        ...common,
+        status: 'unchanged',
+        currentSnapshot: previousSnapshot,
+        rawSnapshot: null,
+        metadataChanges: [],
+        sections: [],
+        ...lastChangeOf(pointer),
+      },
+      pointer: next,
+    });
   }
 
   let previous: SnapshotDocument | undefined;
@@ -160,29 +294,66 @@ async function decide(
     const needed = deps.suspectRunsToAccept ?? DEFAULT_SUSPECT_RUNS_TO_ACCEPT;
     const count = pointer?.suspect?.hash === fetched.hash ? pointer.suspect.count + 1 : 1;
     if (count < needed) {
-      const suspect = { hash: fetched.hash, count, firstSeen: pointer?.suspect?.hash === fetched.hash ? pointer.suspect.firstSeen : seenAt, reason: suspicion.message };
+      const suspect = {
+        hash: fetched.hash,
+        count,
+        firstSeen: pointer?.suspect?.hash === fetched.hash ? pointer.suspect.firstSeen : seenAt,
+        reason: suspicion.message,
+      };
       const next: NoticePointer = { ...(pointer ?? emptyPointer(notice, seenAt)), suspect, updatedAt: seenAt };
-      const problem = { code: suspicion.code, message: `${suspicion.message} Not treated as a change (seen ${count} of ${needed} consecutive times needed to accept it).` };
-      return ok({ result: { ...common, status: 'error', error: problem, currentSnapshot: null, rawSnapshot: null, metadataChanges: [], sections: [] }, pointer: next });
+      const problem = {
+        code: suspicion.code,
+        message: `${suspicion.message} Not treated as a change (seen ${count} of ${needed} consecutive times needed to accept it).`,
+      };
+      return ok({
+        result: {
+          ...common,
+          status: 'error',
+          error: problem,
+          currentSnapshot: null,
+          rawSnapshot: null,
+          metadataChanges: [],
+          sections: [],
+        },
+        pointer: next,
+      });
     }
     acceptedAfterSuspectRuns = count;
   }
 
-  const storedRaw = await deps.store.create(CONTAINERS.raw, rawBlob, fetched.raw, fetched.contentType ?? 'application/octet-stream');
+  const storedRaw = await deps.store.create(
+    CONTAINERS.raw,
+    rawBlob,
+    fetched.raw,
+    fetched.contentType ?? 'application/octet-stream',
+  );
   if (!storedRaw.ok) return storedRaw;
-  const storedSnapshot = await deps.store.create(CONTAINERS.snapshots, currentSnapshot, fetched.document.text, 'text/markdown; charset=utf-8');
+  const storedSnapshot = await deps.store.create(
+    CONTAINERS.snapshots,
+    currentSnapshot,
+    fetched.document.text,
+    'text/markdown; charset=utf-8',
+  );
   if (!storedSnapshot.ok) return storedSnapshot;
 
   const recurrence = pointer?.known.find((version) => version.hash === fetched.hash) ?? null;
   const extra = acceptedAfterSuspectRuns ? { acceptedAfterSuspectRuns } : {};
-  const change = previous && previousSnapshot ? changeFields(previous, fetched.document, previousSnapshot, currentSnapshot) : null;
+  const change =
+    previous && previousSnapshot ? changeFields(previous, fetched.document, previousSnapshot, currentSnapshot) : null;
   // A return to a version already seen (two CDN backends, an A/B test) is reported, but only new
   // wording of the body calls for a person's attention.
   const alert = change ? change.substantive && !recurrence : undefined;
   const next: NoticePointer = {
     ...(pointer ?? emptyPointer(notice, seenAt)),
     url: notice.url,
-    lastGood: { hash: fetched.hash, snapshot: currentSnapshot, raw: rawBlob, fetchedAt: seenAt, runId: run.runId, ...validators },
+    lastGood: {
+      hash: fetched.hash,
+      snapshot: currentSnapshot,
+      raw: rawBlob,
+      fetchedAt: seenAt,
+      runId: run.runId,
+      ...validators,
+    },
     lastChange: {
       report: reportName,
       reportWritten: false,
@@ -201,13 +372,41 @@ async function decide(
     updatedAt: seenAt,
   };
   if (!change) {
-    return ok({ result: { ...common, ...extra, status: 'baseline', currentSnapshot, rawSnapshot: rawBlob, metadataChanges: [], sections: [] }, pointer: next });
+    return ok({
+      result: {
+        ...common,
+        ...extra,
+        status: 'baseline',
+        currentSnapshot,
+        rawSnapshot: rawBlob,
+        metadataChanges: [],
+        sections: [],
+      },
+      pointer: next,
+    });
   }
-  return ok({ result: { ...common, ...extra, status: 'changed', currentSnapshot, rawSnapshot: rawBlob, ...change, recurrence, alert }, pointer: next });
+  return ok({
+    result: {
+      ...common,
+      ...extra,
+      status: 'changed',
+      currentSnapshot,
+      rawSnapshot: rawBlob,
+      ...change,
+      recurrence,
+      alert,
+    },
+    pointer: next,
+  });
 }
 
 /** The parts of a change report that come from comparing the two snapshots. */
-function changeFields(previous: SnapshotDocument, current: SnapshotDocument, previousName: string, currentName: string) {
+function changeFields(
+  previous: SnapshotDocument,
+  current: SnapshotDocument,
+  previousName: string,
+  currentName: string,
+) {
   const analysis = analyseChange(previous, current, { previousLabel: previousName, currentLabel: currentName });
   return {
     substantive: analysis.substantive,
@@ -224,11 +423,27 @@ function changeFields(previous: SnapshotDocument, current: SnapshotDocument, pre
 function lastChangeOf(pointer: NoticePointer | null): Pick<NoticeCheckResult, 'lastChange'> {
   const change = pointer?.lastChange;
   if (!change?.previousSnapshot) return {};
-  return { lastChange: { report: change.report, at: change.checkedAt, ...(change.substantive !== undefined ? { substantive: change.substantive } : {}), ...(change.alert !== undefined ? { alert: change.alert } : {}) } };
+  return {
+    lastChange: {
+      report: change.report,
+      at: change.checkedAt,
+      ...(change.substantive !== undefined ? { substantive: change.substantive } : {}),
+      ...(change.alert !== undefined ? { alert: change.alert } : {}),
+    },
+  };
 }
 
 function emptyPointer(notice: NoticeConfig, at: string): NoticePointer {
-  return { schemaVersion: POINTER_SCHEMA_VERSION, noticeId: notice.id, url: notice.url, lastGood: null, lastChange: null, suspect: null, known: [], updatedAt: at };
+  return {
+    schemaVersion: POINTER_SCHEMA_VERSION,
+    noticeId: notice.id,
+    url: notice.url,
+    lastGood: null,
+    lastChange: null,
+    suspect: null,
+    known: [],
+    updatedAt: at,
+  };
 }
 
 /**
@@ -268,7 +483,15 @@ async function recoverUnwrittenChangeReport(store: ObjectStore, pointer: NoticeP
         ...(change.alert !== undefined ? { alert: change.alert } : {}),
       };
     } else {
-      result = { ...base, status: 'baseline', previousSnapshot: null, currentSnapshot: change.currentSnapshot, rawSnapshot: pointer.lastGood?.raw ?? null, metadataChanges: [], sections: [] };
+      result = {
+        ...base,
+        status: 'baseline',
+        previousSnapshot: null,
+        currentSnapshot: change.currentSnapshot,
+        rawSnapshot: pointer.lastGood?.raw ?? null,
+        metadataChanges: [],
+        sections: [],
+      };
     }
     const written = await writeReport(store, change.report, { ...toNoticeReport(result), recovered: true });
     if (!written.ok) return written;
@@ -282,6 +505,10 @@ async function markChangeReportWritten(store: ObjectStore, noticeId: string): Pr
   if (!state.ok) return state;
   const pointer = state.value.pointer;
   if (!pointer?.lastChange || pointer.lastChange.reportWritten) return ok(undefined);
-  const swapped = await swapPointer(store, { ...pointer, lastChange: { ...pointer.lastChange, reportWritten: true } }, state.value.etag);
+  const swapped = await swapPointer(
+    store,
+    { ...pointer, lastChange: { ...pointer.lastChange, reportWritten: true } },
+    state.value.etag,
+  );
   return swapped.ok ? ok(undefined) : swapped;
 }

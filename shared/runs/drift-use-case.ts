@@ -20,15 +20,27 @@ export async function runDriftRequest(store: ObjectStore, request: DriftRequest)
   if (wanted) {
     const known = new Set(request.watchlist.notices.map((notice) => notice.id));
     const unknown = [...wanted].filter((id) => !known.has(id));
-    if (unknown.length) return fail('NOTICE_NOT_FOUND', `No valid notice with id ${unknown.map((id) => JSON.stringify(id.slice(0, 80))).join(', ')} on the watchlist.`);
+    if (unknown.length)
+      return fail(
+        'NOTICE_NOT_FOUND',
+        `No valid notice with id ${unknown.map((id) => JSON.stringify(id.slice(0, 80))).join(', ')} on the watchlist.`,
+      );
   }
-  const notices = wanted ? request.watchlist.notices.filter((notice) => wanted.has(notice.id)) : request.watchlist.notices;
+  const notices = wanted
+    ? request.watchlist.notices.filter((notice) => wanted.has(notice.id))
+    : request.watchlist.notices;
   const summary = await runDrift(notices, store, request);
   return ok({ ...summary, watchlistProblems: request.watchlist.problems });
 }
 
 /** Exit status contract shared by the CLI and scripts: 2 could not complete, 1 drift found, 0 all quiet. */
 export function driftExitCode(outcome: DriftOutcome): 0 | 1 | 2 {
-  if (outcome.counts.error > 0 || outcome.notReached.length > 0 || outcome.problems.length > 0 || outcome.watchlistProblems.length > 0) return 2;
+  if (
+    outcome.counts.error > 0 ||
+    outcome.notReached.length > 0 ||
+    outcome.problems.length > 0 ||
+    outcome.watchlistProblems.length > 0
+  )
+    return 2;
   return outcome.counts.changed > 0 ? 1 : 0;
 }

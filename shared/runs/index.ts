@@ -4,5 +4,12 @@ export { newRunId } from './run-id';
 export { runPool } from './run-pool';
 export { readPointer, type NoticePointer } from './notice-pointer';
 export { runDriftRequest, driftExitCode, type DriftRequest, type DriftOutcome } from './drift-use-case';
-export { runTls, tlsExitCode, isIncomplete, type TlsRunRequest, type TlsRunSummary, type EndpointOutcome } from './run-tls';
+export {
+  runTls,
+  tlsExitCode,
+  isIncomplete,
+  type TlsRunRequest,
+  type TlsRunSummary,
+  type EndpointOutcome,
+} from './run-tls';
 export { scheduleSlot, claimSlot, finishSlot, type ClaimOutcome, type SlotClaim } from './schedule-slot';

@@ -47,7 +47,12 @@ export interface NoticePointer {
     readonly acceptedAfterSuspectRuns?: number;
   } | null;
   /** A suspect body seen in consecutive runs; accepted as a change once it persists long enough. */
-  readonly suspect: { readonly hash: string; readonly count: number; readonly firstSeen: string; readonly reason: string } | null;
+  readonly suspect: {
+    readonly hash: string;
+    readonly count: number;
+    readonly firstSeen: string;
+    readonly reason: string;
+  } | null;
   readonly known: KnownVersion[];
   readonly updatedAt: string;
 }
@@ -68,12 +73,25 @@ export async function readPointer(store: ObjectStore, noticeId: string): Promise
 }
 
 export async function swapPointer(store: ObjectStore, pointer: NoticePointer, expectedEtag: string | null) {
-  return store.swap(CONTAINERS.state, pointerName(pointer.noticeId), JSON.stringify(pointer, null, 2), 'application/json', expectedEtag);
+  return store.swap(
+    CONTAINERS.state,
+    pointerName(pointer.noticeId),
+    JSON.stringify(pointer, null, 2),
+    'application/json',
+    expectedEtag,
+  );
 }
 
-export function rememberVersion(known: readonly KnownVersion[], hash: string, snapshot: string, seenAt: string): KnownVersion[] {
+export function rememberVersion(
+  known: readonly KnownVersion[],
+  hash: string,
+  snapshot: string,
+  seenAt: string,
+): KnownVersion[] {
   const existing = known.find((version) => version.hash === hash);
-  const updated: KnownVersion = existing ? { ...existing, lastSeen: seenAt } : { hash, snapshot, firstSeen: seenAt, lastSeen: seenAt };
+  const updated: KnownVersion = existing
+    ? { ...existing, lastSeen: seenAt }
+    : { hash, snapshot, firstSeen: seenAt, lastSeen: seenAt };
   const others = known.filter((version) => version.hash !== hash);
   return [updated, ...others].sort((a, b) => (a.lastSeen < b.lastSeen ? 1 : -1)).slice(0, KNOWN_VERSIONS_KEPT);
 }

@@ -1,7 +1,13 @@
 import type { NoticeConfig } from '../config/types';
 import { problemFromError, type Problem } from '../common/result';
 import type { FetchOptions } from '../notices';
-import { recordLatestNotices, runSummaryName, writeReport, REPORT_SCHEMA_VERSION, type NoticeCheckResult } from '../reports';
+import {
+  recordLatestNotices,
+  runSummaryName,
+  writeReport,
+  REPORT_SCHEMA_VERSION,
+  type NoticeCheckResult,
+} from '../reports';
 import type { ObjectStore } from '../storage';
 import { checkNotice, type CheckNoticeDeps } from './check-notice';
 import { byDeadline, closingReserveMs } from './by-deadline';
@@ -64,19 +70,34 @@ function internalErrorResult(notice: NoticeConfig, runId: string, at: Date, erro
   };
 }
 
-export async function runDrift(notices: readonly NoticeConfig[], store: ObjectStore, options: DriftRunOptions): Promise<DriftRunSummary> {
+export async function runDrift(
+  notices: readonly NoticeConfig[],
+  store: ObjectStore,
+  options: DriftRunOptions,
+): Promise<DriftRunSummary> {
   const now = options.now ?? (() => new Date());
   const run = { runId: options.runId, startedAt: options.startedAt.toISOString() };
   const cancel = new AbortController();
-  const deps: CheckNoticeDeps = { store, fetchOptions: options.fetchOptions, suspectRunsToAccept: options.suspectRunsToAccept, acquire: options.acquire, now, signal: cancel.signal };
+  const deps: CheckNoticeDeps = {
+    store,
+    fetchOptions: options.fetchOptions,
+    suspectRunsToAccept: options.suspectRunsToAccept,
+    acquire: options.acquire,
+    now,
+    signal: cancel.signal,
+  };
   // Circuit breaker: with storage unreachable every check fails the same way after its retries;
   // stop starting new ones instead of spending the whole budget proving it again and again.
   let consecutiveStorageFailures = 0;
   let storageProblem: Problem | null = null;
   const startMs = now().getTime();
-  const abandonAt = options.hardDeadline === undefined ? undefined : options.hardDeadline - closingReserveMs(startMs, options.hardDeadline);
+  const abandonAt =
+    options.hardDeadline === undefined
+      ? undefined
+      : options.hardDeadline - closingReserveMs(startMs, options.hardDeadline);
   // Checks abandoned at the hard deadline stop fetching rather than finish unseen after the run returned.
-  const cancelTimer = abandonAt === undefined ? undefined : setTimeout(() => cancel.abort(), Math.max(0, abandonAt - startMs));
+  const cancelTimer =
+    abandonAt === undefined ? undefined : setTimeout(() => cancel.abort(), Math.max(0, abandonAt - startMs));
   const pool = await runPool(notices, options.concurrency ?? 4, (notice) => checkNotice(notice, run, deps), {
     deadline: options.deadline,
     hardDeadline: abandonAt,
@@ -99,17 +120,33 @@ export async function runDrift(notices: readonly NoticeConfig[], store: ObjectSt
   const problems: Problem[] = [];
   const finishedAt = now().toISOString();
   const stoppedForStorage = consecutiveStorageFailures >= STORAGE_FAILURES_TO_STOP && pool.notStarted.length > 0;
-  const everyCheckFailedOnStorage = results.length > 0 && results.every((result) => result.error?.code === 'STORAGE_ERROR');
+  const everyCheckFailedOnStorage =
+    results.length > 0 && results.every((result) => result.error?.code === 'STORAGE_ERROR');
   if ((stoppedForStorage || everyCheckFailedOnStorage) && storageProblem) {
     const skipped = stoppedForStorage ? `; the run stopped before ${pool.notStarted.length} notice(s)` : '';
-    problems.push({ code: 'STORAGE_UNAVAILABLE', message: `Storage kept failing (${(storageProblem as Problem).message})${skipped}. The last good state is untouched; the next run checks again.` });
+    problems.push({
+      code: 'STORAGE_UNAVAILABLE',
+      message: `Storage kept failing (${(storageProblem as Problem).message})${skipped}. The last good state is untouched; the next run checks again.`,
+    });
   }
   if (pool.abandoned.length) {
-    problems.push({ code: 'RUN_DEADLINE', message: `${pool.abandoned.length} check(s) were still running at the run's hard deadline and were abandoned: ${pool.abandoned.map((index) => notices[index].id).join(', ')}.` });
+    problems.push({
+      code: 'RUN_DEADLINE',
+      message: `${pool.abandoned.length} check(s) were still running at the run's hard deadline and were abandoned: ${pool.abandoned.map((index) => notices[index].id).join(', ')}.`,
+    });
   }
 
   const clock = () => now().getTime();
-  const latest = await byDeadline(recordLatestNotices(store, results.filter((result) => result.report !== null), finishedAt), options.hardDeadline, 'update latest.json', clock);
+  const latest = await byDeadline(
+    recordLatestNotices(
+      store,
+      results.filter((result) => result.report !== null),
+      finishedAt,
+    ),
+    options.hardDeadline,
+    'update latest.json',
+    clock,
+  );
   if (!latest.ok) problems.push(latest.problem);
 
   const counts = { baseline: 0, unchanged: 0, changed: 0, error: 0 };
@@ -128,13 +165,18 @@ export async function runDrift(notices: readonly NoticeConfig[], store: ObjectSt
     problems,
     counts,
   };
-  const written = await byDeadline(writeReport(store, summaryName, {
-    schemaVersion: REPORT_SCHEMA_VERSION,
-    kind: 'drift-run',
-    ...summary,
-    // The run summary lists outcomes; diffs live in the per-notice reports.
-    notices: results.map(({ diff: _diff, wordChanges: _words, ...rest }) => rest),
-  }), options.hardDeadline, 'write the run summary', clock);
+  const written = await byDeadline(
+    writeReport(store, summaryName, {
+      schemaVersion: REPORT_SCHEMA_VERSION,
+      kind: 'drift-run',
+      ...summary,
+      // The run summary lists outcomes; diffs live in the per-notice reports.
+      notices: results.map(({ diff: _diff, wordChanges: _words, ...rest }) => rest),
+    }),
+    options.hardDeadline,
+    'write the run summary',
+    clock,
+  );
   if (!written.ok) problems.push(written.problem);
   return { ...summary, summary: written.ok ? summaryName : null };
 }

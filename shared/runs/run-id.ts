@@ -2,7 +2,10 @@ import { randomBytes } from 'node:crypto';
 
 /** `20261129T051500Z`: sortable and safe in blob names. */
 export function compactTimestamp(at: Date): string {
-  return at.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return at
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 /** Sortable, unique, and safe in blob names: `20261129T051500Z-3f9a1c`. Report names rely on the leading timestamp. */

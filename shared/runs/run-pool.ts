@@ -24,7 +24,12 @@ export interface PoolOutcome<R> {
  * deadline or once `shouldStop` says so, and nothing is waited for past the hard deadline, so a
  * run always ends in time and can name exactly what it did not complete.
  */
-export async function runPool<T, R>(items: readonly T[], concurrency: number, work: (item: T, index: number) => Promise<R>, options: PoolOptions<R>): Promise<PoolOutcome<R>> {
+export async function runPool<T, R>(
+  items: readonly T[],
+  concurrency: number,
+  work: (item: T, index: number) => Promise<R>,
+  options: PoolOptions<R>,
+): Promise<PoolOutcome<R>> {
   const now = options.now ?? Date.now;
   const results: Array<R | undefined> = new Array(items.length).fill(undefined);
   const notStarted: number[] = [];

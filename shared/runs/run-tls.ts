@@ -1,6 +1,13 @@
 import type { EndpointConfig } from '../config/types';
 import type { Problem } from '../common/result';
-import { recordLatestEndpoints, tlsReportName, writeReport, REPORT_SCHEMA_VERSION, runSummaryName, type LatestEndpointEntry } from '../reports';
+import {
+  recordLatestEndpoints,
+  tlsReportName,
+  writeReport,
+  REPORT_SCHEMA_VERSION,
+  runSummaryName,
+  type LatestEndpointEntry,
+} from '../reports';
 import type { ObjectStore } from '../storage';
 import { ok, problemFromError } from '../common/result';
 import { checkEndpoints, type EndpointCheckResult, type TlsCheckOptions } from '../tls';
@@ -8,7 +15,6 @@ import { KeyedLimiter } from '../common/concurrency';
 import { byDeadline } from './by-deadline';
 
 const REPORT_WRITES_AT_ONCE = 8;
-
 
 export interface TlsRunRequest {
   readonly endpoints: readonly EndpointConfig[];
@@ -61,7 +67,12 @@ function latestEntry(result: EndpointOutcome): LatestEndpointEntry {
     protocols: result.protocols,
     findings: result.findings,
     certificate: result.certificate
-      ? { subject: result.certificate.subject, issuer: result.certificate.issuer, validTo: result.certificate.validTo, daysRemaining: result.certificate.daysRemaining }
+      ? {
+          subject: result.certificate.subject,
+          issuer: result.certificate.issuer,
+          validTo: result.certificate.validTo,
+          daysRemaining: result.certificate.daysRemaining,
+        }
       : null,
     ...(result.problem ? { problem: result.problem } : {}),
     report: result.report,
@@ -93,27 +104,51 @@ export async function runTls(store: ObjectStore, request: TlsRunRequest): Promis
       const endpoint = byId.get(result.id);
       const name = tlsReportName(startedAt, result.id, request.runId, endpoint?.allAddresses ? result.address : null);
       const write = writes.run('reports', async () => {
-        const written = await writeReport(store, name, { schemaVersion: REPORT_SCHEMA_VERSION, kind: 'endpoint-check', ...result, runId: request.runId, report: name });
+        const written = await writeReport(store, name, {
+          schemaVersion: REPORT_SCHEMA_VERSION,
+          kind: 'endpoint-check',
+          ...result,
+          runId: request.runId,
+          report: name,
+        });
         if (closed) return;
         if (written.ok) reportOf.set(key(result), name);
         else problems.push(written.problem);
       });
       // A write must not reject; if one does, the run says so instead of the process crashing.
-      pendingWrites.push(write.catch((error: unknown) => {
-        if (!closed) problems.push(problemFromError('REPORT_NOT_WRITTEN', 'An endpoint report could not be written', error));
-      }));
+      pendingWrites.push(
+        write.catch((error: unknown) => {
+          if (!closed)
+            problems.push(problemFromError('REPORT_NOT_WRITTEN', 'An endpoint report could not be written', error));
+        }),
+      );
     },
   });
   const clock = () => now().getTime();
-  const drained = await byDeadline(Promise.all(pendingWrites).then(() => ok(undefined)), request.hardDeadline, 'write every endpoint report', clock);
+  const drained = await byDeadline(
+    Promise.all(pendingWrites).then(() => ok(undefined)),
+    request.hardDeadline,
+    'write every endpoint report',
+    clock,
+  );
   closed = true;
   if (!drained.ok) problems.push(drained.problem);
-  const outcomes: EndpointOutcome[] = checked.results.map((result) => ({ ...result, runId: request.runId, report: reportOf.get(key(result)) ?? null }));
+  const outcomes: EndpointOutcome[] = checked.results.map((result) => ({
+    ...result,
+    runId: request.runId,
+    report: reportOf.get(key(result)) ?? null,
+  }));
   const entries: Record<string, LatestEndpointEntry> = {};
-  for (const outcome of outcomes) if (outcome.report) entries[latestKey(byId.get(outcome.id), outcome)] = latestEntry(outcome);
+  for (const outcome of outcomes)
+    if (outcome.report) entries[latestKey(byId.get(outcome.id), outcome)] = latestEntry(outcome);
   const finishedAt = now().toISOString();
   if (Object.keys(entries).length) {
-    const latest = await byDeadline(recordLatestEndpoints(store, entries, finishedAt), request.hardDeadline, 'update latest.json', clock);
+    const latest = await byDeadline(
+      recordLatestEndpoints(store, entries, finishedAt),
+      request.hardDeadline,
+      'update latest.json',
+      clock,
+    );
     if (!latest.ok) problems.push(latest.problem);
   }
   const counts = {
@@ -122,8 +157,22 @@ export async function runTls(store: ObjectStore, request: TlsRunRequest): Promis
     incomplete: outcomes.filter(isIncomplete).length,
   };
   const summaryName = runSummaryName(startedAt, `${request.runId}-tls`);
-  const summary = { runId: request.runId, startedAt, finishedAt, trigger: request.trigger ?? 'manual', endpoints: outcomes, notReached: checked.notReached, problems, counts };
-  const written = await byDeadline(writeReport(store, summaryName, { schemaVersion: REPORT_SCHEMA_VERSION, kind: 'tls-run', ...summary }), request.hardDeadline, 'write the run summary', clock);
+  const summary = {
+    runId: request.runId,
+    startedAt,
+    finishedAt,
+    trigger: request.trigger ?? 'manual',
+    endpoints: outcomes,
+    notReached: checked.notReached,
+    problems,
+    counts,
+  };
+  const written = await byDeadline(
+    writeReport(store, summaryName, { schemaVersion: REPORT_SCHEMA_VERSION, kind: 'tls-run', ...summary }),
+    request.hardDeadline,
+    'write the run summary',
+    clock,
+  );
   if (!written.ok) problems.push(written.problem);
   return { ...summary, summary: written.ok ? summaryName : null };
 }

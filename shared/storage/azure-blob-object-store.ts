@@ -53,7 +53,12 @@ export class AzureBlobObjectStore implements ObjectStore {
     const code = (error as { code?: string } | null)?.code;
     const status = statusOf(error);
     const cause = [status ? `HTTP ${status}` : null, code ?? null].filter(Boolean).join(' ');
-    return fail('STORAGE_ERROR', redactSecrets(`Storage (${this.description}) failed to ${action}${cause ? ` (${cause})` : ''}: ${detail.split('\n')[0]}`));
+    return fail(
+      'STORAGE_ERROR',
+      redactSecrets(
+        `Storage (${this.description}) failed to ${action}${cause ? ` (${cause})` : ''}: ${detail.split('\n')[0]}`,
+      ),
+    );
   }
 
   private ensureContainer(container: string): Promise<Result<true>> {
@@ -88,15 +93,23 @@ export class AzureBlobObjectStore implements ObjectStore {
     }
   }
 
-  async create(container: string, name: string, body: Buffer | string, contentType: string): Promise<Result<CreateOutcome>> {
+  async create(
+    container: string,
+    name: string,
+    body: Buffer | string,
+    contentType: string,
+  ): Promise<Result<CreateOutcome>> {
     const ready = await this.ensureContainer(container);
     if (!ready.ok) return ready;
     const bytes = Buffer.from(body);
     try {
-      await this.service.getContainerClient(container).getBlockBlobClient(name).upload(bytes, bytes.length, {
-        conditions: { ifNoneMatch: '*' },
-        blobHTTPHeaders: { blobContentType: contentType },
-      });
+      await this.service
+        .getContainerClient(container)
+        .getBlockBlobClient(name)
+        .upload(bytes, bytes.length, {
+          conditions: { ifNoneMatch: '*' },
+          blobHTTPHeaders: { blobContentType: contentType },
+        });
       return ok('created');
     } catch (error) {
       if (statusOf(error) === 409 || statusOf(error) === 412) return ok('exists');
@@ -104,15 +117,24 @@ export class AzureBlobObjectStore implements ObjectStore {
     }
   }
 
-  async swap(container: string, name: string, body: Buffer | string, contentType: string, expectedEtag: string | null): Promise<Result<SwapOutcome>> {
+  async swap(
+    container: string,
+    name: string,
+    body: Buffer | string,
+    contentType: string,
+    expectedEtag: string | null,
+  ): Promise<Result<SwapOutcome>> {
     const ready = await this.ensureContainer(container);
     if (!ready.ok) return ready;
     const bytes = Buffer.from(body);
     try {
-      const response = await this.service.getContainerClient(container).getBlockBlobClient(name).upload(bytes, bytes.length, {
-        conditions: expectedEtag === null ? { ifNoneMatch: '*' } : { ifMatch: expectedEtag },
-        blobHTTPHeaders: { blobContentType: contentType },
-      });
+      const response = await this.service
+        .getContainerClient(container)
+        .getBlockBlobClient(name)
+        .upload(bytes, bytes.length, {
+          conditions: expectedEtag === null ? { ifNoneMatch: '*' } : { ifMatch: expectedEtag },
+          blobHTTPHeaders: { blobContentType: contentType },
+        });
       return ok({ etag: response.etag ?? '' });
     } catch (error) {
       if (statusOf(error) === 409 || statusOf(error) === 412) return ok('conflict');
@@ -125,7 +147,8 @@ export class AzureBlobObjectStore implements ObjectStore {
     if (!ready.ok) return ready;
     try {
       const names: string[] = [];
-      for await (const item of this.service.getContainerClient(container).listBlobsFlat({ prefix })) names.push(item.name);
+      for await (const item of this.service.getContainerClient(container).listBlobsFlat({ prefix }))
+        names.push(item.name);
       return ok(names.sort());
     } catch (error) {
       return this.storageProblem(`list ${container}/${prefix}`, error);

@@ -41,10 +41,23 @@ export function connectionStringFor(blobEndpoint: string): string {
 export async function startEmbeddedAzurite(options: EmbeddedAzuriteOptions = {}): Promise<Result<EmbeddedAzurite>> {
   const entry = azuriteEntry();
   if (!entry) {
-    return fail('AZURITE_MISSING', 'No storage is configured and the Azurite emulator is not installed: run `npm ci` (it is a dev dependency) or set AZURE_STORAGE_CONNECTION_STRING.');
+    return fail(
+      'AZURITE_MISSING',
+      'No storage is configured and the Azurite emulator is not installed: run `npm ci` (it is a dev dependency) or set AZURE_STORAGE_CONNECTION_STRING.',
+    );
   }
   // --silent: the emulator's access log (a line per call) is noise here and costs CPU to drain.
-  const args = [entry, '--blobHost', '127.0.0.1', '--blobPort', String(options.port ?? 0), '--disableTelemetry', '--skipApiVersionCheck', '--loose', '--silent'];
+  const args = [
+    entry,
+    '--blobHost',
+    '127.0.0.1',
+    '--blobPort',
+    String(options.port ?? 0),
+    '--disableTelemetry',
+    '--skipApiVersionCheck',
+    '--loose',
+    '--silent',
+  ];
   if (options.location) {
     mkdirSync(options.location, { recursive: true });
     args.push('--location', options.location);
@@ -70,8 +83,17 @@ export async function startEmbeddedAzurite(options: EmbeddedAzuriteOptions = {})
       const match = /successfully listens on (http:\/\/[^\s]+)/.exec(output);
       if (match) settle(ok(match[1]));
     };
-    const onExit = (code: number | null) => settle(fail('AZURITE_START_FAILED', `Azurite exited with code ${code} before listening: ${output.trim().slice(-300)}`));
-    const timer = setTimeout(() => settle(fail('AZURITE_START_FAILED', `Azurite did not start within ${timeoutMs} ms: ${output.trim().slice(-300)}`)), timeoutMs);
+    const onExit = (code: number | null) =>
+      settle(
+        fail('AZURITE_START_FAILED', `Azurite exited with code ${code} before listening: ${output.trim().slice(-300)}`),
+      );
+    const timer = setTimeout(
+      () =>
+        settle(
+          fail('AZURITE_START_FAILED', `Azurite did not start within ${timeoutMs} ms: ${output.trim().slice(-300)}`),
+        ),
+      timeoutMs,
+    );
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
     child.once('exit', onExit);

@@ -6,14 +6,21 @@ export interface JsonWithEtag<T> {
   readonly etag: string;
 }
 
-export async function readJson<T>(store: ObjectStore, container: string, name: string): Promise<Result<JsonWithEtag<T> | null>> {
+export async function readJson<T>(
+  store: ObjectStore,
+  container: string,
+  name: string,
+): Promise<Result<JsonWithEtag<T> | null>> {
   const found = await store.get(container, name);
   if (!found.ok) return found;
   if (!found.value) return ok(null);
   try {
     return ok({ value: JSON.parse(found.value.body.toString('utf8')) as T, etag: found.value.etag });
   } catch (error) {
-    return fail('STORAGE_CORRUPT', `${container}/${name} is not valid JSON (${error instanceof Error ? error.message : String(error)}); restore it or delete it to start over.`);
+    return fail(
+      'STORAGE_CORRUPT',
+      `${container}/${name} is not valid JSON (${error instanceof Error ? error.message : String(error)}); restore it or delete it to start over.`,
+    );
   }
 }
 
@@ -34,11 +41,20 @@ export async function swapJson<T>(
     if (!current.ok) return current;
     const next = update(current.value?.value ?? null);
     if (next === null) return ok(current.value?.value ?? null);
-    const written = await store.swap(container, name, JSON.stringify(next, null, 2), 'application/json', current.value?.etag ?? null);
+    const written = await store.swap(
+      container,
+      name,
+      JSON.stringify(next, null, 2),
+      'application/json',
+      current.value?.etag ?? null,
+    );
     if (!written.ok) return written;
     if (written.value !== 'conflict') return ok(next);
     // Jittered backoff so a crowd of writers spreads out instead of colliding again.
     await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
   }
-  return fail('STORAGE_CONTENTION', `${container}/${name} kept changing under ${maxAttempts} attempts to update it; try again.`);
+  return fail(
+    'STORAGE_CONTENTION',
+    `${container}/${name} kept changing under ${maxAttempts} attempts to update it; try again.`,
+  );
 }

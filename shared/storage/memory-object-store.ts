@@ -29,7 +29,13 @@ export class MemoryObjectStore implements ObjectStore {
     return ok('created');
   }
 
-  async swap(container: string, name: string, body: Buffer | string, _contentType: string, expectedEtag: string | null): Promise<Result<SwapOutcome>> {
+  async swap(
+    container: string,
+    name: string,
+    body: Buffer | string,
+    _contentType: string,
+    expectedEtag: string | null,
+  ): Promise<Result<SwapOutcome>> {
     const key = this.key(container, name);
     const current = this.objects.get(key);
     if ((current?.etag ?? null) !== expectedEtag) return ok('conflict');

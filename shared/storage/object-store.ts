@@ -23,7 +23,13 @@ export interface ObjectStore {
    * Writes when the object's current etag is `expectedEtag` (null: the object must not exist).
    * 'conflict' means someone else wrote first: re-read and decide again.
    */
-  swap(container: string, name: string, body: Buffer | string, contentType: string, expectedEtag: string | null): Promise<Result<SwapOutcome>>;
+  swap(
+    container: string,
+    name: string,
+    body: Buffer | string,
+    contentType: string,
+    expectedEtag: string | null,
+  ): Promise<Result<SwapOutcome>>;
   /** Names under a prefix, in lexical order. */
   list(container: string, prefix: string): Promise<Result<string[]>>;
 }

@@ -2,7 +2,12 @@ import { BlobServiceClient } from '@azure/storage-blob';
 import { DefaultAzureCredential } from '@azure/identity';
 import { join } from 'node:path';
 import { fail, ok, problemFromError, type Result } from '../common/result';
-import { AzureBlobObjectStore, DEFAULT_AZURE_RETRY, pipelineOptions, type AzureRetrySettings } from './azure-blob-object-store';
+import {
+  AzureBlobObjectStore,
+  DEFAULT_AZURE_RETRY,
+  pipelineOptions,
+  type AzureRetrySettings,
+} from './azure-blob-object-store';
 import { startEmbeddedAzurite } from './embedded-azurite';
 import type { ObjectStore } from './object-store';
 
@@ -32,13 +37,19 @@ function describeEndpoint(url: string | undefined): string {
   }
 }
 
-export function storeFromConnectionString(connectionString: string, retry: AzureRetrySettings = DEFAULT_AZURE_RETRY): Result<ObjectStore> {
+export function storeFromConnectionString(
+  connectionString: string,
+  retry: AzureRetrySettings = DEFAULT_AZURE_RETRY,
+): Result<ObjectStore> {
   try {
     const service = BlobServiceClient.fromConnectionString(connectionString, pipelineOptions(retry));
     return ok(new AzureBlobObjectStore(service, describeEndpoint(service.url)));
   } catch (error) {
     // The SDK's message may quote the string; say only that it is malformed.
-    return fail('STORAGE_CONFIG_INVALID', `The storage connection string is not valid (${error instanceof Error ? error.name : 'error'}); check AZURE_STORAGE_CONNECTION_STRING.`);
+    return fail(
+      'STORAGE_CONFIG_INVALID',
+      `The storage connection string is not valid (${error instanceof Error ? error.name : 'error'}); check AZURE_STORAGE_CONNECTION_STRING.`,
+    );
   }
 }
 
@@ -51,13 +62,22 @@ export async function openStore(settings: StorageSettings): Promise<Result<Opene
   if (settings.accountUrl) {
     try {
       const service = new BlobServiceClient(settings.accountUrl, new DefaultAzureCredential(), pipelineOptions(retry));
-      return ok({ store: new AzureBlobObjectStore(service, describeEndpoint(settings.accountUrl)), close: async () => undefined });
+      return ok({
+        store: new AzureBlobObjectStore(service, describeEndpoint(settings.accountUrl)),
+        close: async () => undefined,
+      });
     } catch (error) {
-      return fail('STORAGE_CONFIG_INVALID', problemFromError('STORAGE_CONFIG_INVALID', 'NOTICEWATCH_STORAGE_ACCOUNT_URL could not be used', error).message);
+      return fail(
+        'STORAGE_CONFIG_INVALID',
+        problemFromError('STORAGE_CONFIG_INVALID', 'NOTICEWATCH_STORAGE_ACCOUNT_URL could not be used', error).message,
+      );
     }
   }
   if (settings.embeddedLocation === undefined) {
-    return fail('STORAGE_NOT_CONFIGURED', 'No storage configured: set AZURE_STORAGE_CONNECTION_STRING or NOTICEWATCH_STORAGE_ACCOUNT_URL.');
+    return fail(
+      'STORAGE_NOT_CONFIGURED',
+      'No storage configured: set AZURE_STORAGE_CONNECTION_STRING or NOTICEWATCH_STORAGE_ACCOUNT_URL.',
+    );
   }
   const azurite = await startEmbeddedAzurite({ location: join(settings.embeddedLocation, 'azurite') });
   if (!azurite.ok) return azurite;

@@ -107,7 +107,7 @@ export function parseIPv6(text: string): Buffer | null {
 function classifyIPv4Value(value: number): string | null {
   for (const range of IPV4_RANGES) {
     const mask = range.bits === 0 ? 0 : (0xffffffff << (32 - range.bits)) >>> 0;
-    if (((value & mask) >>> 0) === range.base) return range.name;
+    if ((value & mask) >>> 0 === range.base) return range.name;
   }
   return null;
 }
@@ -128,7 +128,8 @@ function classifyIPv6Bytes(bytes: Buffer): string | null {
 
   if (isZero(0, 16)) return 'unspecified';
   if (isZero(0, 15) && bytes[15] === 1) return 'loopback';
-  if (isZero(0, 10) && bytes[10] === 0xff && bytes[11] === 0xff) return tagged('ipv4-mapped', classifyIPv4Value(embedded(12)));
+  if (isZero(0, 10) && bytes[10] === 0xff && bytes[11] === 0xff)
+    return tagged('ipv4-mapped', classifyIPv4Value(embedded(12)));
   // ::ffff:0:a.b.c.d (SIIT translated) and ::a.b.c.d (deprecated IPv4-compatible) are never legitimate targets.
   if (isZero(0, 8) && bytes[8] === 0xff && bytes[9] === 0xff && isZero(10, 12)) {
     return tagged('ipv4-translated', classifyIPv4Value(embedded(12))) ?? 'ipv4-translated';
@@ -194,7 +195,8 @@ export function validatePort(value: unknown): Result<number> {
   return ok(n);
 }
 
-const HOSTNAME = /^(?=.{1,253}\.?$)([a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9])?)(?:\.[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9])?)*\.?$/i;
+const HOSTNAME =
+  /^(?=.{1,253}\.?$)([a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9])?)(?:\.[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9])?)*\.?$/i;
 
 /** `host`, `host:port`, `[v6]`, `[v6]:port`, or a bare IPv6 address; the port defaults to `defaultPort`. */
 export function parseHostPort(text: string, defaultPort = 443): Result<{ host: string; port: number }> {

@@ -21,7 +21,13 @@ const SIGNATURE_OIDS: Record<string, string> = {
   '1.3.101.113': 'Ed448',
 };
 
-const CURVE_BITS: Record<string, number> = { prime256v1: 256, secp384r1: 384, secp521r1: 521, secp256k1: 256, secp224r1: 224 };
+const CURVE_BITS: Record<string, number> = {
+  prime256v1: 256,
+  secp384r1: 384,
+  secp521r1: 521,
+  secp256k1: 256,
+  secp224r1: 224,
+};
 
 interface Tlv {
   readonly tag: number;
@@ -73,7 +79,10 @@ function oneLine(name: string): string {
 
 function subjectAltNames(x509: X509Certificate): string[] {
   if (!x509.subjectAltName) return [];
-  return x509.subjectAltName.split(/,\s*/).map((entry) => entry.trim()).filter(Boolean);
+  return x509.subjectAltName
+    .split(/,\s*/)
+    .map((entry) => entry.trim())
+    .filter(Boolean);
 }
 
 export interface CertificateContext {

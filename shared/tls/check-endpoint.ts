@@ -72,13 +72,22 @@ function inferRefusalFromClose(outcomes: Record<ProtocolName, Outcome>): Record<
   for (const name of PROTOCOL_NAMES) {
     const outcome = outcomes[name];
     if (outcome.verdict === 'error' && outcome.failure === 'closed') {
-      adjusted[name] = { ...outcome, verdict: 'rejected', reason: 'connection closed without an answer while other versions are accepted' };
+      adjusted[name] = {
+        ...outcome,
+        verdict: 'rejected',
+        reason: 'connection closed without an answer while other versions are accepted',
+      };
     }
   }
   return adjusted;
 }
 
-async function checkAddress(target: Target, address: string, options: TlsCheckOptions, limiter: KeyedLimiter): Promise<EndpointCheckResult> {
+async function checkAddress(
+  target: Target,
+  address: string,
+  options: TlsCheckOptions,
+  limiter: KeyedLimiter,
+): Promise<EndpointCheckResult> {
   const started = Date.now();
   const settings: ConnectionSettings = {
     address,
@@ -88,8 +97,15 @@ async function checkAddress(target: Target, address: string, options: TlsCheckOp
     signal: options.signal,
   };
   const limited = <T>(task: () => Promise<T>): Promise<T> => limiter.run(address, task);
-  const handshake = (min: 'TLSv1' | 'TLSv1.3', max: 'TLSv1.2' | 'TLSv1.3'): Promise<HandshakeOutcome & { attempts: number }> =>
-    withRetry(() => limited(() => tlsHandshake({ ...settings, servername: target.sni, minVersion: min, maxVersion: max, ca: target.ca })));
+  const handshake = (
+    min: 'TLSv1' | 'TLSv1.3',
+    max: 'TLSv1.2' | 'TLSv1.3',
+  ): Promise<HandshakeOutcome & { attempts: number }> =>
+    withRetry(() =>
+      limited(() =>
+        tlsHandshake({ ...settings, servername: target.sni, minVersion: min, maxVersion: max, ca: target.ca }),
+      ),
+    );
 
   const [tls13, ...legacy] = await Promise.all([
     handshake('TLSv1.3', 'TLSv1.3'),
@@ -103,7 +119,9 @@ async function checkAddress(target: Target, address: string, options: TlsCheckOp
     'TLSv1.3': tls13,
   };
   const outcomes = inferRefusalFromClose(raw);
-  const everyAttemptFailedToConnect = PROTOCOL_NAMES.every((n) => outcomes[n].failure !== undefined && NEVER_CONNECTED.has(outcomes[n].failure));
+  const everyAttemptFailedToConnect = PROTOCOL_NAMES.every(
+    (n) => outcomes[n].failure !== undefined && NEVER_CONNECTED.has(outcomes[n].failure),
+  );
 
   let session: HandshakeSession | undefined = tls13.session;
   if (!session && LEGACY.some((name) => outcomes[name].verdict === 'accepted')) {
@@ -122,7 +140,12 @@ async function checkAddress(target: Target, address: string, options: TlsCheckOp
   const protocolDetails = Object.fromEntries(
     PROTOCOL_NAMES.map((name) => {
       const o = outcomes[name];
-      const detail: ProtocolDetail = { verdict: o.verdict, reason: o.reason, attempts: o.attempts, ...(o.cipher ? { cipher: o.cipher } : {}) };
+      const detail: ProtocolDetail = {
+        verdict: o.verdict,
+        reason: o.reason,
+        attempts: o.attempts,
+        ...(o.cipher ? { cipher: o.cipher } : {}),
+      };
       return [name, detail];
     }),
   ) as Record<ProtocolName, ProtocolDetail>;
@@ -144,7 +167,10 @@ async function checkAddress(target: Target, address: string, options: TlsCheckOp
     checkedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
     minTls,
-    protocols: Object.fromEntries(PROTOCOL_NAMES.map((n) => [n, outcomes[n].verdict])) as Record<ProtocolName, ProtocolVerdict>,
+    protocols: Object.fromEntries(PROTOCOL_NAMES.map((n) => [n, outcomes[n].verdict])) as Record<
+      ProtocolName,
+      ProtocolVerdict
+    >,
     protocolDetails,
     certificate,
     compliant,
@@ -153,13 +179,27 @@ async function checkAddress(target: Target, address: string, options: TlsCheckOp
 }
 
 /** An exception while checking is a bug or an exotic input, not a fact about the server: never compliant. */
-function internalErrorResult(endpoint: EndpointConfig, port: number, started: number, error: unknown, address: string | null = null): EndpointCheckResult {
-  const problem = problemFromError('INTERNAL_ERROR', `Checking ${endpoint.id}${address ? ` at ${address}` : ''} failed unexpectedly; please report this`, error);
+function internalErrorResult(
+  endpoint: EndpointConfig,
+  port: number,
+  started: number,
+  error: unknown,
+  address: string | null = null,
+): EndpointCheckResult {
+  const problem = problemFromError(
+    'INTERNAL_ERROR',
+    `Checking ${endpoint.id}${address ? ` at ${address}` : ''} failed unexpectedly; please report this`,
+    error,
+  );
   const result = emptyResult(endpoint, port, started, problem);
   return { ...result, address, findings: [{ id: 'CHECK_FAILED', severity: 'high', message: problem.message }] };
 }
 
-async function checkEndpointWith(endpoint: EndpointConfig, options: TlsCheckOptions, limiter: KeyedLimiter): Promise<EndpointCheckResult[]> {
+async function checkEndpointWith(
+  endpoint: EndpointConfig,
+  options: TlsCheckOptions,
+  limiter: KeyedLimiter,
+): Promise<EndpointCheckResult[]> {
   const started = Date.now();
   let port = 0;
   try {
@@ -172,7 +212,13 @@ async function checkEndpointWith(endpoint: EndpointConfig, options: TlsCheckOpti
   }
 }
 
-async function checkValidEndpoint(endpoint: EndpointConfig, port: number, started: number, options: TlsCheckOptions, limiter: KeyedLimiter): Promise<EndpointCheckResult[]> {
+async function checkValidEndpoint(
+  endpoint: EndpointConfig,
+  port: number,
+  started: number,
+  options: TlsCheckOptions,
+  limiter: KeyedLimiter,
+): Promise<EndpointCheckResult[]> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const resolved = await resolveTarget(endpoint.host, {
     allowPrivate: options.allowPrivate,
@@ -187,10 +233,16 @@ async function checkValidEndpoint(endpoint: EndpointConfig, port: number, starte
   let ca = options.ca;
   if (endpoint.ca) {
     const unreadable = (detail: string): EndpointCheckResult[] => [
-      emptyResult(endpoint, port, started, { code: 'CA_BUNDLE_UNREADABLE', message: `CA bundle ${endpoint.ca} could not be read (${detail}).` }),
+      emptyResult(endpoint, port, started, {
+        code: 'CA_BUNDLE_UNREADABLE',
+        message: `CA bundle ${endpoint.ca} could not be read (${detail}).`,
+      }),
     ];
     try {
-      const read = await boundedWait(readFile(endpoint.ca, { signal: options.signal }), { signal: options.signal, timeoutMs });
+      const read = await boundedWait(readFile(endpoint.ca, { signal: options.signal }), {
+        signal: options.signal,
+        timeoutMs,
+      });
       if (read.kind === 'timeout') return unreadable(`timed out after ${timeoutMs} ms`);
       if (read.kind === 'aborted') return unreadable('run deadline reached');
       ca = read.value;
@@ -209,7 +261,11 @@ async function checkValidEndpoint(endpoint: EndpointConfig, port: number, starte
   };
   // One address failing unexpectedly must not lose the others.
   return Promise.all(
-    resolved.value.map((address) => checkAddress(target, address, options, limiter).catch((error: unknown) => internalErrorResult(endpoint, port, started, error, address))),
+    resolved.value.map((address) =>
+      checkAddress(target, address, options, limiter).catch((error: unknown) =>
+        internalErrorResult(endpoint, port, started, error, address),
+      ),
+    ),
   );
 }
 
@@ -224,7 +280,10 @@ export function checkEndpoint(endpoint: EndpointConfig, options: TlsCheckOptions
 }
 
 /** Checks many endpoints with a shared per-address connection cap; the deadline cuts the run short. */
-export async function checkEndpoints(endpoints: readonly EndpointConfig[], options: TlsRunOptions = {}): Promise<TlsRunResult> {
+export async function checkEndpoints(
+  endpoints: readonly EndpointConfig[],
+  options: TlsRunOptions = {},
+): Promise<TlsRunResult> {
   const limiter = new KeyedLimiter(options.perAddressConnections ?? 2);
   const controller = new AbortController();
   // Every probe of the run listens on this one signal; the default cap of 10 would warn on any real run.

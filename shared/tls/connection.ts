@@ -3,15 +3,7 @@ import type { ConnectFunction, ProtocolVerdict } from './types';
 
 /** Why a connection produced no usable answer. `refused`/`unreachable` mean we never reached a listener. */
 export type ConnectionFailure =
-  | 'refused'
-  | 'unreachable'
-  | 'connect-timeout'
-  | 'timeout'
-  | 'reset'
-  | 'closed'
-  | 'not-tls'
-  | 'aborted'
-  | 'other';
+  'refused' | 'unreachable' | 'connect-timeout' | 'timeout' | 'reset' | 'closed' | 'not-tls' | 'aborted' | 'other';
 
 /** Failures where no listener was ever reached: they make an endpoint UNREACHABLE rather than undetermined. */
 export const NEVER_CONNECTED: ReadonlySet<ConnectionFailure> = new Set(['refused', 'unreachable', 'connect-timeout']);
@@ -63,7 +55,10 @@ export function errorOutcome(failure: ConnectionFailure, reason: string): ProbeO
 /** One retry for the failures that are often transient on the network (reset, silent drop). */
 export async function withRetry<T extends ProbeOutcome>(attempt: () => Promise<T>): Promise<T & { attempts: number }> {
   const first = await attempt();
-  if (first.verdict === 'error' && (first.failure === 'reset' || first.failure === 'timeout' || first.failure === 'connect-timeout')) {
+  if (
+    first.verdict === 'error' &&
+    (first.failure === 'reset' || first.failure === 'timeout' || first.failure === 'connect-timeout')
+  ) {
     const second = await attempt();
     return { ...second, attempts: 2 };
   }

@@ -61,15 +61,23 @@ export function parseTargetInput(input: unknown, index: number | null): Result<T
     const parsed = parseHostPort(input);
     return parsed.ok ? parsed : fail(parsed.problem.code, `${where}${parsed.problem.message}`);
   }
-  if (!input || typeof input !== 'object' || Array.isArray(input)) return fail('INVALID_TARGET', `${where}each target is "host[:port]" or { "host": "...", "port": 443 }.`);
+  if (!input || typeof input !== 'object' || Array.isArray(input))
+    return fail('INVALID_TARGET', `${where}each target is "host[:port]" or { "host": "...", "port": 443 }.`);
   const { host, port, ...rest } = input as Record<string, unknown>;
-  if (Object.keys(rest).length) return fail('INVALID_TARGET', `${where}unknown field "${Object.keys(rest)[0].slice(0, 40)}"; only "host" and "port" are accepted.`);
-  if (typeof host !== 'string' || !host.trim()) return fail('INVALID_HOST', `${where}"host" must be a non-empty string.`);
+  if (Object.keys(rest).length)
+    return fail(
+      'INVALID_TARGET',
+      `${where}unknown field "${Object.keys(rest)[0].slice(0, 40)}"; only "host" and "port" are accepted.`,
+    );
+  if (typeof host !== 'string' || !host.trim())
+    return fail('INVALID_HOST', `${where}"host" must be a non-empty string.`);
   const parsed = parseHostPort(host);
   if (!parsed.ok) return fail(parsed.problem.code, `${where}${parsed.problem.message}`);
   if (port === undefined) return parsed;
   const checkedPort = validatePort(port);
-  return checkedPort.ok ? ok({ host: parsed.value.host, port: checkedPort.value }) : fail(checkedPort.problem.code, `${where}${checkedPort.problem.message}`);
+  return checkedPort.ok
+    ? ok({ host: parsed.value.host, port: checkedPort.value })
+    : fail(checkedPort.problem.code, `${where}${checkedPort.problem.message}`);
 }
 
 /**
@@ -95,6 +103,11 @@ export function parseTargetList(body: unknown, maxTargets = MAX_ON_DEMAND_TARGET
 }
 
 /** The watchlist endpoint with this host (any case) and port, if there is one. */
-export function findWatchlistEndpoint(endpoints: readonly EndpointConfig[], target: TargetInput): EndpointConfig | undefined {
-  return endpoints.find((endpoint) => endpoint.host.toLowerCase() === target.host.toLowerCase() && (endpoint.port ?? 443) === target.port);
+export function findWatchlistEndpoint(
+  endpoints: readonly EndpointConfig[],
+  target: TargetInput,
+): EndpointConfig | undefined {
+  return endpoints.find(
+    (endpoint) => endpoint.host.toLowerCase() === target.host.toLowerCase() && (endpoint.port ?? 443) === target.port,
+  );
 }

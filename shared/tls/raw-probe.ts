@@ -1,6 +1,12 @@
 import { buildClientHello } from './client-hello';
 import { cipherSuiteName } from './cipher-suites';
-import { errorOutcome, failureFromError, runConnection, type ConnectionSettings, type ProbeOutcome } from './connection';
+import {
+  errorOutcome,
+  failureFromError,
+  runConnection,
+  type ConnectionSettings,
+  type ProbeOutcome,
+} from './connection';
 import { alertName, parseServerAnswer, versionLabel, type ServerAnswer } from './server-answer';
 
 /**
@@ -10,11 +16,18 @@ import { alertName, parseServerAnswer, versionLabel, type ServerAnswer } from '.
 const REFUSAL_ALERTS = new Set([10, 40, 47, 50, 70, 71, 86]);
 
 /** Turns the server's first answer to a hello pinned at `offered` into a verdict. */
-export function verdictFromAnswer(answer: Exclude<ServerAnswer, { kind: 'incomplete' }>, offered: number): ProbeOutcome {
+export function verdictFromAnswer(
+  answer: Exclude<ServerAnswer, { kind: 'incomplete' }>,
+  offered: number,
+): ProbeOutcome {
   switch (answer.kind) {
     case 'server-hello': {
       if (answer.version === offered) {
-        return { verdict: 'accepted', reason: `ServerHello ${versionLabel(answer.version)}`, cipher: cipherSuiteName(answer.cipherSuite) };
+        return {
+          verdict: 'accepted',
+          reason: `ServerHello ${versionLabel(answer.version)}`,
+          cipher: cipherSuiteName(answer.cipherSuite),
+        };
       }
       if (answer.version < offered) {
         return { verdict: 'rejected', reason: `server answered with lower version ${versionLabel(answer.version)}` };
@@ -22,8 +35,12 @@ export function verdictFromAnswer(answer: Exclude<ServerAnswer, { kind: 'incompl
       return errorOutcome('not-tls', `server chose ${versionLabel(answer.version)}, which was not offered`);
     }
     case 'alert':
-      if (REFUSAL_ALERTS.has(answer.description)) return { verdict: 'rejected', reason: `alert ${alertName(answer.description)}` };
-      return errorOutcome('other', `alert ${alertName(answer.description)} does not tell whether the version is supported`);
+      if (REFUSAL_ALERTS.has(answer.description))
+        return { verdict: 'rejected', reason: `alert ${alertName(answer.description)}` };
+      return errorOutcome(
+        'other',
+        `alert ${alertName(answer.description)} does not tell whether the version is supported`,
+      );
     case 'sslv2-server-hello':
       return { verdict: 'rejected', reason: 'server answered in SSL 2.0 only' };
     case 'not-tls':
@@ -32,7 +49,11 @@ export function verdictFromAnswer(answer: Exclude<ServerAnswer, { kind: 'incompl
 }
 
 /** One connection: send a ClientHello pinned at `version`, read until the first answer decides, close. */
-export function rawProbe(settings: ConnectionSettings, version: number, servername: string | null): Promise<ProbeOutcome> {
+export function rawProbe(
+  settings: ConnectionSettings,
+  version: number,
+  servername: string | null,
+): Promise<ProbeOutcome> {
   return runConnection<ProbeOutcome>(settings, (socket, finish) => {
     let received = Buffer.alloc(0);
     let connected = false;
@@ -60,7 +81,10 @@ export function rawProbe(settings: ConnectionSettings, version: number, serverna
     return {
       onTimeout: () =>
         connected
-          ? errorOutcome('timeout', received.length ? 'timed out inside an incomplete answer' : 'no answer before timeout')
+          ? errorOutcome(
+              'timeout',
+              received.length ? 'timed out inside an incomplete answer' : 'no answer before timeout',
+            )
           : errorOutcome('connect-timeout', 'connect timed out'),
     };
   });

@@ -38,12 +38,17 @@ export async function resolveTarget(host: string, options: ResolveTargetOptions 
     const lookup = options.lookup ?? defaultLookup;
     try {
       // A hanging resolver must not hold a run past its deadline, nor one endpoint past its timeout.
-      const answer = await boundedWait(Promise.resolve().then(() => lookup(host)), { signal: options.signal, timeoutMs: options.timeoutMs });
+      const answer = await boundedWait(
+        Promise.resolve().then(() => lookup(host)),
+        { signal: options.signal, timeoutMs: options.timeoutMs },
+      );
       if (answer.kind !== 'value') {
         if (options.opaqueErrors) return fail('ADDRESS_FORBIDDEN', OPAQUE_MESSAGE);
         return fail(
           'DNS_LOOKUP_FAILED',
-          answer.kind === 'timeout' ? `Host name could not be resolved (lookup timed out after ${options.timeoutMs} ms).` : 'Host name could not be resolved (run deadline reached).',
+          answer.kind === 'timeout'
+            ? `Host name could not be resolved (lookup timed out after ${options.timeoutMs} ms).`
+            : 'Host name could not be resolved (run deadline reached).',
         );
       }
       addresses = answer.value.map((entry) => entry.address);
@@ -53,7 +58,9 @@ export async function resolveTarget(host: string, options: ResolveTargetOptions 
       return fail('DNS_LOOKUP_FAILED', `Host name could not be resolved (${code}).`);
     }
     if (addresses.length === 0) {
-      return options.opaqueErrors ? fail('ADDRESS_FORBIDDEN', OPAQUE_MESSAGE) : fail('DNS_LOOKUP_FAILED', 'Host name has no addresses.');
+      return options.opaqueErrors
+        ? fail('ADDRESS_FORBIDDEN', OPAQUE_MESSAGE)
+        : fail('DNS_LOOKUP_FAILED', 'Host name has no addresses.');
     }
   }
   for (const address of addresses) {

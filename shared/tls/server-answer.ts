@@ -79,7 +79,9 @@ export function versionLabel(version: number): string {
 
 function printable(data: Buffer): string {
   const text = data.subarray(0, 24).toString('latin1');
-  return /^[\x20-\x7e\r\n\t]+$/.test(text) ? JSON.stringify(text.split(/\r?\n/)[0]) : data.subarray(0, 8).toString('hex');
+  return /^[\x20-\x7e\r\n\t]+$/.test(text)
+    ? JSON.stringify(text.split(/\r?\n/)[0])
+    : data.subarray(0, 8).toString('hex');
 }
 
 function parseServerHello(body: Buffer): ServerAnswer {

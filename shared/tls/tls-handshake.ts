@@ -1,7 +1,13 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import type { X509Certificate } from 'node:crypto';
-import { errorOutcome, failureFromError, runConnection, type ConnectionSettings, type ProbeOutcome } from './connection';
+import {
+  errorOutcome,
+  failureFromError,
+  runConnection,
+  type ConnectionSettings,
+  type ProbeOutcome,
+} from './connection';
 
 export interface HandshakeRequest extends ConnectionSettings {
   readonly servername: string | null;
@@ -33,7 +39,11 @@ const REFUSAL_CODES: Record<string, string> = {
 };
 
 /** Errors that mean the bytes that came back were not TLS at all (plain HTTP on the port, ...). */
-const NOT_TLS_CODES = new Set(['ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_PACKET_LENGTH_TOO_LONG', 'ERR_SSL_RECORD_LAYER_FAILURE']);
+const NOT_TLS_CODES = new Set([
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+  'ERR_SSL_PACKET_LENGTH_TOO_LONG',
+  'ERR_SSL_RECORD_LAYER_FAILURE',
+]);
 
 /**
  * A node:tls handshake over a socket from the injectable connect function. Never rejects on certificate
@@ -70,7 +80,12 @@ export function tlsHandshake(request: HandshakeRequest): Promise<HandshakeOutcom
         authorized: socket.authorized,
         authorizationError: socket.authorizationError ? String(socket.authorizationError) : null,
       };
-      finish({ verdict: 'accepted', reason: `handshake completed with ${session.protocol}`, cipher: session.cipher ?? undefined, session });
+      finish({
+        verdict: 'accepted',
+        reason: `handshake completed with ${session.protocol}`,
+        cipher: session.cipher ?? undefined,
+        session,
+      });
     });
     socket.on('error', (error: NodeJS.ErrnoException) => {
       const code = error.code ?? '';
@@ -87,9 +102,14 @@ export function tlsHandshake(request: HandshakeRequest): Promise<HandshakeOutcom
         finish(errorOutcome(failure, reason));
       }
     });
-    socket.on('close', () => finish(errorOutcome(peerClosed ? 'closed' : 'other', 'connection closed before the handshake completed')));
+    socket.on('close', () =>
+      finish(errorOutcome(peerClosed ? 'closed' : 'other', 'connection closed before the handshake completed')),
+    );
     return {
-      onTimeout: () => (connected ? errorOutcome('timeout', 'no answer before timeout') : errorOutcome('connect-timeout', 'connect timed out')),
+      onTimeout: () =>
+        connected
+          ? errorOutcome('timeout', 'no answer before timeout')
+          : errorOutcome('connect-timeout', 'connect timed out'),
       destroy: () => socket.destroy(),
     };
   });

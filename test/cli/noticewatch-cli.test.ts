@@ -25,8 +25,12 @@ afterEach(() => {
 async function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
+  vi.spyOn(process.stdout, 'write').mockImplementation(
+    (chunk: string | Uint8Array) => ((stdout += String(chunk)), true),
+  );
+  vi.spyOn(process.stderr, 'write').mockImplementation(
+    (chunk: string | Uint8Array) => ((stderr += String(chunk)), true),
+  );
   try {
     const code = await main(args);
     return { code, stdout, stderr };
@@ -44,14 +48,31 @@ function writeWatchlist(name: string, notices: object[]): string {
 describe('noticewatch drift', () => {
   it('prints exactly one JSON document and exits 0, then 1 on drift, then 2 on a failed check', async () => {
     server.setText('/cli/notice.md', noticeV1());
-    const watchlist = writeWatchlist('cli.json', [{ id: 'cli-notice', url: `${server.origin}/cli/notice.md`, format: 'markdown' }]);
-    const args = ['drift', '--watchlist', watchlist, '--json', '--storage', storage.azurite.connectionString, '--timeout', '2000'];
+    const watchlist = writeWatchlist('cli.json', [
+      { id: 'cli-notice', url: `${server.origin}/cli/notice.md`, format: 'markdown' },
+    ]);
+    const args = [
+      'drift',
+      '--watchlist',
+      watchlist,
+      '--json',
+      '--storage',
+      storage.azurite.connectionString,
+      '--timeout',
+      '2000',
+    ];
 
     const first = await runCli(args);
     expect(first.code).toBe(0);
     const document = JSON.parse(first.stdout);
     expect(Object.keys(document)).toEqual(expect.arrayContaining(['runId', 'startedAt', 'finishedAt', 'notices']));
-    expect(document.notices[0]).toMatchObject({ id: 'cli-notice', status: 'baseline', previousSnapshot: null, metadataChanges: [], sections: [] });
+    expect(document.notices[0]).toMatchObject({
+      id: 'cli-notice',
+      status: 'baseline',
+      previousSnapshot: null,
+      metadataChanges: [],
+      sections: [],
+    });
     expect(first.stderr).toContain('[notice 1/1] BASELINE  cli-notice');
 
     server.setText('/cli/notice.md', noticeV2());
@@ -69,7 +90,9 @@ describe('noticewatch drift', () => {
 
   it('prints a human summary by default', async () => {
     server.setText('/cli/human.md', noticeV1());
-    const watchlist = writeWatchlist('human.json', [{ id: 'cli-human', url: `${server.origin}/cli/human.md`, format: 'markdown' }]);
+    const watchlist = writeWatchlist('human.json', [
+      { id: 'cli-human', url: `${server.origin}/cli/human.md`, format: 'markdown' },
+    ]);
     const result = await runCli(['run', '--watchlist', watchlist, '--storage', storage.azurite.connectionString]);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/BASELINE\s+cli-human/);
@@ -79,7 +102,9 @@ describe('noticewatch drift', () => {
   it('keeps snapshots between runs with the embedded Azurite', async () => {
     process.env.NOTICEWATCH_DATA_DIR = join(dir, 'embedded');
     server.setText('/cli/embedded.md', noticeV1());
-    const watchlist = writeWatchlist('embedded.json', [{ id: 'cli-embedded', url: `${server.origin}/cli/embedded.md`, format: 'markdown' }]);
+    const watchlist = writeWatchlist('embedded.json', [
+      { id: 'cli-embedded', url: `${server.origin}/cli/embedded.md`, format: 'markdown' },
+    ]);
     const saved = process.env.AZURE_STORAGE_CONNECTION_STRING;
     delete process.env.AZURE_STORAGE_CONNECTION_STRING;
     try {
@@ -103,7 +128,15 @@ describe('noticewatch drift', () => {
     const missing = await runCli(['drift', '--watchlist', join(dir, 'nope.json')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('WATCHLIST_UNREADABLE');
-    const badNotice = await runCli(['drift', '--watchlist', writeWatchlist('x.json', []), '--notice', 'absent', '--storage', storage.azurite.connectionString]);
+    const badNotice = await runCli([
+      'drift',
+      '--watchlist',
+      writeWatchlist('x.json', []),
+      '--notice',
+      'absent',
+      '--storage',
+      storage.azurite.connectionString,
+    ]);
     expect(badNotice.code).toBe(2);
     expect(badNotice.stderr).toContain('NOTICE_NOT_FOUND');
   });
@@ -115,7 +148,11 @@ describe('noticewatch diff', () => {
     writeFileSync(join(dir, 'new.md'), noticeV3());
     const changed = await runCli(['diff', join(dir, 'old.md'), join(dir, 'new.md'), '--json']);
     expect(changed.code).toBe(1);
-    expect(JSON.parse(changed.stdout)).toMatchObject({ status: 'changed', substantive: false, metadataChanges: [{ key: 'ms.date' }] });
+    expect(JSON.parse(changed.stdout)).toMatchObject({
+      status: 'changed',
+      substantive: false,
+      metadataChanges: [{ key: 'ms.date' }],
+    });
     writeFileSync(join(dir, 'same.md'), noticeV2().replace(/\n/g, '\r\n'));
     const same = await runCli(['diff', join(dir, 'old.md'), join(dir, 'same.md')]);
     expect(same.code).toBe(0);
@@ -130,25 +167,43 @@ describe('noticewatch tls', () => {
     const pki = buildTestPki();
     const caFile = join(dir, 'ca.pem');
     writeFileSync(caFile, pki.ca.certPem);
-    const [modern, legacy] = await Promise.all([startTlsServer(pki.good, { min: 'TLSv1.2', max: 'TLSv1.3' }), startTlsServer(pki.good, { min: 'TLSv1', max: 'TLSv1.3' })]);
+    const [modern, legacy] = await Promise.all([
+      startTlsServer(pki.good, { min: 'TLSv1.2', max: 'TLSv1.3' }),
+      startTlsServer(pki.good, { min: 'TLSv1', max: 'TLSv1.3' }),
+    ]);
     try {
       const base = ['--ca', caFile, '--json', '--storage', storage.azurite.connectionString, '--timeout', '2000'];
       const compliant = await runCli(['tls', `localhost:${modern.port}`, ...base]);
       expect(compliant.code).toBe(0);
       const document = JSON.parse(compliant.stdout);
       expect(Object.keys(document).slice(0, 4)).toEqual(['runId', 'startedAt', 'finishedAt', 'endpoints']);
-      expect(document.endpoints[0]).toMatchObject({ host: 'localhost', port: modern.port, compliant: true, protocols: { 'TLSv1.1': 'rejected', 'TLSv1.2': 'accepted' }, certificate: { trusted: true, hostnameMatches: true } });
+      expect(document.endpoints[0]).toMatchObject({
+        host: 'localhost',
+        port: modern.port,
+        compliant: true,
+        protocols: { 'TLSv1.1': 'rejected', 'TLSv1.2': 'accepted' },
+        certificate: { trusted: true, hostnameMatches: true },
+      });
       expect(document.endpoints[0].report).toMatch(/^tls\/\d{4}\/\d{2}\/\d{2}\//);
 
       const violation = await runCli(['tls', `localhost:${legacy.port}`, ...base]);
       expect(violation.code).toBe(1);
-      expect(JSON.parse(violation.stdout).endpoints[0].findings.map((finding: { id: string }) => finding.id)).toContain('TLS1_0_ACCEPTED');
+      expect(JSON.parse(violation.stdout).endpoints[0].findings.map((finding: { id: string }) => finding.id)).toContain(
+        'TLS1_0_ACCEPTED',
+      );
 
       const unreachable = await runCli(['tls', `127.0.0.1:${await unusedPort()}`, ...base]);
       expect(unreachable.code).toBe(2);
       expect(JSON.parse(unreachable.stdout).endpoints[0].compliant).toBe(false);
 
-      const human = await runCli(['tls', `localhost:${legacy.port}`, '--ca', caFile, '--storage', storage.azurite.connectionString]);
+      const human = await runCli([
+        'tls',
+        `localhost:${legacy.port}`,
+        '--ca',
+        caFile,
+        '--storage',
+        storage.azurite.connectionString,
+      ]);
       expect(human.stdout).toMatch(/VIOLATION\s+localhost-\d+ localhost:\d+/);
       expect(human.stdout).toContain('TLS1_0_ACCEPTED');
     } finally {
@@ -175,7 +230,9 @@ describe('review fixes', () => {
   it('with --json, a run that cannot start still prints one JSON document, and bad numbers stop it before storage starts', async () => {
     const missing = await runCli(['drift', '--watchlist', join(dir, 'absent.json'), '--json']);
     expect(missing.code).toBe(2);
-    expect(JSON.parse(missing.stdout)).toEqual({ error: { code: 'WATCHLIST_UNREADABLE', message: expect.stringContaining('absent.json') } });
+    expect(JSON.parse(missing.stdout)).toEqual({
+      error: { code: 'WATCHLIST_UNREADABLE', message: expect.stringContaining('absent.json') },
+    });
     const badConcurrency = await runCli(['run', '--concurrency', '0', '--json']);
     expect(badConcurrency.code).toBe(2);
     expect(badConcurrency.stderr).toContain('--concurrency must be a positive whole number');

@@ -2,7 +2,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultWatchlistPath, loadWatchlist, parseWatchlist, parseWatchlistText, MAX_ENTRIES_PER_KIND } from '../../shared/config';
+import {
+  defaultWatchlistPath,
+  loadWatchlist,
+  parseWatchlist,
+  parseWatchlistText,
+  MAX_ENTRIES_PER_KIND,
+} from '../../shared/config';
 import { recordHostileInput } from '../support/reliability-tally';
 
 const good = { id: 'good-notice', url: 'https://example.test/privacy.md', format: 'markdown' };
@@ -57,7 +63,11 @@ describe('watchlist validation', () => {
   it('rejects invalid JSON and non-objects with a clear message', () => {
     const broken = parseWatchlistText('{ "notices": [', 'test.json');
     expect(broken.ok).toBe(false);
-    if (!broken.ok) expect(broken.problem).toMatchObject({ code: 'WATCHLIST_INVALID_JSON', message: expect.stringContaining('test.json is not valid JSON') });
+    if (!broken.ok)
+      expect(broken.problem).toMatchObject({
+        code: 'WATCHLIST_INVALID_JSON',
+        message: expect.stringContaining('test.json is not valid JSON'),
+      });
     const list = parseWatchlist([good]);
     expect(list.ok).toBe(false);
     const notArray = parseWatchlist({ notices: { a: 1 } });
@@ -67,7 +77,11 @@ describe('watchlist validation', () => {
   });
 
   it('caps huge lists quickly and says so', () => {
-    const notices = Array.from({ length: MAX_ENTRIES_PER_KIND + 5 }, (_, index) => ({ id: `n-${index}`, url: `https://example.test/${index}`, format: 'markdown' }));
+    const notices = Array.from({ length: MAX_ENTRIES_PER_KIND + 5 }, (_, index) => ({
+      id: `n-${index}`,
+      url: `https://example.test/${index}`,
+      format: 'markdown',
+    }));
     const started = performance.now();
     const parsed = parseWatchlist({ notices });
     expect(performance.now() - started).toBeLessThan(3_000);
@@ -91,6 +105,8 @@ describe('watchlist validation', () => {
     if (!loaded.ok) return;
     expect(loaded.value.problems).toEqual([]);
     expect(loaded.value.notices.map((notice) => notice.format)).toEqual(expect.arrayContaining(['markdown', 'html']));
-    expect(loaded.value.notices.some((notice) => notice.url.includes('ce/sales-enterprise/privacy-notice.md'))).toBe(true);
+    expect(loaded.value.notices.some((notice) => notice.url.includes('ce/sales-enterprise/privacy-notice.md'))).toBe(
+      true,
+    );
   });
 });

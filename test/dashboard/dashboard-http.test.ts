@@ -3,13 +3,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HttpRequest, type HttpResponseInit } from '@azure/functions';
 import { describe, expect, it } from 'vitest';
-import { DASHBOARD_CSP, defaultDashboardDir, makeDashboardHttpHandler, personaliseIndex } from '../../functions/dashboard-http';
+import {
+  DASHBOARD_CSP,
+  defaultDashboardDir,
+  makeDashboardHttpHandler,
+  personaliseIndex,
+} from '../../functions/dashboard-http';
 import { testContext } from '../support/function-harness';
 
 const handler = makeDashboardHttpHandler();
 
 function get(path: string, file: string, method = 'GET'): Promise<HttpResponseInit> {
-  return handler(new HttpRequest({ method, url: `http://localhost/api/${path}`, params: { file } }), testContext('dashboardHttp').context);
+  return handler(
+    new HttpRequest({ method, url: `http://localhost/api/${path}`, params: { file } }),
+    testContext('dashboardHttp').context,
+  );
 }
 
 function headers(response: HttpResponseInit): Record<string, string> {
@@ -62,7 +70,18 @@ describe('dashboardHttp', () => {
   });
 
   it('serves only its own files: traversal and unknown names are 404', async () => {
-    for (const file of ['../host.json', '..%2f..%2fhost.json', '/etc/passwd', 'dashboard.js/', 'index.htm', '__proto__', 'constructor', 'DASHBOARD.JS', '.', 'dashboard.js%00.css']) {
+    for (const file of [
+      '../host.json',
+      '..%2f..%2fhost.json',
+      '/etc/passwd',
+      'dashboard.js/',
+      'index.htm',
+      '__proto__',
+      'constructor',
+      'DASHBOARD.JS',
+      '.',
+      'dashboard.js%00.css',
+    ]) {
       const response = await get(`dashboard/${file}`, file);
       expect(response.status, file).toBe(404);
       expect(response.jsonBody).toMatchObject({ error: { code: 'NOT_FOUND' } });
@@ -78,7 +97,10 @@ describe('dashboardHttp', () => {
   it('answers 500 without details when the package is missing its files', async () => {
     const broken = makeDashboardHttpHandler({ contentDir: mkdtempSync(join(tmpdir(), 'noticewatch-empty-')) });
     const { context, logs } = testContext('dashboardHttp');
-    const response = await broken(new HttpRequest({ method: 'GET', url: 'http://localhost/api/dashboard/', params: { file: '' } }), context);
+    const response = await broken(
+      new HttpRequest({ method: 'GET', url: 'http://localhost/api/dashboard/', params: { file: '' } }),
+      context,
+    );
     expect(response.status).toBe(500);
     expect(JSON.stringify(response.jsonBody)).not.toContain(tmpdir());
     expect(logs.some((log) => log.level === 'error' && log.message.includes('DASHBOARD_FILE_MISSING'))).toBe(true);
@@ -90,7 +112,15 @@ describe('dashboard sources', () => {
 
   it('never builds markup from strings in the script', () => {
     const script = readFileSync(join(dir, 'dashboard.js'), 'utf8');
-    for (const sink of ['innerHTML', 'outerHTML', 'insertAdjacentHTML', 'document.write', 'eval(', 'new Function', 'setAttribute(\'on']) {
+    for (const sink of [
+      'innerHTML',
+      'outerHTML',
+      'insertAdjacentHTML',
+      'document.write',
+      'eval(',
+      'new Function',
+      "setAttribute('on",
+    ]) {
       expect(script, sink).not.toContain(sink);
     }
   });

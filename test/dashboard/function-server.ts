@@ -54,7 +54,10 @@ async function writeResponse(response: ServerResponse, init: HttpResponseInit): 
  * with `<rest>` as its catch-all parameter, and enforces `authLevel: function` by requiring
  * `?code=<functionKey>` on every request, as the host does when a key is configured.
  */
-export async function startFunctionServer(routes: readonly FunctionRoute[], options: { functionKey?: string } = {}): Promise<FunctionServer> {
+export async function startFunctionServer(
+  routes: readonly FunctionRoute[],
+  options: { functionKey?: string } = {},
+): Promise<FunctionServer> {
   const requests: string[] = [];
   const errors: string[] = [];
   const server: Server = createServer((request, response) => {
@@ -83,8 +86,10 @@ export async function startFunctionServer(routes: readonly FunctionRoute[], opti
       .then((init) => writeResponse(response, init))
       .catch((error: unknown) => {
         // A handler that throws is a bug the test must see, not a silent 500.
-        errors.push(`${url.pathname}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
-        response.writeHead(500, { 'content-type': 'text/plain' }).end(`handler threw: ${error instanceof Error ? error.message : String(error)}`);
+        errors.push(`${url.pathname}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        response
+          .writeHead(500, { 'content-type': 'text/plain' })
+          .end(`handler threw: ${error instanceof Error ? error.message : String(error)}`);
       });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

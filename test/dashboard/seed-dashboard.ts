@@ -1,6 +1,14 @@
 import { analyseChange } from '../../shared/diff';
 import { documentFromSnapshotText } from '../../shared/notices';
-import { noticeReportName, recordLatestEndpoints, recordLatestNotices, toNoticeReport, writeReport, type LatestEndpointEntry, type NoticeCheckResult } from '../../shared/reports';
+import {
+  noticeReportName,
+  recordLatestEndpoints,
+  recordLatestNotices,
+  toNoticeReport,
+  writeReport,
+  type LatestEndpointEntry,
+  type NoticeCheckResult,
+} from '../../shared/reports';
 import type { ObjectStore } from '../../shared/storage';
 import { noticeV1, noticeV2 } from '../support/sample-notices';
 
@@ -26,7 +34,11 @@ function snapshot(id: string, n: number): string {
   return `${id}/${String(n).repeat(64).slice(0, 64)}.md`;
 }
 
-function result(id: string, status: NoticeCheckResult['status'], extra: Partial<NoticeCheckResult> = {}): NoticeCheckResult {
+function result(
+  id: string,
+  status: NoticeCheckResult['status'],
+  extra: Partial<NoticeCheckResult> = {},
+): NoticeCheckResult {
   return {
     id,
     url: `https://docs.example.test/privacy/${id}.md`,
@@ -59,7 +71,10 @@ export async function seedDashboard(store: ObjectStore): Promise<DashboardSeed> 
       .replace('ms.date: 03/14/2026', 'ms.date: 05/02/2026')
       .replace('author: contoso-docs', `author: "${XSS_IMG.replace(/"/g, "'")}"`),
   );
-  const analysis = analyseChange(before, after, { previousLabel: snapshot(changedId, 1), currentLabel: snapshot(changedId, 2) });
+  const analysis = analyseChange(before, after, {
+    previousLabel: snapshot(changedId, 1),
+    currentLabel: snapshot(changedId, 2),
+  });
   const changed = result(changedId, 'changed', {
     substantive: analysis.substantive,
     diff: analysis.diff,
@@ -78,10 +93,18 @@ export async function seedDashboard(store: ObjectStore): Promise<DashboardSeed> 
     result('fabrikam-portal', 'unchanged', { notModified: true }),
     result('northwind-app', 'baseline'),
     result('tailspin-docs', 'error', {
-      error: { code: 'NOTICE_IMPLAUSIBLE', message: `The page now reads "${XSS_SCRIPT}" and ${XSS_IMG}; not treated as a change.` },
+      error: {
+        code: 'NOTICE_IMPLAUSIBLE',
+        message: `The page now reads "${XSS_SCRIPT}" and ${XSS_IMG}; not treated as a change.`,
+      },
     }),
     // Ids are validated by the watchlist, but the page must not trust even that.
-    { ...result('placeholder', 'error', { error: { code: 'HTTP_STATUS', message: 'answered HTTP 404 Not Found' } }), id: hostileId, url: 'javascript:window.__xss=4', report: null },
+    {
+      ...result('placeholder', 'error', { error: { code: 'HTTP_STATUS', message: 'answered HTTP 404 Not Found' } }),
+      id: hostileId,
+      url: 'javascript:window.__xss=4',
+      report: null,
+    },
   ];
   for (const entry of results) {
     if (entry.report) {
@@ -119,9 +142,20 @@ function endpoint(id: string, overrides: Partial<LatestEndpointEntry>): LatestEn
     checkedAt: '2026-11-29T06:04:00.000Z',
     runId: '20261129T060400Z-tls001',
     compliant: true,
-    protocols: { SSLv3: 'rejected', TLSv1: 'rejected', 'TLSv1.1': 'rejected', 'TLSv1.2': 'accepted', 'TLSv1.3': 'accepted' },
+    protocols: {
+      SSLv3: 'rejected',
+      TLSv1: 'rejected',
+      'TLSv1.1': 'rejected',
+      'TLSv1.2': 'accepted',
+      'TLSv1.3': 'accepted',
+    },
     findings: [],
-    certificate: { subject: `CN=${id}.example.test`, issuer: 'CN=Example Issuing CA', validTo: '2027-03-01T12:00:00.000Z', daysRemaining: 92 },
+    certificate: {
+      subject: `CN=${id}.example.test`,
+      issuer: 'CN=Example Issuing CA',
+      validTo: '2027-03-01T12:00:00.000Z',
+      daysRemaining: 92,
+    },
     report: `tls/2026/11/29/${id}/20261129T060400Z-tls001.json`,
     ...overrides,
   };
@@ -133,13 +167,28 @@ export function seedEndpoints(): Record<string, LatestEndpointEntry> {
     'legacy-portal': endpoint('legacy-portal', {
       port: 8443,
       compliant: false,
-      protocols: { SSLv3: 'rejected', TLSv1: 'accepted', 'TLSv1.1': 'accepted', 'TLSv1.2': 'accepted', 'TLSv1.3': 'rejected' },
+      protocols: {
+        SSLv3: 'rejected',
+        TLSv1: 'accepted',
+        'TLSv1.1': 'accepted',
+        'TLSv1.2': 'accepted',
+        'TLSv1.3': 'rejected',
+      },
       findings: [
-        { id: 'LEGACY_PROTOCOL_TLSv1', severity: 'high', message: 'TLS 1.0 is accepted; the notice promises TLS 1.2 or higher.' },
+        {
+          id: 'LEGACY_PROTOCOL_TLSv1',
+          severity: 'high',
+          message: 'TLS 1.0 is accepted; the notice promises TLS 1.2 or higher.',
+        },
         { id: 'LEGACY_PROTOCOL_TLSv1.1', severity: 'high', message: 'TLS 1.1 is accepted.' },
         { id: 'CERT_EXPIRING_SOON', severity: 'warning', message: `Certificate expires in 12 day(s) ${XSS_IMG}.` },
       ],
-      certificate: { subject: 'CN=legacy-portal.example.test', issuer: 'CN=Example Issuing CA', validTo: '2026-12-11T00:00:00.000Z', daysRemaining: 12 },
+      certificate: {
+        subject: 'CN=legacy-portal.example.test',
+        issuer: 'CN=Example Issuing CA',
+        validTo: '2026-12-11T00:00:00.000Z',
+        daysRemaining: 12,
+      },
     }),
     'unreachable-gw': endpoint('unreachable-gw', {
       compliant: false,

@@ -6,7 +6,30 @@ import { recordProperty } from '../support/reliability-tally';
 
 /** Lines that stress the markdown and diff rules, mixed with arbitrary unicode (lone surrogates included). */
 const line = fc.oneof(
-  { weight: 3, arbitrary: fc.constantFrom('', 'same line', 'We share data.', '# Notice', '## Rights', 'Setext', '===', '---', '```', '~~~', ' ', '\r', 'x\r', '\\ No newline at end of file', '--- a', '+++ b', '@@ -1 +1 @@', '-', '+') },
+  {
+    weight: 3,
+    arbitrary: fc.constantFrom(
+      '',
+      'same line',
+      'We share data.',
+      '# Notice',
+      '## Rights',
+      'Setext',
+      '===',
+      '---',
+      '```',
+      '~~~',
+      ' ',
+      '\r',
+      'x\r',
+      '\\ No newline at end of file',
+      '--- a',
+      '+++ b',
+      '@@ -1 +1 @@',
+      '-',
+      '+',
+    ),
+  },
   { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 12 }).map((s) => s.replace(/\n/g, '')) },
   { weight: 1, arbitrary: fc.string({ unit: 'grapheme-composite', maxLength: 12 }).map((s) => s.replace(/\n/g, '')) },
 );
@@ -18,7 +41,11 @@ const text = fc
 
 /** Current derived from previous by edits, so the pair shares lines as real versions do. */
 const editedPair = fc
-  .tuple(text, fc.array(fc.tuple(fc.nat(), fc.nat(3), fc.array(line, { maxLength: 4 })), { maxLength: 5 }), fc.boolean())
+  .tuple(
+    text,
+    fc.array(fc.tuple(fc.nat(), fc.nat(3), fc.array(line, { maxLength: 4 })), { maxLength: 5 }),
+    fc.boolean(),
+  )
   .map(([before, edits, finalNewline]) => {
     const lines = before.split('\n');
     for (const [at, deleteCount, insert] of edits) lines.splice(at % (lines.length + 1), deleteCount, ...insert);
@@ -32,11 +59,13 @@ const anyPair = fc.oneof(
   fc.tuple(text, text),
   fc.tuple(fc.string({ unit: 'binary' }), fc.string({ unit: 'binary' })),
   // Many repeated lines: the classic way to make line alignment ambiguous.
-  fc.tuple(
-    fc.array(fc.constantFrom('a', 'b', '', 'a\r'), { maxLength: 60 }),
-    fc.array(fc.constantFrom('a', 'b', '', 'a\r'), { maxLength: 60 }),
-    fc.boolean(),
-  ).map(([x, y, nl]) => [x.join('\n') + (nl ? '\n' : ''), y.join('\n')] as const),
+  fc
+    .tuple(
+      fc.array(fc.constantFrom('a', 'b', '', 'a\r'), { maxLength: 60 }),
+      fc.array(fc.constantFrom('a', 'b', '', 'a\r'), { maxLength: 60 }),
+      fc.boolean(),
+    )
+    .map(([x, y, nl]) => [x.join('\n') + (nl ? '\n' : ''), y.join('\n')] as const),
 );
 
 /** Wraps a text as a document, sometimes with a front matter block, sometimes with a body that disagrees. */
@@ -44,7 +73,9 @@ const docOf = (body: string, frontMatter: string | null, lie: boolean): Comparab
   const full = frontMatter === null ? body : `---\n${frontMatter}\n---\n${body}`;
   return { text: full, metadata: frontMatter === null ? {} : { fm: frontMatter }, body: lie ? body.slice(1) : body };
 };
-const frontMatter = fc.option(fc.constantFrom('title: A', 'title: B', 'title: A\nupdated: 2026-01-01', ''), { nil: null });
+const frontMatter = fc.option(fc.constantFrom('title: A', 'title: B', 'title: A\nupdated: 2026-01-01', ''), {
+  nil: null,
+});
 const docPair = fc
   .tuple(anyPair, frontMatter, frontMatter, fc.boolean(), fc.boolean())
   .map(([[a, b], fa, fb, la, lb]) => [docOf(a, fa, la), docOf(b, fb, lb)] as const);
@@ -63,7 +94,10 @@ function checkInvariants(previous: ComparableDocument, current: ComparableDocume
   }
   for (const change of result.wordChanges) {
     const join = (kind: 'added' | 'removed'): string =>
-      change.parts.filter((p) => p.kind === 'same' || p.kind === kind).map((p) => p.text).join('');
+      change.parts
+        .filter((p) => p.kind === 'same' || p.kind === kind)
+        .map((p) => p.text)
+        .join('');
     expect(join('removed')).toBe(change.removed);
     expect(join('added')).toBe(change.added);
     expect(change.parts.every((p) => p.text !== '')).toBe(true);
@@ -110,9 +144,16 @@ describe('analyseChange properties', () => {
   });
 
   it('round-trips mid-size pairs that go through anchoring (unique and repeated lines mixed)', () => {
-    const midLine = fc.oneof(fc.constantFrom('', 'repeated', '# Heading', 'x\r'), fc.integer({ min: 0, max: 5_000 }).map((n) => `unique ${n}`));
+    const midLine = fc.oneof(
+      fc.constantFrom('', 'repeated', '# Heading', 'x\r'),
+      fc.integer({ min: 0, max: 5_000 }).map((n) => `unique ${n}`),
+    );
     const midPair = fc
-      .tuple(fc.array(midLine, { minLength: 300, maxLength: 1_500 }), fc.array(fc.tuple(fc.nat(), fc.nat(20), fc.array(midLine, { maxLength: 20 })), { maxLength: 30 }), fc.boolean())
+      .tuple(
+        fc.array(midLine, { minLength: 300, maxLength: 1_500 }),
+        fc.array(fc.tuple(fc.nat(), fc.nat(20), fc.array(midLine, { maxLength: 20 })), { maxLength: 30 }),
+        fc.boolean(),
+      )
       .map(([lines, edits, shuffleBlock]) => {
         const after = lines.slice();
         for (const [at, deleteCount, insert] of edits) after.splice(at % (after.length + 1), deleteCount, ...insert);
@@ -140,7 +181,12 @@ describe('analyseChange properties', () => {
         const pick = (): string => `Clause ${Math.floor(random() * alphabet)} about personal data and its processing.`;
         const before = Array.from({ length: lines }, pick);
         const after = before.slice();
-        for (let e = 0; e < edits; e++) after.splice(Math.floor(random() * after.length), Math.floor(random() * 3), ...(random() < 0.5 ? [pick()] : []));
+        for (let e = 0; e < edits; e++)
+          after.splice(
+            Math.floor(random() * after.length),
+            Math.floor(random() * 3),
+            ...(random() < 0.5 ? [pick()] : []),
+          );
         const previous = plain(before.join('\n') + '\n');
         const current = plain(after.join('\n') + '\n');
         const { result, ms } = timed(previous, current);
@@ -187,7 +233,10 @@ function mulberry32(seed: number): () => number {
 }
 
 describe('analyseChange on pathological inputs', () => {
-  const timedChecked = (previous: ComparableDocument, current: ComparableDocument): { result: ChangeAnalysis; ms: number } => {
+  const timedChecked = (
+    previous: ComparableDocument,
+    current: ComparableDocument,
+  ): { result: ChangeAnalysis; ms: number } => {
     const outcome = timed(previous, current);
     expect(applyDiff(previous.text, outcome.result.diff)).toBe(current.text);
     return outcome;

@@ -39,7 +39,10 @@ function analyse(previous: ComparableDocument, current: ComparableDocument): Cha
 
 describe('analyseChange', () => {
   it('reports a metadata-only change as not substantive, with the changed keys and no sections', () => {
-    const next = NOTICE.replace('updated: 2026-01-08', 'updated: 2026-02-01').replace('  - legal', '  - legal\n  - dpo');
+    const next = NOTICE.replace('updated: 2026-01-08', 'updated: 2026-02-01').replace(
+      '  - legal',
+      '  - legal\n  - dpo',
+    );
     const result = analyse(makeDoc(NOTICE), makeDoc(next));
     expect(result.substantive).toBe(false);
     expect(result.metadataChanges).toEqual([
@@ -65,12 +68,20 @@ describe('analyseChange', () => {
   });
 
   it('locates a body change in one nested section', () => {
-    const next = NOTICE.replace('We use one cookie to keep your basket.', 'We use two cookies to keep your basket and measure visits.');
+    const next = NOTICE.replace(
+      'We use one cookie to keep your basket.',
+      'We use two cookies to keep your basket and measure visits.',
+    );
     const result = analyse(makeDoc(NOTICE), makeDoc(next));
     expect(result.substantive).toBe(true);
     expect(result.metadataChanges).toEqual([]);
     expect(result.sections).toEqual([
-      { heading: 'Privacy notice > How we use your data > Cookies', change: 'modified', linesAdded: 1, linesRemoved: 1 },
+      {
+        heading: 'Privacy notice > How we use your data > Cookies',
+        change: 'modified',
+        linesAdded: 1,
+        linesRemoved: 1,
+      },
     ]);
     expect(result.linesAdded).toBe(1);
     expect(result.linesRemoved).toBe(1);
@@ -80,7 +91,10 @@ describe('analyseChange', () => {
   });
 
   it('highlights the changed words inside a change block', () => {
-    const next = NOTICE.replace('We use one cookie to keep your basket.', 'We use two cookies to keep your basket and measure visits.');
+    const next = NOTICE.replace(
+      'We use one cookie to keep your basket.',
+      'We use two cookies to keep your basket and measure visits.',
+    );
     const [change] = analyse(makeDoc(NOTICE), makeDoc(next)).wordChanges;
     expect(change.heading).toBe('Privacy notice > How we use your data > Cookies');
     expect(change.removed).toBe('We use one cookie to keep your basket.');
@@ -99,10 +113,14 @@ describe('analyseChange', () => {
   it('reports a new section as added and a dropped one as removed, in document order', () => {
     const added = NOTICE.replace('## Your rights', '## Sharing\n\nWe never sell your data.\n\n## Your rights');
     const addResult = analyse(makeDoc(NOTICE), makeDoc(added));
-    expect(addResult.sections).toEqual([{ heading: 'Privacy notice > Sharing', change: 'added', linesAdded: 4, linesRemoved: 0 }]);
+    expect(addResult.sections).toEqual([
+      { heading: 'Privacy notice > Sharing', change: 'added', linesAdded: 4, linesRemoved: 0 },
+    ]);
 
     const removeResult = analyse(makeDoc(added), makeDoc(NOTICE));
-    expect(removeResult.sections).toEqual([{ heading: 'Privacy notice > Sharing', change: 'removed', linesAdded: 0, linesRemoved: 4 }]);
+    expect(removeResult.sections).toEqual([
+      { heading: 'Privacy notice > Sharing', change: 'removed', linesAdded: 0, linesRemoved: 4 },
+    ]);
   });
 
   it('shows a renamed section as removed plus added, and its sub-sections move with it', () => {
@@ -113,7 +131,12 @@ describe('analyseChange', () => {
       { heading: 'Privacy notice > How we use your data', change: 'removed', linesAdded: 0, linesRemoved: 1 },
       { heading: 'Privacy notice > How we use your data > Cookies', change: 'removed', linesAdded: 0, linesRemoved: 0 },
       { heading: 'Privacy notice > How we use personal data', change: 'added', linesAdded: 1, linesRemoved: 0 },
-      { heading: 'Privacy notice > How we use personal data > Cookies', change: 'added', linesAdded: 0, linesRemoved: 0 },
+      {
+        heading: 'Privacy notice > How we use personal data > Cookies',
+        change: 'added',
+        linesAdded: 0,
+        linesRemoved: 0,
+      },
     ]);
   });
 
@@ -135,7 +158,9 @@ Orders for six years.
 
 Footer text.
 `;
-    const next = previous.replace('Orders for six years.', 'Orders for seven years.').replace('Footer text.', 'Footer text, revised.');
+    const next = previous
+      .replace('Orders for six years.', 'Orders for seven years.')
+      .replace('Footer text.', 'Footer text, revised.');
     const result = analyse(makeDoc(previous), makeDoc(next));
     expect(result.sections).toEqual([
       { heading: 'Privacy notice > Data we keep', change: 'modified', linesAdded: 2, linesRemoved: 2 },
@@ -149,8 +174,11 @@ Footer text.
   });
 
   it('ignores headings inside fenced code blocks', () => {
-    const previous = '# Notice\n\n```markdown\n# Not a heading\n## Also not\n```\n\nAfter the code.\n\n~~~~\n# still code\n~~~\n# still code too\n~~~~\n';
-    const next = previous.replace('## Also not', '## Also not, changed').replace('# still code too', '# still code, changed');
+    const previous =
+      '# Notice\n\n```markdown\n# Not a heading\n## Also not\n```\n\nAfter the code.\n\n~~~~\n# still code\n~~~\n# still code too\n~~~~\n';
+    const next = previous
+      .replace('## Also not', '## Also not, changed')
+      .replace('# still code too', '# still code, changed');
     const result = analyse(plainDoc(previous), plainDoc(next));
     expect(result.sections).toEqual([{ heading: 'Notice', change: 'modified', linesAdded: 2, linesRemoved: 2 }]);
   });
@@ -174,7 +202,9 @@ Footer text.
   it('numbers duplicate headings deterministically and matches them by occurrence', () => {
     const previous = '# Notice\n\n## Contact\n\nfirst\n\n## Contact\n\nsecond\n';
     const result = analyse(plainDoc(previous), plainDoc(previous.replace('second', 'second, changed')));
-    expect(result.sections).toEqual([{ heading: 'Notice > Contact (2)', change: 'modified', linesAdded: 1, linesRemoved: 1 }]);
+    expect(result.sections).toEqual([
+      { heading: 'Notice > Contact (2)', change: 'modified', linesAdded: 1, linesRemoved: 1 },
+    ]);
 
     const again = analyseChange(plainDoc(previous), plainDoc(previous.replace('second', 'second, changed')));
     expect(again.sections).toEqual(result.sections);
@@ -201,7 +231,13 @@ Footer text.
     expect(emptied.sections.every((s) => s.change === 'removed')).toBe(true);
 
     const nothing = analyse(plainDoc(''), plainDoc(''));
-    expect(nothing).toMatchObject({ substantive: false, sections: [], wordChanges: [], linesAdded: 0, linesRemoved: 0 });
+    expect(nothing).toMatchObject({
+      substantive: false,
+      sections: [],
+      wordChanges: [],
+      linesAdded: 0,
+      linesRemoved: 0,
+    });
   });
 
   it('reproduces CRLF leftovers and lone carriage returns exactly', () => {
@@ -213,12 +249,22 @@ Footer text.
 
   it('returns a header-only diff for identical documents', () => {
     const result = analyse(makeDoc(NOTICE), makeDoc(NOTICE));
-    expect(result).toMatchObject({ substantive: false, metadataChanges: [], sections: [], wordChanges: [], linesAdded: 0, linesRemoved: 0 });
+    expect(result).toMatchObject({
+      substantive: false,
+      metadataChanges: [],
+      sections: [],
+      wordChanges: [],
+      linesAdded: 0,
+      linesRemoved: 0,
+    });
     expect(result.diff).toBe('--- previous\n+++ current\n');
   });
 
   it('keeps the diff parseable whatever the labels contain', () => {
-    const result = analyseChange(plainDoc('a\n'), plainDoc('b\n'), { previousLabel: 'snap\tshots/01 é\n.md', currentLabel: 'x' });
+    const result = analyseChange(plainDoc('a\n'), plainDoc('b\n'), {
+      previousLabel: 'snap\tshots/01 é\n.md',
+      currentLabel: 'x',
+    });
     expect(applyDiff('a\n', result.diff)).toBe('b\n');
   });
 

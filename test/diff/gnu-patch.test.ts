@@ -11,7 +11,11 @@ const dir = mkdtempSync(path.join(tmpdir(), 'noticewatch-diff-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const CASES: Array<[string, string, string]> = [
-  ['body edit', '# Notice\n\nWe keep data for one year.\n\n## Rights\n\nAsk us.\n', '# Notice\n\nWe keep data for two years.\n\n## Rights\n\nAsk us.\n'],
+  [
+    'body edit',
+    '# Notice\n\nWe keep data for one year.\n\n## Rights\n\nAsk us.\n',
+    '# Notice\n\nWe keep data for two years.\n\n## Rights\n\nAsk us.\n',
+  ],
   ['final newline removed', 'a\nb\n', 'a\nb'],
   ['final newline added', 'a\nb', 'a\nb\n'],
   ['last line changed, no newline either side', 'a\nb', 'a\nc'],
@@ -23,7 +27,10 @@ const CASES: Array<[string, string, string]> = [
 
 describe.skipIf(PATCH === undefined)('diff applies with GNU patch', () => {
   it.each(CASES)('%s', (name, before, after) => {
-    const { diff } = analyseChange({ text: before, metadata: {}, body: before }, { text: after, metadata: {}, body: after });
+    const { diff } = analyseChange(
+      { text: before, metadata: {}, body: before },
+      { text: after, metadata: {}, body: after },
+    );
     const base = path.join(dir, name.replace(/\W+/g, '-'));
     writeFileSync(`${base}.old`, before);
     writeFileSync(`${base}.diff`, diff);

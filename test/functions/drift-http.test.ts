@@ -33,7 +33,10 @@ describe('driftHttp', () => {
   it('runs one notice on POST ?notice=ID and returns the run summary', async () => {
     const handler = makeDriftHttpHandler(testDeps(storage.store, watchlist()));
     const { context, logs } = testContext('driftHttp');
-    const response = await handler(new HttpRequest({ method: 'POST', url: 'http://localhost/api/drift?notice=http-a' }), context);
+    const response = await handler(
+      new HttpRequest({ method: 'POST', url: 'http://localhost/api/drift?notice=http-a' }),
+      context,
+    );
     expect(response.status).toBe(200);
     const body = response.jsonBody as { runId: string; notices: Array<{ id: string; status: string; report: string }> };
     expect(body.notices.map((notice) => [notice.id, notice.status])).toEqual([['http-a', 'baseline']]);
@@ -43,7 +46,10 @@ describe('driftHttp', () => {
 
   it('runs the whole watchlist without a notice parameter', async () => {
     const handler = makeDriftHttpHandler(testDeps(storage.store, watchlist()));
-    const response = await handler(new HttpRequest({ method: 'POST', url: 'http://localhost/api/drift' }), testContext('driftHttp').context);
+    const response = await handler(
+      new HttpRequest({ method: 'POST', url: 'http://localhost/api/drift' }),
+      testContext('driftHttp').context,
+    );
     const body = response.jsonBody as { notices: Array<{ id: string; status: string }> };
     expect(body.notices.map((notice) => notice.id).sort()).toEqual(['http-a', 'http-b']);
   });
@@ -52,7 +58,11 @@ describe('driftHttp', () => {
     const handler = makeDriftHttpHandler(testDeps(storage.store, watchlist()));
     const cases: Array<[HttpRequest, number, string]> = [
       [new HttpRequest({ method: 'GET', url: 'http://localhost/api/drift' }), 405, 'METHOD_NOT_ALLOWED'],
-      [new HttpRequest({ method: 'POST', url: 'http://localhost/api/drift?notice=../../etc' }), 400, 'INVALID_NOTICE_ID'],
+      [
+        new HttpRequest({ method: 'POST', url: 'http://localhost/api/drift?notice=../../etc' }),
+        400,
+        'INVALID_NOTICE_ID',
+      ],
       [new HttpRequest({ method: 'POST', url: 'http://localhost/api/drift?notice=nope' }), 404, 'NOTICE_NOT_FOUND'],
     ];
     for (const [request, status, code] of cases) {
@@ -64,8 +74,14 @@ describe('driftHttp', () => {
   });
 
   it('answers 503 when storage is unavailable', async () => {
-    const deps = { ...testDeps(storage.store, watchlist()), getStore: async () => fail<never>('STORAGE_ERROR', 'Storage (http://127.0.0.1:9) failed to read') };
-    const response = await makeDriftHttpHandler(deps)(new HttpRequest({ method: 'POST', url: 'http://localhost/api/drift' }), testContext('driftHttp').context);
+    const deps = {
+      ...testDeps(storage.store, watchlist()),
+      getStore: async () => fail<never>('STORAGE_ERROR', 'Storage (http://127.0.0.1:9) failed to read'),
+    };
+    const response = await makeDriftHttpHandler(deps)(
+      new HttpRequest({ method: 'POST', url: 'http://localhost/api/drift' }),
+      testContext('driftHttp').context,
+    );
     expect(response.status).toBe(503);
   });
 });
@@ -73,7 +89,10 @@ describe('driftHttp', () => {
 describe('driftTimer', () => {
   it('checks the whole watchlist and updates latest.json', async () => {
     const { context, logs } = testContext('driftTimer');
-    await makeDriftTimerHandler(testDeps(storage.store, watchlist()))({ isPastDue: true, scheduleStatus: { last: '', next: '', lastUpdated: '' } }, context);
+    await makeDriftTimerHandler(testDeps(storage.store, watchlist()))(
+      { isPastDue: true, scheduleStatus: { last: '', next: '', lastUpdated: '' } },
+      context,
+    );
     expect(logs.some((log) => log.level === 'warning' && log.message.includes('past due'))).toBe(true);
     expect(logs.some((log) => /drift run .*: \d+ changed/.test(log.message))).toBe(true);
     const latest = await readLatest(storage.store);

@@ -2,7 +2,17 @@ import { HttpRequest, type HttpResponseInit } from '@azure/functions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeReportsHttpHandler, MAX_LISTED_NAMES, validateReportName } from '../../functions/reports-http';
 import { fail } from '../../shared/common/result';
-import { noticeReportName, recordLatestNotices, runSummaryName, tlsReportName, toNoticeReport, writeReport, REPORT_SCHEMA_VERSION, type LatestDocument, type NoticeCheckResult } from '../../shared/reports';
+import {
+  noticeReportName,
+  recordLatestNotices,
+  runSummaryName,
+  tlsReportName,
+  toNoticeReport,
+  writeReport,
+  REPORT_SCHEMA_VERSION,
+  type LatestDocument,
+  type NoticeCheckResult,
+} from '../../shared/reports';
 import { MemoryObjectStore, storeFromConnectionString } from '../../shared/storage';
 import { startTestStorage, type TestStorage } from '../support/azurite';
 import { testContext, testDeps } from '../support/function-harness';
@@ -13,7 +23,11 @@ const RUN_ID = '20261129T060000Z-abc123';
 
 let storage: TestStorage;
 
-function result(id: string, status: NoticeCheckResult['status'], extra: Partial<NoticeCheckResult> = {}): NoticeCheckResult {
+function result(
+  id: string,
+  status: NoticeCheckResult['status'],
+  extra: Partial<NoticeCheckResult> = {},
+): NoticeCheckResult {
   return {
     id,
     url: `https://example.test/${id}.md`,
@@ -44,7 +58,15 @@ beforeAll(async () => {
     const written = await writeReport(storage.store, seeded.report!, toNoticeReport(seeded));
     expect(written.ok).toBe(true);
   }
-  expect((await writeReport(storage.store, runSummaryName(STARTED, RUN_ID), { schemaVersion: REPORT_SCHEMA_VERSION, kind: 'drift-run', runId: RUN_ID })).ok).toBe(true);
+  expect(
+    (
+      await writeReport(storage.store, runSummaryName(STARTED, RUN_ID), {
+        schemaVersion: REPORT_SCHEMA_VERSION,
+        kind: 'drift-run',
+        runId: RUN_ID,
+      })
+    ).ok,
+  ).toBe(true);
   expect((await recordLatestNotices(storage.store, [changed, baseline], '2026-11-29T06:00:05.000Z')).ok).toBe(true);
 });
 afterAll(async () => {
@@ -86,14 +108,19 @@ describe('GET /api/reports?prefix=', () => {
   it('lists report names under a prefix', async () => {
     const response = await call(get('reports?prefix=drift/2026/11/29/'));
     expect(response.status).toBe(200);
-    expect(response.jsonBody).toEqual({ prefix: 'drift/2026/11/29/', names: [changed.report, baseline.report].sort(), truncated: false });
+    expect(response.jsonBody).toEqual({
+      prefix: 'drift/2026/11/29/',
+      names: [changed.report, baseline.report].sort(),
+      truncated: false,
+    });
     const runs = await call(get('reports?prefix=runs/'));
     expect((runs.jsonBody as { names: string[] }).names).toEqual([runSummaryName(STARTED, RUN_ID)]);
   });
 
   it('cuts a long listing and says so', async () => {
     const store = new MemoryObjectStore();
-    for (let index = 0; index < MAX_LISTED_NAMES + 5; index += 1) await writeReport(store, `drift/2026/11/29/n/${String(index).padStart(5, '0')}.json`, {});
+    for (let index = 0; index < MAX_LISTED_NAMES + 5; index += 1)
+      await writeReport(store, `drift/2026/11/29/n/${String(index).padStart(5, '0')}.json`, {});
     const response = await call(get('reports?prefix=drift/'), store);
     const body = response.jsonBody as { names: string[]; truncated: boolean };
     expect(body.names).toHaveLength(MAX_LISTED_NAMES);
@@ -122,12 +149,20 @@ describe('GET /api/reports/{name}', () => {
   it('returns one report, cacheable because reports are immutable', async () => {
     const response = await call(get(`reports/${changed.report}`, { name: changed.report! }));
     expect(response.status).toBe(200);
-    expect(response.jsonBody).toMatchObject({ schemaVersion: REPORT_SCHEMA_VERSION, kind: 'notice-check', id: 'contoso', status: 'changed', diff: changed.diff });
+    expect(response.jsonBody).toMatchObject({
+      schemaVersion: REPORT_SCHEMA_VERSION,
+      kind: 'notice-check',
+      id: 'contoso',
+      status: 'changed',
+      diff: changed.diff,
+    });
     expect(header(response, 'Cache-Control')).toMatch(/immutable/);
   });
 
   it('answers 404 REPORT_NOT_FOUND for a valid name that does not exist', async () => {
-    const response = await call(get('reports/drift/2026/11/29/contoso/nope.json', { name: 'drift/2026/11/29/contoso/nope.json' }));
+    const response = await call(
+      get('reports/drift/2026/11/29/contoso/nope.json', { name: 'drift/2026/11/29/contoso/nope.json' }),
+    );
     expect(response.status).toBe(404);
     expect(response.jsonBody).toMatchObject({ error: { code: 'REPORT_NOT_FOUND' } });
     expect(header(response, 'Cache-Control')).toBe('no-store');
@@ -181,9 +216,16 @@ describe('methods and storage trouble', () => {
   });
 
   it('answers 503 when the store cannot be opened', async () => {
-    const deps = { ...testDeps(storage.store, WATCHLIST), getStore: async () => fail<never>('STORAGE_NOT_CONFIGURED', 'No storage configured') };
+    const deps = {
+      ...testDeps(storage.store, WATCHLIST),
+      getStore: async () => fail<never>('STORAGE_NOT_CONFIGURED', 'No storage configured'),
+    };
     const handler = makeReportsHttpHandler(deps);
-    for (const [path, params] of [['reports/latest', { name: 'latest' }], ['reports?prefix=drift/', {}], [`reports/${changed.report}`, { name: changed.report! }]] as const) {
+    for (const [path, params] of [
+      ['reports/latest', { name: 'latest' }],
+      ['reports?prefix=drift/', {}],
+      [`reports/${changed.report}`, { name: changed.report! }],
+    ] as const) {
       const response = await handler(get(path, params), testContext('reportsHttp').context);
       expect(response.status, path).toBe(503);
     }
@@ -198,7 +240,11 @@ describe('methods and storage trouble', () => {
     if (!dead.ok) throw new Error(dead.problem.message);
     const { context, logs } = testContext('reportsHttp');
     const handler = makeReportsHttpHandler(testDeps(dead.value, WATCHLIST));
-    for (const [path, params] of [['reports/latest', { name: 'latest' }], ['reports?prefix=drift/', {}], [`reports/${changed.report}`, { name: changed.report! }]] as const) {
+    for (const [path, params] of [
+      ['reports/latest', { name: 'latest' }],
+      ['reports?prefix=drift/', {}],
+      [`reports/${changed.report}`, { name: changed.report! }],
+    ] as const) {
       const response = await handler(get(path, params), context);
       expect(response.status, path).toBe(503);
       expect(response.jsonBody).toMatchObject({ error: { code: 'STORAGE_ERROR' } });

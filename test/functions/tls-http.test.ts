@@ -18,7 +18,10 @@ let modern: RunningServer;
 let attempts: Array<{ address: string; port: number }>;
 
 beforeAll(async () => {
-  [storage, modern] = await Promise.all([startTestStorage(), startTlsServer(buildTestPki().good, { min: 'TLSv1.2', max: 'TLSv1.3' })]);
+  [storage, modern] = await Promise.all([
+    startTestStorage(),
+    startTlsServer(buildTestPki().good, { min: 'TLSv1.2', max: 'TLSv1.3' }),
+  ]);
 });
 afterAll(async () => {
   await Promise.all([storage?.stop(), modern?.close()]);
@@ -45,20 +48,60 @@ function interceptingDeps(env: Record<string, string>, names: Record<string, str
 }
 
 const FORBIDDEN_TARGETS = [
-  '127.0.0.1', '127.1.2.3', '2130706433', '0x7f.1', '017700000001', '0x7f000001', 'localhost',
-  '10.0.0.1', '172.16.5.4', '192.168.1.1', '169.254.169.254', '169.254.0.1', '100.64.0.1', '0.0.0.0', '168.63.129.16',
-  '192.0.2.10', '198.18.0.1', '240.0.0.1', '255.255.255.255', '224.0.0.1',
-  '[::1]', '[::]', '[fc00::1]', '[fd12:3456::1]', '[fe80::1]', '[::ffff:127.0.0.1]', '[::ffff:7f00:1]', '[::ffff:169.254.169.254]', '[::ffff:10.0.0.1]',
-  '[64:ff9b::a9fe:a9fe]', '[2002:7f00:1::]', '[2001:db8::1]', 'internal.example', 'rebind.example',
+  '127.0.0.1',
+  '127.1.2.3',
+  '2130706433',
+  '0x7f.1',
+  '017700000001',
+  '0x7f000001',
+  'localhost',
+  '10.0.0.1',
+  '172.16.5.4',
+  '192.168.1.1',
+  '169.254.169.254',
+  '169.254.0.1',
+  '100.64.0.1',
+  '0.0.0.0',
+  '168.63.129.16',
+  '192.0.2.10',
+  '198.18.0.1',
+  '240.0.0.1',
+  '255.255.255.255',
+  '224.0.0.1',
+  '[::1]',
+  '[::]',
+  '[fc00::1]',
+  '[fd12:3456::1]',
+  '[fe80::1]',
+  '[::ffff:127.0.0.1]',
+  '[::ffff:7f00:1]',
+  '[::ffff:169.254.169.254]',
+  '[::ffff:10.0.0.1]',
+  '[64:ff9b::a9fe:a9fe]',
+  '[2002:7f00:1::]',
+  '[2001:db8::1]',
+  'internal.example',
+  'rebind.example',
 ];
 
 describe('tlsHttp request-forgery guard', () => {
   it.each(FORBIDDEN_TARGETS)('refuses %s with 403 and opens no connection', async (target) => {
-    const deps = interceptingDeps({ TLS_ALLOW_ANY_HOST: 'true' }, { localhost: ['127.0.0.1'], 'internal.example': ['10.1.2.3'], 'rebind.example': ['93.184.216.34', '169.254.169.254'] });
+    const deps = interceptingDeps(
+      { TLS_ALLOW_ANY_HOST: 'true' },
+      {
+        localhost: ['127.0.0.1'],
+        'internal.example': ['10.1.2.3'],
+        'rebind.example': ['93.184.216.34', '169.254.169.254'],
+      },
+    );
     const host = target.replace(/^\[|\]$/g, '');
     for (const request of [
       new HttpRequest({ method: 'GET', url: `http://localhost/api/tls?host=${encodeURIComponent(host)}&port=443` }),
-      new HttpRequest({ method: 'POST', url: 'http://localhost/api/tls', body: { string: JSON.stringify([`${target}:443`]) } }),
+      new HttpRequest({
+        method: 'POST',
+        url: 'http://localhost/api/tls',
+        body: { string: JSON.stringify([`${target}:443`]) },
+      }),
     ]) {
       const response = await makeTlsHttpHandler(deps)(request, testContext('tlsHttp').context);
       expect(response.status).toBe(403);
@@ -70,18 +113,26 @@ describe('tlsHttp request-forgery guard', () => {
 
   it('says the same for a name that does not exist as for a forbidden one', async () => {
     const deps = interceptingDeps({ TLS_ALLOW_ANY_HOST: 'true' }, { 'internal.example': ['10.1.2.3'] });
-    const ask = async (host: string) => (await makeTlsHttpHandler(deps)(new HttpRequest({ method: 'GET', url: `http://localhost/api/tls?host=${host}` }), testContext('tlsHttp').context));
+    const ask = async (host: string) =>
+      await makeTlsHttpHandler(deps)(
+        new HttpRequest({ method: 'GET', url: `http://localhost/api/tls?host=${host}` }),
+        testContext('tlsHttp').context,
+      );
     const forbidden = await ask('internal.example');
     const missing = await ask('no-such-host.example');
     expect(forbidden.status).toBe(missing.status);
-    const text = (response: typeof forbidden) => JSON.stringify(response.jsonBody).replace(/internal\.example|no-such-host\.example/g, 'HOST');
+    const text = (response: typeof forbidden) =>
+      JSON.stringify(response.jsonBody).replace(/internal\.example|no-such-host\.example/g, 'HOST');
     expect(text(forbidden)).toBe(text(missing));
     expect(attempts).toEqual([]);
   });
 
   it('checks only watchlist endpoints unless TLS_ALLOW_ANY_HOST=true', async () => {
     const deps = interceptingDeps({}, { 'public.example': ['93.184.216.34'] });
-    const response = await makeTlsHttpHandler(deps)(new HttpRequest({ method: 'GET', url: 'http://localhost/api/tls?host=public.example&port=443' }), testContext('tlsHttp').context);
+    const response = await makeTlsHttpHandler(deps)(
+      new HttpRequest({ method: 'GET', url: 'http://localhost/api/tls?host=public.example&port=443' }),
+      testContext('tlsHttp').context,
+    );
     expect(response.status).toBe(403);
     expect(JSON.stringify(response.jsonBody)).toContain('not an endpoint on the watchlist');
     expect(attempts).toEqual([]);
@@ -97,13 +148,28 @@ describe('tlsHttp request-forgery guard', () => {
     ['POST', 'http://localhost/api/tls', '{"endpoints": [', 400, 'INVALID_JSON'],
     ['POST', 'http://localhost/api/tls', '"example.test"', 400, 'INVALID_JSON'],
     ['POST', 'http://localhost/api/tls', '[]', 400, 'INVALID_TARGET'],
-    ['POST', 'http://localhost/api/tls', JSON.stringify([{ host: 'example.test', ca: '/etc/passwd' }]), 400, 'INVALID_TARGET'],
-    ['POST', 'http://localhost/api/tls', JSON.stringify(Array.from({ length: 21 }, () => 'example.test')), 400, 'TOO_MANY_TARGETS'],
+    [
+      'POST',
+      'http://localhost/api/tls',
+      JSON.stringify([{ host: 'example.test', ca: '/etc/passwd' }]),
+      400,
+      'INVALID_TARGET',
+    ],
+    [
+      'POST',
+      'http://localhost/api/tls',
+      JSON.stringify(Array.from({ length: 21 }, () => 'example.test')),
+      400,
+      'TOO_MANY_TARGETS',
+    ],
     ['POST', 'http://localhost/api/tls', JSON.stringify(['x'.repeat(20_000)]), 413, 'BODY_TOO_LARGE'],
     ['DELETE', 'http://localhost/api/tls?host=example.test', undefined, 405, 'METHOD_NOT_ALLOWED'],
   ])('%s %s %s answers %i %s', async (method, url, body, status, code) => {
     const deps = interceptingDeps({ TLS_ALLOW_ANY_HOST: 'true' });
-    const response = await makeTlsHttpHandler(deps)(new HttpRequest({ method, url, ...(body !== undefined ? { body: { string: body } } : {}) }), testContext('tlsHttp').context);
+    const response = await makeTlsHttpHandler(deps)(
+      new HttpRequest({ method, url, ...(body !== undefined ? { body: { string: body } } : {}) }),
+      testContext('tlsHttp').context,
+    );
     expect(response.status).toBe(status);
     expect(response.jsonBody).toMatchObject({ error: { code } });
     expect(JSON.stringify(response.jsonBody)).not.toMatch(/\bat .*\.(ts|js):\d+/);
@@ -114,8 +180,16 @@ describe('tlsHttp request-forgery guard', () => {
 
 describe('tlsHttp and tlsTimer against a local TLS server', () => {
   function localDeps(env: Record<string, string>): FunctionDeps {
-    const deps = testDeps(storage.store, { endpoints: [{ id: 'local-modern', host: 'localhost', port: modern.port }] }, env);
-    return { ...deps, tls: { lookup: async () => [{ address: '127.0.0.1', family: 4 }] }, settings: { ...deps.settings, tlsTimeoutMs: 2_000 } };
+    const deps = testDeps(
+      storage.store,
+      { endpoints: [{ id: 'local-modern', host: 'localhost', port: modern.port }] },
+      env,
+    );
+    return {
+      ...deps,
+      tls: { lookup: async () => [{ address: '127.0.0.1', family: 4 }] },
+      settings: { ...deps.settings, tlsTimeoutMs: 2_000 },
+    };
   }
 
   it('checks a watchlist endpoint on demand when private addresses are allowed', async () => {
@@ -124,19 +198,36 @@ describe('tlsHttp and tlsTimer against a local TLS server', () => {
       testContext('tlsHttp').context,
     );
     expect(response.status).toBe(200);
-    const body = response.jsonBody as { endpoints: Array<{ id: string; protocols: Record<string, string>; report: string }> };
-    expect(body.endpoints[0]).toMatchObject({ id: 'local-modern', protocols: { SSLv3: 'rejected', TLSv1: 'rejected', 'TLSv1.1': 'rejected', 'TLSv1.2': 'accepted', 'TLSv1.3': 'accepted' } });
+    const body = response.jsonBody as {
+      endpoints: Array<{ id: string; protocols: Record<string, string>; report: string }>;
+    };
+    expect(body.endpoints[0]).toMatchObject({
+      id: 'local-modern',
+      protocols: {
+        SSLv3: 'rejected',
+        TLSv1: 'rejected',
+        'TLSv1.1': 'rejected',
+        'TLSv1.2': 'accepted',
+        'TLSv1.3': 'accepted',
+      },
+    });
     const report = await readReport<{ kind: string; schemaVersion: number }>(storage.store, body.endpoints[0].report);
     expect(report.ok && report.value).toMatchObject({ kind: 'endpoint-check', schemaVersion: 1 });
   });
 
   it('checks a target named twice in a POST body once', async () => {
     const response = await makeTlsHttpHandler(localDeps({ TLS_ALLOW_PRIVATE: 'true' }))(
-      new HttpRequest({ method: 'POST', url: 'http://localhost/api/tls', body: { string: JSON.stringify([`localhost:${modern.port}`, { host: 'LOCALHOST', port: modern.port }]) } }),
+      new HttpRequest({
+        method: 'POST',
+        url: 'http://localhost/api/tls',
+        body: { string: JSON.stringify([`localhost:${modern.port}`, { host: 'LOCALHOST', port: modern.port }]) },
+      }),
       testContext('tlsHttp').context,
     );
     expect(response.status).toBe(200);
-    expect((response.jsonBody as { endpoints: Array<{ id: string }> }).endpoints.map((endpoint) => endpoint.id)).toEqual(['local-modern']);
+    expect(
+      (response.jsonBody as { endpoints: Array<{ id: string }> }).endpoints.map((endpoint) => endpoint.id),
+    ).toEqual(['local-modern']);
   });
 
   it('answers 503 with the run when no endpoint report could be written', async () => {
@@ -154,22 +245,35 @@ describe('tlsHttp and tlsTimer against a local TLS server', () => {
       testContext('tlsHttp').context,
     );
     expect(response.status).toBe(503);
-    const body = response.jsonBody as { error: { code: string; message: string }; run: { endpoints: Array<{ id: string; report: string | null }> } };
+    const body = response.jsonBody as {
+      error: { code: string; message: string };
+      run: { endpoints: Array<{ id: string; report: string | null }> };
+    };
     expect(body.error.code).toBe('STORAGE_ERROR');
     expect(body.error.message).not.toContain('TOPSECRET');
     expect(body.run.endpoints).toMatchObject([{ id: 'local-modern', report: null }]);
   });
 
   it('refuses the same loopback endpoint when private addresses are not allowed', async () => {
-    const response = await makeTlsHttpHandler(localDeps({}))(new HttpRequest({ method: 'GET', url: `http://localhost/api/tls?host=localhost&port=${modern.port}` }), testContext('tlsHttp').context);
+    const response = await makeTlsHttpHandler(localDeps({}))(
+      new HttpRequest({ method: 'GET', url: `http://localhost/api/tls?host=localhost&port=${modern.port}` }),
+      testContext('tlsHttp').context,
+    );
     expect(response.status).toBe(403);
   });
 
   it('the timer checks every watchlist endpoint and records it in latest.json', async () => {
     const { context, logs } = testContext('tlsTimer');
-    await makeTlsTimerHandler(localDeps({}))({ isPastDue: false, scheduleStatus: { last: '', next: '', lastUpdated: '' } }, context);
+    await makeTlsTimerHandler(localDeps({}))(
+      { isPastDue: false, scheduleStatus: { last: '', next: '', lastUpdated: '' } },
+      context,
+    );
     expect(logs.some((log) => /tls run .*: \d+ compliant/.test(log.message))).toBe(true);
     const latest = await readLatest(storage.store);
-    expect(latest.ok && latest.value.endpoints['local-modern']).toMatchObject({ host: 'localhost', port: modern.port, protocols: { 'TLSv1.2': 'accepted' } });
+    expect(latest.ok && latest.value.endpoints['local-modern']).toMatchObject({
+      host: 'localhost',
+      port: modern.port,
+      protocols: { 'TLSv1.2': 'accepted' },
+    });
   });
 });

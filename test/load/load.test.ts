@@ -83,7 +83,12 @@ describe(`drift at ${NOTICES} notices`, () => {
     for (let index = 0; index < NOTICES; index += 1) bodyBytes += noticeBodyBytes(index, 1);
     expect(bodyBytes).toBeGreaterThan(NOTICES * 5_000);
 
-    const first = await timedDrift(notices, storage.store, { suffix: 'load-base', concurrency: 8, gc, liveEveryMs: 1_000 });
+    const first = await timedDrift(notices, storage.store, {
+      suffix: 'load-base',
+      concurrency: 8,
+      gc,
+      liveEveryMs: 1_000,
+    });
     expect(first.summary.counts).toEqual({ baseline: NOTICES, unchanged: 0, changed: 0, error: 0 });
     expect(first.summary.notReached).toEqual([]);
     expect(first.summary.problems).toEqual([]);
@@ -91,13 +96,29 @@ describe(`drift at ${NOTICES} notices`, () => {
     const changed = changedIndexes(NOTICES);
     expect(changed).toHaveLength(NOTICES / 10);
     fast.setChanged(changed);
-    const second = await timedDrift(notices, storage.store, { suffix: 'load-change', concurrency: 8, gc, liveEveryMs: 1_000 });
+    const second = await timedDrift(notices, storage.store, {
+      suffix: 'load-change',
+      concurrency: 8,
+      gc,
+      liveEveryMs: 1_000,
+    });
     const summary = second.summary;
-    expect(summary.counts).toEqual({ baseline: 0, unchanged: NOTICES - changed.length, changed: changed.length, error: 0 });
+    expect(summary.counts).toEqual({
+      baseline: 0,
+      unchanged: NOTICES - changed.length,
+      changed: changed.length,
+      error: 0,
+    });
     expect(summary.notReached).toEqual([]);
     expect(summary.problems).toEqual([]);
-    expect(new Set(summary.notices.filter((result) => result.status === 'changed').map((result) => result.id))).toEqual(new Set(changed.map((index) => `load-${index}`)));
-    expect(summary.notices.filter((result) => result.status === 'changed').every((result) => result.substantive === true && (result.diff ?? '').includes('Fabrikam'))).toBe(true);
+    expect(new Set(summary.notices.filter((result) => result.status === 'changed').map((result) => result.id))).toEqual(
+      new Set(changed.map((index) => `load-${index}`)),
+    );
+    expect(
+      summary.notices
+        .filter((result) => result.status === 'changed')
+        .every((result) => result.substantive === true && (result.diff ?? '').includes('Fabrikam')),
+    ).toBe(true);
 
     // Nothing lost: a stored report for every one of the 4,000 results, and a run summary for each run.
     for (const run of [first.summary, second.summary]) {
@@ -111,7 +132,9 @@ describe(`drift at ${NOTICES} notices`, () => {
     const latest = await readLatest(storage.store);
     if (!latest.ok) throw new Error(latest.problem.message);
     expect(Object.keys(latest.value.notices)).toHaveLength(NOTICES);
-    expect(Object.values(latest.value.notices).filter((entry) => entry.status === 'changed')).toHaveLength(changed.length);
+    expect(Object.values(latest.value.notices).filter((entry) => entry.status === 'changed')).toHaveLength(
+      changed.length,
+    );
     expect(Object.values(latest.value.notices).every((entry) => entry.runId === summary.runId)).toBe(true);
 
     // Memory stays bounded: the bodies are streamed through, never all held. Holding them would take at
@@ -177,7 +200,9 @@ describe(`drift at ${NOTICES} notices`, () => {
       expect(reportsOf(summary.notices)).toHaveLength(finished.length);
       const neverStarted = summary.notReached.filter((id) => !summary.abandoned.includes(id));
       const sample = neverStarted.filter((_, index) => index % 50 === 0);
-      const phantom = await Promise.all(sample.map((id) => storage.store.get(CONTAINERS.reports, noticeReportName(startedAt.toISOString(), id, runId))));
+      const phantom = await Promise.all(
+        sample.map((id) => storage.store.get(CONTAINERS.reports, noticeReportName(startedAt.toISOString(), id, runId))),
+      );
       expect(phantom.every((found) => found.ok && found.value === null)).toBe(true);
 
       // The run summary blob names what was not reached.
@@ -185,8 +210,12 @@ describe(`drift at ${NOTICES} notices`, () => {
       expect(stored?.notReached).toEqual(summary.notReached);
       expect(stored?.abandoned).toEqual(summary.abandoned);
       expect(stored?.notices.map((result) => result.id)).toEqual(finished);
-      console.info(`drift deadline: ${finished.length} finished, ${summary.notReached.length} not reached (${summary.abandoned.length} abandoned), returned after ${seconds(elapsed)}`);
-      recordFault(`load: ${NOTICES}-notice drift cut by its deadline and hard deadline, finished results kept, rest named`);
+      console.info(
+        `drift deadline: ${finished.length} finished, ${summary.notReached.length} not reached (${summary.abandoned.length} abandoned), returned after ${seconds(elapsed)}`,
+      );
+      recordFault(
+        `load: ${NOTICES}-notice drift cut by its deadline and hard deadline, finished results kept, rest named`,
+      );
     } finally {
       await slow.close();
     }
@@ -208,7 +237,13 @@ describe(`TLS at ${ENDPOINTS} endpoints`, () => {
 
   it(`checks all ${TLS_COMPLETE} endpoints on 24 servers over 8 loopback addresses to completion, with the right verdict and a report each`, async () => {
     const endpoints = fleetEndpoints(fleet.servers, TLS_COMPLETE, 'full');
-    const run = await timedTls(endpoints, storage.store, { suffix: 'load-tls', concurrency: 16, perAddress: 4, caPem, budgetMs: 170_000 });
+    const run = await timedTls(endpoints, storage.store, {
+      suffix: 'load-tls',
+      concurrency: 16,
+      perAddress: 4,
+      caPem,
+      budgetMs: 170_000,
+    });
     const { summary } = run;
     checkTlsRun(summary, endpoints);
     expect(summary.notReached).toEqual([]);
@@ -217,11 +252,18 @@ describe(`TLS at ${ENDPOINTS} endpoints`, () => {
     const compliant = endpoints.filter((endpoint) => SERVER_KINDS[endpoint.kind].compliant).length;
     expect(compliant).toBeGreaterThan(0);
     expect(summary.counts).toEqual({ compliant, nonCompliant: TLS_COMPLETE - compliant, incomplete: 0 });
-    expect(await missingReports(storage.store, summary.endpoints.map((result) => result.report!))).toEqual([]);
+    expect(
+      await missingReports(
+        storage.store,
+        summary.endpoints.map((result) => result.report!),
+      ),
+    ).toEqual([]);
     const latest = await readLatest(storage.store);
     if (!latest.ok) throw new Error(latest.problem.message);
     expect(endpoints.every((endpoint) => latest.value.endpoints[endpoint.id]?.runId === summary.runId)).toBe(true);
-    console.info(`tls: ${TLS_COMPLETE} in ${seconds(run.wallMs)} (${(TLS_COMPLETE / (run.wallMs / 1000)).toFixed(0)}/s; checks done at ${seconds(run.checksDoneMs)}), peak RSS ${mib(run.memory.peakRss)}`);
+    console.info(
+      `tls: ${TLS_COMPLETE} in ${seconds(run.wallMs)} (${(TLS_COMPLETE / (run.wallMs / 1000)).toFixed(0)}/s; checks done at ${seconds(run.checksDoneMs)}), peak RSS ${mib(run.memory.peakRss)}`,
+    );
     recordFault(`load: ${TLS_COMPLETE} TLS endpoints checked to completion, right verdicts, every report stored`);
   }, 180_000);
 
@@ -229,7 +271,13 @@ describe(`TLS at ${ENDPOINTS} endpoints`, () => {
     const endpoints = fleetEndpoints(fleet.servers, ENDPOINTS, 'cut');
     const budgetMs = 3_000;
     const startedAt = Date.now();
-    const run = await timedTls(endpoints, storage.store, { suffix: 'load-tls-cut', concurrency: 16, perAddress: 4, caPem, budgetMs });
+    const run = await timedTls(endpoints, storage.store, {
+      suffix: 'load-tls-cut',
+      concurrency: 16,
+      perAddress: 4,
+      caPem,
+      budgetMs,
+    });
     const { summary } = run;
     const finished = checkTlsRun(summary, endpoints);
     expect(finished.length).toBeGreaterThan(0);
@@ -242,11 +290,18 @@ describe(`TLS at ${ENDPOINTS} endpoints`, () => {
     // leaves (8-minute budget, 10-minute limit).
     expect(run.wallMs).toBeLessThan(budgetMs + 20_000);
     expect(summary.problems).toEqual([]);
-    expect(await missingReports(storage.store, summary.endpoints.map((result) => result.report!))).toEqual([]);
+    expect(
+      await missingReports(
+        storage.store,
+        summary.endpoints.map((result) => result.report!),
+      ),
+    ).toEqual([]);
     const stored = await readSummary<TlsRunSummary>(storage.store, summary.summary);
     expect(stored?.notReached).toEqual(summary.notReached);
     expect(stored?.endpoints.map((result) => result.id)).toEqual(finished);
-    console.info(`tls deadline: ${finished.length} finished, ${summary.notReached.length} not reached, checks done at ${seconds(run.checksDoneMs)}, returned after ${seconds(run.wallMs)} for a ${seconds(budgetMs)} budget`);
+    console.info(
+      `tls deadline: ${finished.length} finished, ${summary.notReached.length} not reached, checks done at ${seconds(run.checksDoneMs)}, returned after ${seconds(run.wallMs)} for a ${seconds(budgetMs)} budget`,
+    );
     recordFault(`load: ${ENDPOINTS} TLS endpoints cut by the run deadline, finished ones reported, rest named`);
   }, 60_000);
 });

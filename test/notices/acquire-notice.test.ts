@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acquireNotice, documentFromSnapshotText, hashSnapshot, normaliseText, type AcquireOptions, type Acquisition } from '../../shared/notices';
+import {
+  acquireNotice,
+  documentFromSnapshotText,
+  hashSnapshot,
+  normaliseText,
+  type AcquireOptions,
+  type Acquisition,
+} from '../../shared/notices';
 import { respond, startTestServer, type TestServer } from './test-server';
 
 let server: TestServer;
@@ -12,7 +19,12 @@ afterAll(async () => {
 
 const FAST: AcquireOptions = { timeoutMs: 3_000, retries: 0, retryBackoffMs: 10 };
 
-async function acquired(path: string, options: AcquireOptions = FAST, format: 'markdown' | 'html' = 'markdown', selector?: string) {
+async function acquired(
+  path: string,
+  options: AcquireOptions = FAST,
+  format: 'markdown' | 'html' = 'markdown',
+  selector?: string,
+) {
   const result = await acquireNotice({ id: 'test', url: server.base + path, format, selector }, options);
   if (!result.ok) throw new Error(`unexpected failure ${result.problem.code}: ${result.problem.message}`);
   return result.value;
@@ -42,10 +54,14 @@ describe('acquireNotice (Microsoft-Docs-style markdown with includes)', () => {
       'ms.service': 'contoso-cloud',
       'ms.topic': 'legal',
     });
-    expect(document.text.startsWith('---\ntitle: Contoso Cloud privacy statement\ndescription: How Contoso')).toBe(true);
+    expect(document.text.startsWith('---\ntitle: Contoso Cloud privacy statement\ndescription: How Contoso')).toBe(
+      true,
+    );
     expect(document.text).toContain('ms.date: 2024-03-01\n');
     expect(document.text).toContain('ms.topic: legal\n---\n# Contoso Cloud privacy statement\n');
-    expect(document.body).toContain('Contoso Cloud is a made-up service used to test noticewatch.\nIt keeps personal data only as long as it needs it.');
+    expect(document.body).toContain(
+      'Contoso Cloud is a made-up service used to test noticewatch.\nIt keeps personal data only as long as it needs it.',
+    );
     expect(document.body).toContain('### Retention\n\nWe keep logs for 30 days. Our legal basis is your consent.');
     expect(document.body).toContain('## Your rights\n\nWrite to privacy@contoso.example to exercise your rights.');
     // Front matter of includes is stripped, not inlined.
@@ -82,7 +98,11 @@ describe('acquireNotice (Microsoft-Docs-style markdown with includes)', () => {
     let includeHits = 0;
     const includeValidators: Array<string | undefined> = [];
     server.routes.set('/cond-notice.md', (req, res) => {
-      if (req.headers['if-none-match'] === '"n1"' && req.headers['if-modified-since'] === 'Wed, 03 Apr 2024 00:00:00 GMT') res.writeHead(304).end();
+      if (
+        req.headers['if-none-match'] === '"n1"' &&
+        req.headers['if-modified-since'] === 'Wed, 03 Apr 2024 00:00:00 GMT'
+      )
+        res.writeHead(304).end();
       else res.writeHead(200).end('[!INCLUDE[](cond-include.md)]');
     });
     server.routes.set('/cond-include.md', (req, res) => {
@@ -90,7 +110,10 @@ describe('acquireNotice (Microsoft-Docs-style markdown with includes)', () => {
       includeValidators.push(req.headers['if-none-match'] ?? req.headers['if-modified-since']);
       res.writeHead(200).end('Included text.');
     });
-    const notModified = await acquired('/cond-notice.md', { ...FAST, conditional: { etag: '"n1"', lastModified: 'Wed, 03 Apr 2024 00:00:00 GMT' } });
+    const notModified = await acquired('/cond-notice.md', {
+      ...FAST,
+      conditional: { etag: '"n1"', lastModified: 'Wed, 03 Apr 2024 00:00:00 GMT' },
+    });
     expect(notModified).toEqual({ kind: 'not-modified' });
     expect(includeHits).toBe(0);
     const full = fetched(await acquired('/cond-notice.md', { ...FAST, conditional: { etag: '"old"' } }));
@@ -120,12 +143,18 @@ describe('acquireNotice (Microsoft-Docs-style markdown with includes)', () => {
     server.routes.set('/cyc/notice.md', respond(200, '[!INCLUDE[](a.md)]'));
     server.routes.set('/cyc/a.md', respond(200, '[!INCLUDE[](sub/b.md)]'));
     server.routes.set('/cyc/sub/b.md', respond(200, '[!INCLUDE[](../a.md)]'));
-    expect(await problem('/cyc/notice.md')).toMatchObject({ code: 'INCLUDE_CYCLE', message: expect.stringContaining('/cyc/sub/b.md -> ') });
+    expect(await problem('/cyc/notice.md')).toMatchObject({
+      code: 'INCLUDE_CYCLE',
+      message: expect.stringContaining('/cyc/sub/b.md -> '),
+    });
 
-    for (let i = 0; i < 4; i++) server.routes.set(`/deep/${i}.md`, respond(200, `level ${i} [!INCLUDE[](${i + 1}.md)]`));
+    for (let i = 0; i < 4; i++)
+      server.routes.set(`/deep/${i}.md`, respond(200, `level ${i} [!INCLUDE[](${i + 1}.md)]`));
     server.routes.set('/deep/4.md', respond(200, 'bottom'));
     expect(await problem('/deep/0.md', { ...FAST, maxIncludeDepth: 3 })).toMatchObject({ code: 'INCLUDE_TOO_DEEP' });
-    expect(fetched(await acquired('/deep/0.md', { ...FAST, maxIncludeDepth: 4 })).document.body).toBe('level 0 level 1 level 2 level 3 bottom\n');
+    expect(fetched(await acquired('/deep/0.md', { ...FAST, maxIncludeDepth: 4 })).document.body).toBe(
+      'level 0 level 1 level 2 level 3 bottom\n',
+    );
   });
 
   it('refuses an include on another host without contacting it', async () => {
@@ -145,7 +174,10 @@ describe('acquireNotice (Microsoft-Docs-style markdown with includes)', () => {
       other.routes.set('/x.md', respond(200, 'foreign text'));
       server.routes.set('/with-hop.md', respond(200, '[!INCLUDE[x](hop.md)]'));
       server.routes.set('/hop.md', respond(302, '', { location: `${other.base}/x.md` }));
-      expect(await problem('/with-hop.md')).toMatchObject({ code: 'INCLUDE_OUTSIDE_SITE', message: expect.stringContaining(`redirected to ${other.base}`) });
+      expect(await problem('/with-hop.md')).toMatchObject({
+        code: 'INCLUDE_OUTSIDE_SITE',
+        message: expect.stringContaining(`redirected to ${other.base}`),
+      });
       // Refused before the redirect is followed: the other host is never contacted.
       expect(other.requests).toHaveLength(0);
     } finally {
@@ -161,7 +193,10 @@ describe('acquireNotice (Microsoft-Docs-style markdown with includes)', () => {
   });
 
   it('refuses an HTML page served where markdown is expected', async () => {
-    server.routes.set('/soft-404.md', respond(200, '<!DOCTYPE html><html><body><h1>Not found</h1></body></html>', { 'content-type': 'text/html' }));
+    server.routes.set(
+      '/soft-404.md',
+      respond(200, '<!DOCTYPE html><html><body><h1>Not found</h1></body></html>', { 'content-type': 'text/html' }),
+    );
     expect(await problem('/soft-404.md')).toMatchObject({ code: 'NOT_MARKDOWN' });
   });
 });
@@ -171,17 +206,30 @@ describe('acquireNotice (html)', () => {
     `<!doctype html><html><head><title>Fabrikam privacy</title><meta name="ms.date" content="05/06/2024"><meta name="x-request-id" content="r-123"></head><body><nav>Menu</nav><article class="notice">${main}</article></body></html>`;
 
   it('extracts the selector region and puts whitelisted metadata into the snapshot text', async () => {
-    server.routes.set('/fabrikam.html', respond(200, page('<h1>Fabrikam privacy</h1><p>We collect your email.</p><script>evil()</script>'), { 'content-type': 'text/html; charset=utf-8' }));
+    server.routes.set(
+      '/fabrikam.html',
+      respond(200, page('<h1>Fabrikam privacy</h1><p>We collect your email.</p><script>evil()</script>'), {
+        'content-type': 'text/html; charset=utf-8',
+      }),
+    );
     const value = fetched(await acquired('/fabrikam.html', FAST, 'html', 'article.notice'));
-    expect(value.document.text).toBe('---\ntitle: "Fabrikam privacy"\nms.date: "05/06/2024"\n---\n# Fabrikam privacy\n\nWe collect your email.\n');
+    expect(value.document.text).toBe(
+      '---\ntitle: "Fabrikam privacy"\nms.date: "05/06/2024"\n---\n# Fabrikam privacy\n\nWe collect your email.\n',
+    );
     expect(value.document.metadata).toEqual({ title: 'Fabrikam privacy', 'ms.date': '05/06/2024' });
     expect(value.includeUrls).toEqual([]);
     expect(value.contentType).toBe('text/html; charset=utf-8');
   });
 
   it('fails with SELECTOR_NOT_FOUND on an error page without the region', async () => {
-    server.routes.set('/fabrikam-error.html', respond(200, '<html><body><h1>Something went wrong</h1></body></html>', { 'content-type': 'text/html' }));
-    const result = await acquireNotice({ id: 'x', url: `${server.base}/fabrikam-error.html`, format: 'html', selector: 'article.notice' }, FAST);
+    server.routes.set(
+      '/fabrikam-error.html',
+      respond(200, '<html><body><h1>Something went wrong</h1></body></html>', { 'content-type': 'text/html' }),
+    );
+    const result = await acquireNotice(
+      { id: 'x', url: `${server.base}/fabrikam-error.html`, format: 'html', selector: 'article.notice' },
+      FAST,
+    );
     expect(result).toMatchObject({ ok: false, problem: { code: 'SELECTOR_NOT_FOUND' } });
   });
 });

@@ -34,9 +34,16 @@ describe('fetchResource', () => {
     if (!result.ok || result.value.kind !== 'fetched') return;
     expect(result.value.bytes.equals(body)).toBe(true);
     expect(result.value.text).toBe('# Privacy\n\nCaf\u00e9 data.\n');
-    expect(result.value).toMatchObject({ status: 200, etag: '"v1"', lastModified: 'Mon, 01 Apr 2024 10:00:00 GMT', finalUrl: `${server.base}/ok.md` });
+    expect(result.value).toMatchObject({
+      status: 200,
+      etag: '"v1"',
+      lastModified: 'Mon, 01 Apr 2024 10:00:00 GMT',
+      finalUrl: `${server.base}/ok.md`,
+    });
     const request = server.requests.find((r) => r.url === '/ok.md');
-    expect(request?.headers['user-agent']).toMatch(/^noticewatch\/\d+\.\d+\.\d+\S* \(\+privacy notice drift monitor\)$/);
+    expect(request?.headers['user-agent']).toMatch(
+      /^noticewatch\/\d+\.\d+\.\d+\S* \(\+privacy notice drift monitor\)$/,
+    );
     expect(request?.headers['if-none-match']).toBeUndefined();
   });
 
@@ -45,7 +52,10 @@ describe('fetchResource', () => {
       if (req.headers['if-none-match'] === '"abc"') res.writeHead(304).end();
       else res.writeHead(200).end('changed');
     });
-    const result = await fetchResource(`${server.base}/cond.md`, { ...FAST, conditional: { etag: '"abc"', lastModified: 'Tue, 02 Apr 2024 08:00:00 GMT' } });
+    const result = await fetchResource(`${server.base}/cond.md`, {
+      ...FAST,
+      conditional: { etag: '"abc"', lastModified: 'Tue, 02 Apr 2024 08:00:00 GMT' },
+    });
     expect(result).toEqual({ ok: true, value: { kind: 'not-modified', url: `${server.base}/cond.md` } });
     const request = server.requests.find((r) => r.url === '/cond.md');
     expect(request?.headers['if-none-match']).toBe('"abc"');
@@ -53,13 +63,26 @@ describe('fetchResource', () => {
   });
 
   it('decodes a non-UTF-8 charset from Content-Type', async () => {
-    server.routes.set('/latin1.md', respond(200, Buffer.from([0x43, 0x61, 0x66, 0xe9, 0x0a]), { 'content-type': 'text/plain; charset=ISO-8859-1' }));
+    server.routes.set(
+      '/latin1.md',
+      respond(200, Buffer.from([0x43, 0x61, 0x66, 0xe9, 0x0a]), { 'content-type': 'text/plain; charset=ISO-8859-1' }),
+    );
     const result = await fetchResource(`${server.base}/latin1.md`, FAST);
     expect(result.ok && result.value.kind === 'fetched' && result.value.text).toBe('Caf\u00e9\n');
   });
 
   it('replaces a few invalid UTF-8 bytes with U+FFFD', async () => {
-    server.routes.set('/fffd.md', respond(200, Buffer.concat([Buffer.from('Privacy notice with one bad byte: '), Buffer.from([0xff]), Buffer.from(' and more text.\n')])));
+    server.routes.set(
+      '/fffd.md',
+      respond(
+        200,
+        Buffer.concat([
+          Buffer.from('Privacy notice with one bad byte: '),
+          Buffer.from([0xff]),
+          Buffer.from(' and more text.\n'),
+        ]),
+      ),
+    );
     const result = await fetchResource(`${server.base}/fffd.md`, FAST);
     expect(result.ok && result.value.kind === 'fetched' && result.value.text).toContain('byte: \ufffd and');
   });
@@ -233,8 +256,14 @@ describe('fetchResource', () => {
   it('refuses redirects to file: and ftp: URLs', async () => {
     server.routes.set('/to-file', respond(302, '', { location: 'file:///etc/passwd' }));
     server.routes.set('/to-ftp', respond(301, '', { location: 'ftp://files.example/notice.md' }));
-    expect(await failure('/to-file')).toMatchObject({ code: 'REDIRECT_SCHEME', message: expect.stringContaining('file:') });
-    expect(await failure('/to-ftp')).toMatchObject({ code: 'REDIRECT_SCHEME', message: expect.stringContaining('ftp:') });
+    expect(await failure('/to-file')).toMatchObject({
+      code: 'REDIRECT_SCHEME',
+      message: expect.stringContaining('file:'),
+    });
+    expect(await failure('/to-ftp')).toMatchObject({
+      code: 'REDIRECT_SCHEME',
+      message: expect.stringContaining('ftp:'),
+    });
   });
 
   it('rejects non-http(s) and malformed URLs without a request', async () => {
@@ -252,7 +281,9 @@ describe('fetchResource', () => {
 
   describe('bodies longer than their framing', () => {
     /** A hand-written HTTP server over net; `answer` writes the response. allowHalfOpen: it may keep writing after our FIN. */
-    async function rawServer(answer: (socket: net.Socket) => void): Promise<{ url: string; close: () => Promise<void> }> {
+    async function rawServer(
+      answer: (socket: net.Socket) => void,
+    ): Promise<{ url: string; close: () => Promise<void> }> {
       const sockets = new Set<net.Socket>();
       const srv = net.createServer({ allowHalfOpen: true }, (socket) => {
         sockets.add(socket);
@@ -269,25 +300,42 @@ describe('fetchResource', () => {
           }),
       };
     }
-    const head = (length: number) => `HTTP/1.1 200 OK\r\nContent-Type: text/markdown\r\nContent-Length: ${length}\r\n\r\n`;
+    const head = (length: number) =>
+      `HTTP/1.1 200 OK\r\nContent-Type: text/markdown\r\nContent-Length: ${length}\r\n\r\n`;
     const text = '# Privacy notice\n\nWe collect names and email addresses.\n';
 
     it.each([
       ['in the same packet', (socket: net.Socket) => socket.end(head(12) + text)],
-      ['in a later packet', (socket: net.Socket) => {
-        socket.write(head(12) + text.slice(0, 12));
-        setTimeout(() => socket.end(text.slice(12)), 30);
-      }],
-      ['as a second response', (socket: net.Socket) => socket.end(`${head(12)}${text.slice(0, 12)}HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi`)],
-    ])('refuses a body longer than Content-Length %s as BODY_OVERRUN (it was a cut-short body)', async (_name, answer) => {
-      const srv = await rawServer(answer);
-      try {
-        const result = await fetchResource(srv.url, { ...FAST, retries: 0 });
-        expect(result).toMatchObject({ ok: false, problem: { code: 'BODY_OVERRUN', message: expect.stringContaining('the 12 bytes announced by Content-Length') } });
-      } finally {
-        await srv.close();
-      }
-    });
+      [
+        'in a later packet',
+        (socket: net.Socket) => {
+          socket.write(head(12) + text.slice(0, 12));
+          setTimeout(() => socket.end(text.slice(12)), 30);
+        },
+      ],
+      [
+        'as a second response',
+        (socket: net.Socket) =>
+          socket.end(`${head(12)}${text.slice(0, 12)}HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi`),
+      ],
+    ])(
+      'refuses a body longer than Content-Length %s as BODY_OVERRUN (it was a cut-short body)',
+      async (_name, answer) => {
+        const srv = await rawServer(answer);
+        try {
+          const result = await fetchResource(srv.url, { ...FAST, retries: 0 });
+          expect(result).toMatchObject({
+            ok: false,
+            problem: {
+              code: 'BODY_OVERRUN',
+              message: expect.stringContaining('the 12 bytes announced by Content-Length'),
+            },
+          });
+        } finally {
+          await srv.close();
+        }
+      },
+    );
 
     it('accepts a correct response from a server that holds the connection open, after a short watch', async () => {
       const srv = await rawServer((socket) => socket.write(head(Buffer.byteLength(text)) + text));

@@ -18,7 +18,9 @@ describe('normaliseText', () => {
   it('removes zero-width spaces and word joiners, turns no-break spaces into spaces, keeps ZWJ/ZWNJ', () => {
     expect(normaliseText('per\u200bsonal\u00a0data\u202fhere\u2060.\n')).toBe('personal data here.\n');
     const family = '\u{1F468}\u200d\u{1F469}\u200d\u{1F467}';
-    expect(normaliseText(`${family} and \u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645\n`)).toBe(`${family} and \u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645\n`);
+    expect(normaliseText(`${family} and \u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645\n`)).toBe(
+      `${family} and \u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645\n`,
+    );
   });
 
   it('keeps leading indentation (significant in markdown)', () => {
@@ -37,7 +39,27 @@ describe('normaliseText', () => {
 
   it('is idempotent (property)', () => {
     const piece = fc.oneof(
-      fc.constantFrom('\r\n', '\r', '\n', ' ', '\t', '\u00a0', '\u202f', '\u200b', '\u2060', '\ufeff', 'e', '\u0301', '\u0323', '\u1100', '\u1161', '\u11a8', '#', '-', '`'),
+      fc.constantFrom(
+        '\r\n',
+        '\r',
+        '\n',
+        ' ',
+        '\t',
+        '\u00a0',
+        '\u202f',
+        '\u200b',
+        '\u2060',
+        '\ufeff',
+        'e',
+        '\u0301',
+        '\u0323',
+        '\u1100',
+        '\u1161',
+        '\u11a8',
+        '#',
+        '-',
+        '`',
+      ),
       fc.string({ unit: 'binary', maxLength: 4 }),
     );
     fc.assert(
@@ -53,11 +75,16 @@ describe('normaliseText', () => {
   it('hashes the same published text identically whatever its line endings and trailing spaces (property)', () => {
     const line = fc.string({ unit: 'grapheme-ascii', maxLength: 30 }).map((s) => s.replace(/[\r\n]/g, ''));
     fc.assert(
-      fc.property(fc.array(line, { minLength: 1, maxLength: 20 }), fc.constantFrom('\n', '\r\n', '\r'), fc.constantFrom('', ' ', '\t', '  \t'), (lines, eol, trail) => {
-        const plain = buildSnapshotDocument(null, {}, lines.join('\n'));
-        const noisy = buildSnapshotDocument(null, {}, lines.map((l) => l + trail).join(eol) + eol + eol);
-        expect(hashSnapshot(noisy.text)).toBe(hashSnapshot(plain.text));
-      }),
+      fc.property(
+        fc.array(line, { minLength: 1, maxLength: 20 }),
+        fc.constantFrom('\n', '\r\n', '\r'),
+        fc.constantFrom('', ' ', '\t', '  \t'),
+        (lines, eol, trail) => {
+          const plain = buildSnapshotDocument(null, {}, lines.join('\n'));
+          const noisy = buildSnapshotDocument(null, {}, lines.map((l) => l + trail).join(eol) + eol + eol);
+          expect(hashSnapshot(noisy.text)).toBe(hashSnapshot(plain.text));
+        },
+      ),
     );
     recordProperty('same published text hashes the same');
   });

@@ -15,10 +15,19 @@ function problem(text: string, format: 'markdown' | 'html' = 'markdown', selecto
 
 describe('parseNotice (markdown)', () => {
   it('turns front matter into metadata and keeps the block as published, keys in order', () => {
-    const value = parsed('---\ntitle: Fabrikam privacy notice\nms.date: 2024-05-02\nauthor: someone\ntags: [a, b]\n---\n# Fabrikam\n\nWe keep little.\n');
-    expect(value.frontMatterText).toBe('title: Fabrikam privacy notice\nms.date: 2024-05-02\nauthor: someone\ntags: [a, b]');
+    const value = parsed(
+      '---\ntitle: Fabrikam privacy notice\nms.date: 2024-05-02\nauthor: someone\ntags: [a, b]\n---\n# Fabrikam\n\nWe keep little.\n',
+    );
+    expect(value.frontMatterText).toBe(
+      'title: Fabrikam privacy notice\nms.date: 2024-05-02\nauthor: someone\ntags: [a, b]',
+    );
     // Dates become ISO strings so metadata is JSON-stable.
-    expect(value.metadata).toEqual({ title: 'Fabrikam privacy notice', 'ms.date': '2024-05-02T00:00:00.000Z', author: 'someone', tags: ['a', 'b'] });
+    expect(value.metadata).toEqual({
+      title: 'Fabrikam privacy notice',
+      'ms.date': '2024-05-02T00:00:00.000Z',
+      author: 'someone',
+      tags: ['a', 'b'],
+    });
     expect(JSON.parse(JSON.stringify(value.metadata))).toEqual(value.metadata);
     expect(value.body).toBe('# Fabrikam\n\nWe keep little.\n');
   });
@@ -46,8 +55,14 @@ describe('parseNotice (markdown)', () => {
   });
 
   it('refuses front matter that is a list or a scalar, not a mapping', () => {
-    expect(problem('---\n- one\n- two\n---\nbody\n')).toMatchObject({ code: 'FRONT_MATTER_INVALID', message: expect.stringContaining('a list') });
-    expect(problem('---\njust a sentence\n---\nbody\n')).toMatchObject({ code: 'FRONT_MATTER_INVALID', message: expect.stringContaining('a string') });
+    expect(problem('---\n- one\n- two\n---\nbody\n')).toMatchObject({
+      code: 'FRONT_MATTER_INVALID',
+      message: expect.stringContaining('a list'),
+    });
+    expect(problem('---\njust a sentence\n---\nbody\n')).toMatchObject({
+      code: 'FRONT_MATTER_INVALID',
+      message: expect.stringContaining('a string'),
+    });
   });
 
   it('refuses front matter that is never closed', () => {
@@ -146,7 +161,16 @@ describe('parseNotice (html)', () => {
 
   it('drops script, style, noscript, template, button and svg content', () => {
     const body = parsed(PAGE, 'html', '#main-column').body;
-    for (const gone of ['injected', 'document.write', '.hidden', 'Enable JavaScript', 'template text', 'Copy', 'svg label', 'tracking']) {
+    for (const gone of [
+      'injected',
+      'document.write',
+      '.hidden',
+      'Enable JavaScript',
+      'template text',
+      'Copy',
+      'svg label',
+      'tracking',
+    ]) {
       expect(body).not.toContain(gone);
     }
   });
@@ -177,7 +201,11 @@ describe('parseNotice (html)', () => {
   });
 
   it('fails with SELECTOR_NOT_FOUND when the region is missing (an error page)', () => {
-    const p = problem('<html><head><title>Just a moment...</title></head><body><p>Checking your browser</p></body></html>', 'html', '#main-column');
+    const p = problem(
+      '<html><head><title>Just a moment...</title></head><body><p>Checking your browser</p></body></html>',
+      'html',
+      '#main-column',
+    );
     expect(p.code).toBe('SELECTOR_NOT_FOUND');
     expect(p.message).toContain('#main-column');
     expect(p.message).toContain('https://notices.example/privacy');
@@ -188,7 +216,9 @@ describe('parseNotice (html)', () => {
   });
 
   it('uses <main>, then <body> when no selector is configured', () => {
-    expect(parsed('<html><body><nav>x</nav><main><p>Main text</p></main><p>outside</p></body></html>', 'html').body).toBe('Main text');
+    expect(
+      parsed('<html><body><nav>x</nav><main><p>Main text</p></main><p>outside</p></body></html>', 'html').body,
+    ).toBe('Main text');
     expect(parsed('<html><body><p>Body text</p></body></html>', 'html').body).toBe('Body text');
   });
 });

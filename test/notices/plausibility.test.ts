@@ -32,7 +32,10 @@ describe('assessPlausibility', () => {
   });
 
   it('accepts a long notice that mentions 404, "not found" and "redirecting" deep inside', () => {
-    const body = policy(10, 'If a page you request returns 404 (page not found) or is redirecting, our servers log the URL for 7 days.');
+    const body = policy(
+      10,
+      'If a page you request returns 404 (page not found) or is redirecting, our servers log the URL for 7 days.',
+    );
     expect(assessPlausibility(doc(body), doc(policy(10)))).toBeNull();
   });
 
@@ -57,7 +60,8 @@ describe('assessPlausibility', () => {
   });
 
   it('does not flag a short notice that merely mentions an error word but reads like a policy', () => {
-    const body = '# Privacy\n\nWe collect no personal data. We set no cookies. If a page is not found we log nothing. Contact us with questions about your rights.';
+    const body =
+      '# Privacy\n\nWe collect no personal data. We set no cookies. If a page is not found we log nothing. Contact us with questions about your rights.';
     expect(assessPlausibility(doc(body))).toBeNull();
   });
 
@@ -71,8 +75,12 @@ describe('assessPlausibility', () => {
 
   it('flags a partial render under 40% that no longer reads like a whole policy', () => {
     const previous = doc(policy(20));
-    const partial = doc('# Tailspin Toys privacy notice\n\n' + 'Loading the rest of this page from our content service. '.repeat(40));
-    expect(assessPlausibility(partial, previous)?.message).toMatch(/no longer reads like a full privacy notice|no longer reads like a privacy notice/);
+    const partial = doc(
+      '# Tailspin Toys privacy notice\n\n' + 'Loading the rest of this page from our content service. '.repeat(40),
+    );
+    expect(assessPlausibility(partial, previous)?.message).toMatch(
+      /no longer reads like a full privacy notice|no longer reads like a privacy notice/,
+    );
   });
 
   it('accepts a real rewrite that is much shorter but still a complete notice', () => {
@@ -86,12 +94,20 @@ describe('assessPlausibility', () => {
 
   it('flags another page served at the notice URL, even at the same size', () => {
     const previous = doc(policy(8));
-    const marketing = doc(('## Build with Tailspin\n\nFast toys for fast kids. Share the fun with friends and family. Ship anywhere in days.\n\n').repeat(40));
+    const marketing = doc(
+      '## Build with Tailspin\n\nFast toys for fast kids. Share the fun with friends and family. Ship anywhere in days.\n\n'.repeat(
+        40,
+      ),
+    );
     expect(assessPlausibility(marketing, previous)?.message).toContain('no longer reads like a privacy notice');
   });
 
   it('does not flag notices in other languages for lacking English terms', () => {
-    const german = '# Datenschutzerklärung\n\n' + 'Wir verarbeiten personenbezogene Daten nur im erforderlichen Umfang und löschen sie nach Ablauf der Fristen. '.repeat(60);
+    const german =
+      '# Datenschutzerklärung\n\n' +
+      'Wir verarbeiten personenbezogene Daten nur im erforderlichen Umfang und löschen sie nach Ablauf der Fristen. '.repeat(
+        60,
+      );
     expect(assessPlausibility(doc(german), doc(german + '\nNeuer Absatz.'))).toBeNull();
   });
 });

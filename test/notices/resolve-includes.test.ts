@@ -58,16 +58,25 @@ describe('findIncludeDirectives', () => {
 describe('resolveIncludes', () => {
   it('inlines relative, nested and ../ includes, stripping their front matter', async () => {
     const fetcher = site({
-      'https://docs.example/privacy/includes/a.md': '---\nms.topic: include\n---\nA text. [!INCLUDE[b](../shared/b.md)]\n',
+      'https://docs.example/privacy/includes/a.md':
+        '---\nms.topic: include\n---\nA text. [!INCLUDE[b](../shared/b.md)]\n',
       'https://docs.example/privacy/shared/b.md': '---\nauthor: x\n---\n\nB text.\n',
       'https://docs.example/common/c.md': 'C text.\n',
     });
-    const result = await resolveIncludes('Start\n\n[!INCLUDE[a](includes/a.md)]\n\n[!include[c](/common/c.md)]\n', BASE, fetcher);
+    const result = await resolveIncludes(
+      'Start\n\n[!INCLUDE[a](includes/a.md)]\n\n[!include[c](/common/c.md)]\n',
+      BASE,
+      fetcher,
+    );
     expect(result).toEqual({
       ok: true,
       value: {
         body: 'Start\n\nA text. B text.\n\nC text.\n',
-        includeUrls: ['https://docs.example/privacy/includes/a.md', 'https://docs.example/privacy/shared/b.md', 'https://docs.example/common/c.md'],
+        includeUrls: [
+          'https://docs.example/privacy/includes/a.md',
+          'https://docs.example/privacy/shared/b.md',
+          'https://docs.example/common/c.md',
+        ],
       },
     });
   });
@@ -81,12 +90,22 @@ describe('resolveIncludes', () => {
   it('fetches a file used twice only once', async () => {
     const fetcher = site({ 'https://docs.example/privacy/x.md': 'X' });
     const result = await resolveIncludes('[!INCLUDE[](x.md)] and [!INCLUDE[](./x.md)]', BASE, fetcher);
-    expect(result).toMatchObject({ ok: true, value: { body: 'X and X', includeUrls: ['https://docs.example/privacy/x.md'] } });
+    expect(result).toMatchObject({
+      ok: true,
+      value: { body: 'X and X', includeUrls: ['https://docs.example/privacy/x.md'] },
+    });
     expect(fetcher.calls).toHaveLength(1);
   });
 
   it('refuses includes on other hosts, ports or schemes with INCLUDE_OUTSIDE_SITE', async () => {
-    for (const path of ['https://evil.example/x.md', '//evil.example/x.md', 'https://docs.example:8443/x.md', 'http://docs.example/x.md', 'file:///etc/passwd', 'data:text/plain,hi']) {
+    for (const path of [
+      'https://evil.example/x.md',
+      '//evil.example/x.md',
+      'https://docs.example:8443/x.md',
+      'http://docs.example/x.md',
+      'file:///etc/passwd',
+      'data:text/plain,hi',
+    ]) {
       const fetcher = site({});
       const result = await resolveIncludes(`[!INCLUDE[x](${path})]`, BASE, fetcher);
       expect(result, path).toMatchObject({ ok: false, problem: { code: 'INCLUDE_OUTSIDE_SITE' } });
@@ -102,30 +121,48 @@ describe('resolveIncludes', () => {
     const result = await resolveIncludes('[!INCLUDE[](a.md)]', BASE, fetcher);
     expect(result).toMatchObject({ ok: false, problem: { code: 'INCLUDE_CYCLE' } });
     if (!result.ok) {
-      expect(result.problem.message).toContain('statement.md -> https://docs.example/privacy/a.md -> https://docs.example/privacy/b.md -> https://docs.example/privacy/a.md');
+      expect(result.problem.message).toContain(
+        'statement.md -> https://docs.example/privacy/a.md -> https://docs.example/privacy/b.md -> https://docs.example/privacy/a.md',
+      );
     }
   });
 
   it('fails when an include includes the notice itself', async () => {
     const fetcher = site({ 'https://docs.example/privacy/a.md': '[!INCLUDE[](statement.md)]' });
-    expect(await resolveIncludes('[!INCLUDE[](a.md)]', BASE, fetcher)).toMatchObject({ ok: false, problem: { code: 'INCLUDE_CYCLE' } });
+    expect(await resolveIncludes('[!INCLUDE[](a.md)]', BASE, fetcher)).toMatchObject({
+      ok: false,
+      problem: { code: 'INCLUDE_CYCLE' },
+    });
   });
 
   it('fails past the depth limit', async () => {
     const files: Record<string, string> = {};
-    for (let i = 1; i <= 8; i++) files[`https://docs.example/privacy/level${i}.md`] = `L${i} [!INCLUDE[](level${i + 1}.md)]`;
+    for (let i = 1; i <= 8; i++)
+      files[`https://docs.example/privacy/level${i}.md`] = `L${i} [!INCLUDE[](level${i + 1}.md)]`;
     files['https://docs.example/privacy/level9.md'] = 'bottom';
     const deep = await resolveIncludes('[!INCLUDE[](level1.md)]', BASE, site(files), { maxDepth: 5 });
-    expect(deep).toMatchObject({ ok: false, problem: { code: 'INCLUDE_TOO_DEEP', message: expect.stringContaining('more than 5 levels') } });
+    expect(deep).toMatchObject({
+      ok: false,
+      problem: { code: 'INCLUDE_TOO_DEEP', message: expect.stringContaining('more than 5 levels') },
+    });
     // The same chain is fine with room for all nine levels.
-    expect(await resolveIncludes('[!INCLUDE[](level1.md)]', BASE, site(files), { maxDepth: 9 })).toMatchObject({ ok: true, value: { body: 'L1 L2 L3 L4 L5 L6 L7 L8 bottom' } });
+    expect(await resolveIncludes('[!INCLUDE[](level1.md)]', BASE, site(files), { maxDepth: 9 })).toMatchObject({
+      ok: true,
+      value: { body: 'L1 L2 L3 L4 L5 L6 L7 L8 bottom' },
+    });
   });
 
   it('fails past the total include limit', async () => {
     const fetcher = site({ 'https://docs.example/privacy/x.md': 'x' });
     const many = Array.from({ length: 4 }, () => '[!INCLUDE[](x.md)]').join(' ');
-    expect(await resolveIncludes(many, BASE, fetcher, { maxIncludes: 3 })).toMatchObject({ ok: false, problem: { code: 'INCLUDE_LIMIT' } });
-    expect(await resolveIncludes(many, BASE, fetcher, { maxIncludes: 4 })).toMatchObject({ ok: true, value: { body: 'x x x x' } });
+    expect(await resolveIncludes(many, BASE, fetcher, { maxIncludes: 3 })).toMatchObject({
+      ok: false,
+      problem: { code: 'INCLUDE_LIMIT' },
+    });
+    expect(await resolveIncludes(many, BASE, fetcher, { maxIncludes: 4 })).toMatchObject({
+      ok: true,
+      value: { body: 'x x x x' },
+    });
   });
 
   it('fails the whole resolution when one include fails, naming the include and its referrer', async () => {
@@ -141,6 +178,9 @@ describe('resolveIncludes', () => {
   it('fails on an include with invalid front matter', async () => {
     const fetcher = site({ 'https://docs.example/privacy/bad.md': '---\n: [\n---\ntext' });
     const result = await resolveIncludes('[!INCLUDE[](bad.md)]', BASE, fetcher);
-    expect(result).toMatchObject({ ok: false, problem: { code: 'FRONT_MATTER_INVALID', message: expect.stringContaining('bad.md') } });
+    expect(result).toMatchObject({
+      ok: false,
+      problem: { code: 'FRONT_MATTER_INVALID', message: expect.stringContaining('bad.md') },
+    });
   });
 });

@@ -7,7 +7,15 @@ import { startTestStorage, type TestStorage } from '../support/azurite';
 import { startNoticeServer, type NoticeServer } from '../support/notice-server';
 import { recordHostileInput } from '../support/reliability-tally';
 import { noticeV1 } from '../support/sample-notices';
-import { check, expectNothingMoved, pointerOf, reportsOf, snapshotText, stateOf, watchForCrashes } from './helpers/drift-harness';
+import {
+  check,
+  expectNothingMoved,
+  pointerOf,
+  reportsOf,
+  snapshotText,
+  stateOf,
+  watchForCrashes,
+} from './helpers/drift-harness';
 
 /**
  * Hostile or broken notice content, through checkNotice against a real Azurite: each input gives
@@ -36,7 +44,9 @@ function noticeAt(id: string): NoticeConfig & { path: string } {
 
 /** Serves exact bytes, without validators. */
 function serveBytes(path: string, bytes: Buffer | string, contentType = 'text/markdown; charset=utf-8'): void {
-  server.set(path, (_req, res) => res.writeHead(200, { 'content-type': contentType, 'content-length': Buffer.byteLength(bytes) }).end(bytes));
+  server.set(path, (_req, res) =>
+    res.writeHead(200, { 'content-type': contentType, 'content-length': Buffer.byteLength(bytes) }).end(bytes),
+  );
 }
 
 async function baseline(notice: NoticeConfig & { path: string }, body: Buffer | string = noticeV1()) {
@@ -47,7 +57,13 @@ async function baseline(notice: NoticeConfig & { path: string }, body: Buffer | 
 }
 
 /** After a good baseline, `hostile` is served: a clear error, nothing moved; the good text again is unchanged. */
-async function refusedAfterBaseline(id: string, hostile: Buffer | string, code: string, message?: RegExp, contentType?: string) {
+async function refusedAfterBaseline(
+  id: string,
+  hostile: Buffer | string,
+  code: string,
+  message?: RegExp,
+  contentType?: string,
+) {
   const notice = noticeAt(id);
   const first = await baseline(notice);
   const before = await stateOf(storage.store, id);
@@ -66,7 +82,12 @@ async function refusedAfterBaseline(id: string, hostile: Buffer | string, code: 
 describe('front matter', () => {
   it('invalid YAML: FRONT_MATTER_INVALID naming the notice', async () => {
     const hostile = noticeV1().replace('author: contoso-docs', 'author: [contoso-docs\n  : : bad: {');
-    await refusedAfterBaseline('hostile-yaml', hostile, 'FRONT_MATTER_INVALID', /YAML front matter of http:\/\/127\.0\.0\.1:\d+\/hostile-yaml\/privacy\.md is invalid/);
+    await refusedAfterBaseline(
+      'hostile-yaml',
+      hostile,
+      'FRONT_MATTER_INVALID',
+      /YAML front matter of http:\/\/127\.0\.0\.1:\d+\/hostile-yaml\/privacy\.md is invalid/,
+    );
     recordHostileInput('front matter: invalid YAML');
   });
 
@@ -77,7 +98,12 @@ describe('front matter', () => {
       ['string', 'just a sentence', 'a string'],
       ['number', '42', 'a number'],
     ] as const) {
-      await refusedAfterBaseline(`hostile-fm-${suffix}`, `---\n${frontMatter}\n---\n${bodyOnly}`, 'FRONT_MATTER_INVALID', new RegExp(`is ${kind}, not a mapping`));
+      await refusedAfterBaseline(
+        `hostile-fm-${suffix}`,
+        `---\n${frontMatter}\n---\n${bodyOnly}`,
+        'FRONT_MATTER_INVALID',
+        new RegExp(`is ${kind}, not a mapping`),
+      );
     }
     recordHostileInput('front matter: not a mapping');
   });
@@ -99,7 +125,11 @@ describe('front matter', () => {
 });
 
 describe('bytes that are not text', () => {
-  const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]), Buffer.from('IHDR'), Buffer.alloc(64, 0x11)]);
+  const png = Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]),
+    Buffer.from('IHDR'),
+    Buffer.alloc(64, 0x11),
+  ]);
 
   it('a PNG served as markdown: NOT_TEXT', async () => {
     await refusedAfterBaseline('hostile-png', png, 'NOT_TEXT', /binary content \(NUL bytes\)/);
@@ -109,14 +139,23 @@ describe('bytes that are not text', () => {
 
   it('NUL bytes inside otherwise valid text: NOT_TEXT', async () => {
     const text = noticeV1();
-    const hostile = Buffer.concat([Buffer.from(text.slice(0, 300)), Buffer.from([0, 0, 0]), Buffer.from(text.slice(300))]);
+    const hostile = Buffer.concat([
+      Buffer.from(text.slice(0, 300)),
+      Buffer.from([0, 0, 0]),
+      Buffer.from(text.slice(300)),
+    ]);
     await refusedAfterBaseline('hostile-nul', hostile, 'NOT_TEXT', /NUL bytes/);
     recordHostileInput('binary: NUL bytes in text');
   });
 
   it('mostly invalid UTF-8: NOT_TEXT', async () => {
     const hostile = Buffer.from(Array.from({ length: 2000 }, (_, i) => (i % 7 === 0 ? 0x41 : 0xc0 + (i % 2))));
-    await refusedAfterBaseline('hostile-garbage', hostile, 'NOT_TEXT', /not valid utf-8 text \(\d+ undecodable sequences/);
+    await refusedAfterBaseline(
+      'hostile-garbage',
+      hostile,
+      'NOT_TEXT',
+      /not valid utf-8 text \(\d+ undecodable sequences/,
+    );
     recordHostileInput('binary: mostly invalid UTF-8');
   });
 
@@ -235,7 +274,10 @@ describe('size', () => {
 
   it('a 50,000-line single paragraph: accepted, and a one-word change gives an exact diff, each within a time bound', async () => {
     const notice = noticeAt('hostile-long-paragraph');
-    const lines = Array.from({ length: 50_000 }, (_, i) => `Clause ${i}: we process personal data for purpose ${i % 97} and keep it ${i % 13} days`);
+    const lines = Array.from(
+      { length: 50_000 },
+      (_, i) => `Clause ${i}: we process personal data for purpose ${i % 97} and keep it ${i % 13} days`,
+    );
     const v1 = `# Terms\n\n${lines.join('\n')}\n`;
     serveBytes(notice.path, v1);
     let started = Date.now();
@@ -264,9 +306,17 @@ describe('size', () => {
 describe('includes', () => {
   it('nested past the depth limit: INCLUDE_TOO_DEEP naming the limit', async () => {
     const notice = noticeAt('hostile-deep');
-    for (let level = 1; level <= 8; level++) server.setText(`/hostile-deep/d${level}.md`, `Level ${level}.\n\n[!INCLUDE[next](d${level + 1}.md)]\n`, { etag: null });
+    for (let level = 1; level <= 8; level++)
+      server.setText(`/hostile-deep/d${level}.md`, `Level ${level}.\n\n[!INCLUDE[next](d${level + 1}.md)]\n`, {
+        etag: null,
+      });
     const hostile = `${noticeV1()}\n[!INCLUDE[first](d1.md)]\n`;
-    const failed = await refusedAfterBaseline('hostile-deep', hostile, 'INCLUDE_TOO_DEEP', /nested more than 5 levels deep: .*d1\.md -> .*d6\.md/);
+    const failed = await refusedAfterBaseline(
+      'hostile-deep',
+      hostile,
+      'INCLUDE_TOO_DEEP',
+      /nested more than 5 levels deep: .*d1\.md -> .*d6\.md/,
+    );
     expect(server.requests.some((request) => request.path === '/hostile-deep/d6.md')).toBe(false);
     expect(failed.previousSnapshot).not.toBeNull();
     recordHostileInput('includes: too deep');
@@ -281,15 +331,27 @@ describe('includes', () => {
       'hostile-cycle',
       hostile,
       'INCLUDE_CYCLE',
-      new RegExp(`Include cycle: ${origin}/hostile-cycle/privacy\\.md -> ${origin}/hostile-cycle/a\\.md -> ${origin}/hostile-cycle/sub/b\\.md -> ${origin}/hostile-cycle/a\\.md\\.`),
+      new RegExp(
+        `Include cycle: ${origin}/hostile-cycle/privacy\\.md -> ${origin}/hostile-cycle/a\\.md -> ${origin}/hostile-cycle/sub/b\\.md -> ${origin}/hostile-cycle/a\\.md\\.`,
+      ),
     );
-    await refusedAfterBaseline('hostile-self', `${noticeV1()}\n[!INCLUDE[me](privacy.md)]\n`, 'INCLUDE_CYCLE', /privacy\.md -> .*privacy\.md\./);
+    await refusedAfterBaseline(
+      'hostile-self',
+      `${noticeV1()}\n[!INCLUDE[me](privacy.md)]\n`,
+      'INCLUDE_CYCLE',
+      /privacy\.md -> .*privacy\.md\./,
+    );
     recordHostileInput('includes: cycle');
   });
 
   it('../../../../etc/passwd stays on the notice site: an HTTP path there, never a file', async () => {
     const hostile = `${noticeV1()}\n[!INCLUDE[p](../../../../etc/passwd)]\n`;
-    const failed = await refusedAfterBaseline('hostile-traversal', hostile, 'HTTP_STATUS', new RegExp(`Include ${server.origin}/etc/passwd .*404`));
+    const failed = await refusedAfterBaseline(
+      'hostile-traversal',
+      hostile,
+      'HTTP_STATUS',
+      new RegExp(`Include ${server.origin}/etc/passwd .*404`),
+    );
     expect(server.requests.filter((request) => request.path === '/etc/passwd')).toHaveLength(1);
     expect(failed.error?.message).not.toMatch(/root:/);
     recordHostileInput('includes: path traversal');
@@ -299,7 +361,9 @@ describe('includes', () => {
     const otherPort = new URL(elsewhere.origin).port;
     const samePort = new URL(server.origin).port;
     elsewhere.setText('/x.md', 'Foreign text we must never splice in.\n', { etag: null });
-    server.set('/hostile-foreign/hop.md', (_req, res) => res.writeHead(302, { location: `${elsewhere.origin}/x.md` }).end());
+    server.set('/hostile-foreign/hop.md', (_req, res) =>
+      res.writeHead(302, { location: `${elsewhere.origin}/x.md` }).end(),
+    );
     const targets = [
       `${elsewhere.origin}/x.md`,
       `//127.0.0.1:${otherPort}/x.md`,
@@ -309,7 +373,11 @@ describe('includes', () => {
       '/hostile-foreign/hop.md',
     ];
     for (const [index, target] of targets.entries()) {
-      await refusedAfterBaseline(`hostile-foreign-${index}`, `${noticeV1()}\n[!INCLUDE[x](${target})]\n`, 'INCLUDE_OUTSIDE_SITE');
+      await refusedAfterBaseline(
+        `hostile-foreign-${index}`,
+        `${noticeV1()}\n[!INCLUDE[x](${target})]\n`,
+        'INCLUDE_OUTSIDE_SITE',
+      );
     }
     expect(elsewhere.requests).toEqual([]);
     recordHostileInput('includes: other host, port or scheme');
@@ -344,7 +412,10 @@ describe('markup meant for the dashboard is stored and reported as text', () => 
       ]),
     );
     expect(report.sections.map((section) => section.heading)).toEqual(
-      expect.arrayContaining([expect.stringContaining(`How we use data ${img}`), expect.stringContaining(`Data protection ${script}`)]),
+      expect.arrayContaining([
+        expect.stringContaining(`How we use data ${img}`),
+        expect.stringContaining(`Data protection ${script}`),
+      ]),
     );
     expect(typeof report.diff).toBe('string');
     expect(report.diff).toContain(`+## How we use data ${img}`);

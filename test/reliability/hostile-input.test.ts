@@ -28,14 +28,21 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-async function runCli(args: string[], env: Record<string, string | undefined> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+async function runCli(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
   const saved = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
   Object.assign(process.env, env);
   for (const [key, value] of Object.entries(env)) if (value === undefined) delete process.env[key];
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
+  vi.spyOn(process.stdout, 'write').mockImplementation(
+    (chunk: string | Uint8Array) => ((stdout += String(chunk)), true),
+  );
+  vi.spyOn(process.stderr, 'write').mockImplementation(
+    (chunk: string | Uint8Array) => ((stderr += String(chunk)), true),
+  );
   try {
     return { code: await main(args), stdout, stderr };
   } finally {
@@ -67,9 +74,14 @@ describe('a watchlist with bad entries', () => {
       }),
     );
     const memoryDir = mkdtempSync(join(tmpdir(), 'nw-hostile-store-'));
-    const result = await runCli(['drift', '--watchlist', path, '--json'], { NOTICEWATCH_DATA_DIR: memoryDir, AZURE_STORAGE_CONNECTION_STRING: undefined });
+    const result = await runCli(['drift', '--watchlist', path, '--json'], {
+      NOTICEWATCH_DATA_DIR: memoryDir,
+      AZURE_STORAGE_CONNECTION_STRING: undefined,
+    });
     expect(result.code).toBe(2);
-    expect(JSON.parse(result.stdout).notices.map((notice: { id: string; status: string }) => [notice.id, notice.status])).toEqual([['good-one', 'baseline']]);
+    expect(
+      JSON.parse(result.stdout).notices.map((notice: { id: string; status: string }) => [notice.id, notice.status]),
+    ).toEqual([['good-one', 'baseline']]);
     expect(result.stderr).toMatch(/notices\[1\]/);
     expect(result.stderr).toMatch(/notices\[2\] \("local-file"\)/);
     expect(result.stderr).toMatch(/notices\[3\] \("with-password"\).*credentials/);
@@ -83,13 +95,17 @@ describe('no secrets in reports, logs or error messages', () => {
   it('redacts account keys, SAS signatures and bearer tokens', () => {
     const text = `AccountKey=${SECRET_KEY}; https://a.blob.core.windows.net/c?sv=2024&sig=abc%2Bdef&se=1 Authorization: SharedKey a:b Bearer eyJhbGciOi.x.y`;
     const redacted = redactSecrets(text);
-    for (const secret of [SECRET_KEY, 'abc%2Bdef', 'SharedKey a:b', 'eyJhbGciOi.x.y']) expect(redacted).not.toContain(secret);
+    for (const secret of [SECRET_KEY, 'abc%2Bdef', 'SharedKey a:b', 'eyJhbGciOi.x.y'])
+      expect(redacted).not.toContain(secret);
     recordHostileInput('secrets in messages');
   });
 
   it('the CLI says storage is unreachable without printing the key', async () => {
     const path = join(dir, 'one.json');
-    writeFileSync(path, JSON.stringify({ notices: [{ id: 'secretive', url: `${server.origin}/hostile/good.md`, format: 'markdown' }] }));
+    writeFileSync(
+      path,
+      JSON.stringify({ notices: [{ id: 'secretive', url: `${server.origin}/hostile/good.md`, format: 'markdown' }] }),
+    );
     const result = await runCli(['drift', '--watchlist', path, '--json', '--storage', DEAD_STORAGE]);
     expect(result.code).toBe(2);
     expect(result.stdout + result.stderr).toContain('127.0.0.1:9');
@@ -98,9 +114,15 @@ describe('no secrets in reports, logs or error messages', () => {
   });
 
   it('the HTTP function answers 503 and logs nothing secret', async () => {
-    const deps = hostDeps({ AZURE_STORAGE_CONNECTION_STRING: DEAD_STORAGE, NOTICEWATCH_WATCHLIST: join(dir, 'one.json') });
+    const deps = hostDeps({
+      AZURE_STORAGE_CONNECTION_STRING: DEAD_STORAGE,
+      NOTICEWATCH_WATCHLIST: join(dir, 'one.json'),
+    });
     const { context, logs } = testContext('driftHttp');
-    const response = await makeDriftHttpHandler(deps)(new HttpRequest({ method: 'POST', url: 'http://localhost/api/drift' }), context);
+    const response = await makeDriftHttpHandler(deps)(
+      new HttpRequest({ method: 'POST', url: 'http://localhost/api/drift' }),
+      context,
+    );
     const everything = JSON.stringify(response.jsonBody) + logs.map((log) => log.message).join('\n');
     expect(response.status).toBe(503);
     expect(everything).toContain('STORAGE_');
@@ -118,7 +140,10 @@ describe('HTTP functions with malformed requests', () => {
     ['GET', 'GET', 'http://localhost/api/drift', 405],
   ])('%s answers %i with a message, not a stack', async (_label, method, url, status) => {
     const handler = makeDriftHttpHandler(testDeps(new MemoryObjectStore(), { notices: [] }));
-    const response = await handler(new HttpRequest({ method, url, body: { string: '{"not": json' } }), testContext('driftHttp').context);
+    const response = await handler(
+      new HttpRequest({ method, url, body: { string: '{"not": json' } }),
+      testContext('driftHttp').context,
+    );
     expect(response.status).toBe(status);
     expect(response.jsonBody).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) } });
     expect(JSON.stringify(response.jsonBody)).not.toMatch(/\bat .*\.(ts|js):\d+/);
@@ -131,7 +156,13 @@ describe('property: a re-fetch of the same bytes never counts as a change', () =
     let counter = 0;
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.oneof(fc.string({ unit: 'grapheme', maxLength: 60 }), fc.constantFrom('# Heading', '', '  ', '\r', '---', 'Privacy & cookies')), { maxLength: 30 }),
+        fc.array(
+          fc.oneof(
+            fc.string({ unit: 'grapheme', maxLength: 60 }),
+            fc.constantFrom('# Heading', '', '  ', '\r', '---', 'Privacy & cookies'),
+          ),
+          { maxLength: 30 },
+        ),
         fc.constantFrom('\n', '\r\n', '\r'),
         async (lines, newline) => {
           counter += 1;
@@ -140,8 +171,16 @@ describe('property: a re-fetch of the same bytes never counts as a change', () =
           server.setText(`/prop/${id}.md`, lines.join(newline), { etag: null });
           const notice = { id, url: `${server.origin}/prop/${id}.md`, format: 'markdown' as const };
           const at = new Date();
-          const first = await checkNotice(notice, { runId: newRunId(at, 'p1'), startedAt: at.toISOString() }, { store, fetchOptions: { retries: 0 } });
-          const second = await checkNotice(notice, { runId: newRunId(at, 'p2'), startedAt: at.toISOString() }, { store, fetchOptions: { retries: 0 } });
+          const first = await checkNotice(
+            notice,
+            { runId: newRunId(at, 'p1'), startedAt: at.toISOString() },
+            { store, fetchOptions: { retries: 0 } },
+          );
+          const second = await checkNotice(
+            notice,
+            { runId: newRunId(at, 'p2'), startedAt: at.toISOString() },
+            { store, fetchOptions: { retries: 0 } },
+          );
           if (first.status === 'error') {
             expect(second.status).toBe('error');
             expect(second.error?.code).toBe(first.error?.code);

@@ -107,7 +107,12 @@ async function survives(scenario: Scenario): Promise<void> {
 }
 
 /** A notice served by the ordinary test server at /<id>/privacy.md; versions without validators, so each check is a full fetch. */
-function onNoticeServer(id: string): { notice: NoticeConfig; path: string; serve: Serve; set: (route: (req: IncomingMessage, res: ServerResponse) => void) => void } {
+function onNoticeServer(id: string): {
+  notice: NoticeConfig;
+  path: string;
+  serve: Serve;
+  set: (route: (req: IncomingMessage, res: ServerResponse) => void) => void;
+} {
   const path = `/${id}/privacy.md`;
   return {
     notice: { id, url: `${server.origin}${path}`, format: 'markdown' },
@@ -216,7 +221,10 @@ describe('notice server faults leave no trace', () => {
         name: 'overrun glued response',
         notice,
         serve,
-        fault: () => raw.set(path, (socket) => socket.end(head(cut) + body.slice(0, cut) + rawResponse(body.slice(cut)).toString('latin1'))),
+        fault: () =>
+          raw.set(path, (socket) =>
+            socket.end(head(cut) + body.slice(0, cut) + rawResponse(body.slice(cut)).toString('latin1')),
+          ),
         code: 'BODY_OVERRUN',
       });
       recordFault('notice: second response glued after Content-Length');
@@ -231,7 +239,8 @@ describe('notice server faults leave no trace', () => {
         notice,
         serve,
         v2,
-        fault: () => raw.set(path, (socket) => socket.end(Buffer.concat([Buffer.from(head(v2.length)), Buffer.from(v2)]))),
+        fault: () =>
+          raw.set(path, (socket) => socket.end(Buffer.concat([Buffer.from(head(v2.length)), Buffer.from(v2)]))),
         code: 'BODY_OVERRUN',
         message: /\d+ more bytes followed/,
       });
@@ -255,7 +264,14 @@ describe('notice server faults leave no trace', () => {
 
   it('200 with an error page: SUSPECT_BODY, nothing stored', async () => {
     const { notice, serve } = onNoticeServer('fault-error-page');
-    await survives({ name: 'error page', notice, serve, fault: () => serve(ERROR_PAGE), code: 'SUSPECT_BODY', message: /error or stub page.*1 of 3/ });
+    await survives({
+      name: 'error page',
+      notice,
+      serve,
+      fault: () => serve(ERROR_PAGE),
+      code: 'SUSPECT_BODY',
+      message: /error or stub page.*1 of 3/,
+    });
     recordFault('notice: 200 with an error page');
   });
 
@@ -265,7 +281,8 @@ describe('notice server faults leave no trace', () => {
       name: 'empty body',
       notice,
       serve,
-      fault: () => set((_req, res) => res.writeHead(200, { 'content-type': 'text/markdown', 'content-length': '0' }).end()),
+      fault: () =>
+        set((_req, res) => res.writeHead(200, { 'content-type': 'text/markdown', 'content-length': '0' }).end()),
       code: 'EMPTY_BODY',
       message: /HTTP 200 with an empty body/,
     });
@@ -320,7 +337,9 @@ describe('notice server faults leave no trace', () => {
       fault: () => server.set(includePath, () => undefined),
       restore: () => server.setText(includePath, include, { etag: null }),
       code: 'FETCH_TIMEOUT',
-      message: new RegExp(`Include ${server.origin}${includePath} \\(referenced from ${notice.url}\\).*within ${TIMEOUT_MS} ms`),
+      message: new RegExp(
+        `Include ${server.origin}${includePath} \\(referenced from ${notice.url}\\).*within ${TIMEOUT_MS} ms`,
+      ),
     });
     recordFault('notice: include never answers');
   });

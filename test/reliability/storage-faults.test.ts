@@ -5,7 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NoticeConfig } from '../../shared/config';
 import { listReports, readLatest, readReport, type NoticeReport } from '../../shared/reports';
 import { newRunId, readPointer, runDrift } from '../../shared/runs';
-import { connectionStringFor, DEFAULT_AZURE_RETRY, storeFromConnectionString, type ObjectStore } from '../../shared/storage';
+import {
+  connectionStringFor,
+  DEFAULT_AZURE_RETRY,
+  storeFromConnectionString,
+  type ObjectStore,
+} from '../../shared/storage';
 import { startTestStorage, type TestStorage } from '../support/azurite';
 import { startNoticeServer, type NoticeServer } from '../support/notice-server';
 import { recordFault } from '../support/reliability-tally';
@@ -23,16 +28,31 @@ afterAll(async () => {
 const fast = { timeoutMs: 2_000, retries: 0 };
 
 function notices(prefix: string, count: number): NoticeConfig[] {
-  return Array.from({ length: count }, (_, index) => ({ id: `${prefix}-${index}`, url: `${server.origin}/${prefix}/${index}.md`, format: 'markdown' as const }));
+  return Array.from({ length: count }, (_, index) => ({
+    id: `${prefix}-${index}`,
+    url: `${server.origin}/${prefix}/${index}.md`,
+    format: 'markdown' as const,
+  }));
 }
 
 function serveAll(list: NoticeConfig[], text: (index: number) => string) {
   list.forEach((notice, index) => server.setText(new URL(notice.url).pathname, text(index), { etag: null }));
 }
 
-async function run(store: ObjectStore, list: NoticeConfig[], suffix: string, extra: Partial<Parameters<typeof runDrift>[2]> = {}) {
+async function run(
+  store: ObjectStore,
+  list: NoticeConfig[],
+  suffix: string,
+  extra: Partial<Parameters<typeof runDrift>[2]> = {},
+) {
   const startedAt = new Date();
-  return runDrift(list, store, { runId: newRunId(startedAt, suffix), startedAt, fetchOptions: fast, concurrency: 2, ...extra });
+  return runDrift(list, store, {
+    runId: newRunId(startedAt, suffix),
+    startedAt,
+    fetchOptions: fast,
+    concurrency: 2,
+    ...extra,
+  });
 }
 
 /** Every report stored for a notice, by status: the ledger that proves nothing was lost or doubled. */
@@ -62,7 +82,9 @@ describe('storage goes away in the middle of a run and comes back', () => {
       server.set(new URL(notice.url).pathname, (_request, response) => {
         fetches += 1;
         if (fetches === 4) void storage?.stop();
-        response.writeHead(200, { 'content-type': 'text/markdown' }).end(noticeV2().replace('Fabrikam', `Fabrikam ${index}`));
+        response
+          .writeHead(200, { 'content-type': 'text/markdown' })
+          .end(noticeV2().replace('Fabrikam', `Fabrikam ${index}`));
       }),
     );
     const storeDuringOutage = storage.store;
@@ -72,11 +94,15 @@ describe('storage goes away in the middle of a run and comes back', () => {
     expect(broken.problems.map((problem) => problem.code)).toContain('STORAGE_UNAVAILABLE');
     expect(broken.notReached.length).toBeGreaterThan(0);
     expect(broken.summary).toBeNull();
-    for (const result of broken.notices.filter((candidate) => candidate.status === 'error')) expect(result.error?.code).toMatch(/STORAGE_ERROR|REPORT_NOT_WRITTEN/);
+    for (const result of broken.notices.filter((candidate) => candidate.status === 'error'))
+      expect(result.error?.code).toMatch(/STORAGE_ERROR|REPORT_NOT_WRITTEN/);
 
     // The emulator comes back on the same address with what it had persisted.
     storage = await startTestStorage({ location, port });
-    const store = storeFromConnectionString(connectionStringFor(`http://127.0.0.1:${port}/devstoreaccount1`), { ...DEFAULT_AZURE_RETRY, maxTries: 2 });
+    const store = storeFromConnectionString(connectionStringFor(`http://127.0.0.1:${port}/devstoreaccount1`), {
+      ...DEFAULT_AZURE_RETRY,
+      maxTries: 2,
+    });
     if (!store.ok) throw new Error(store.problem.message);
     const recovered = await run(store.value, list, 'after');
     expect(recovered.problems).toEqual([]);
@@ -104,7 +130,9 @@ describe('storage that answers 500/503 or slowly', () => {
   });
 
   it('bounds every storage call by a deliberate retry policy that fits the function timeout', () => {
-    const worstCase = DEFAULT_AZURE_RETRY.maxTries * DEFAULT_AZURE_RETRY.tryTimeoutMs + (DEFAULT_AZURE_RETRY.maxTries - 1) * DEFAULT_AZURE_RETRY.maxRetryDelayMs;
+    const worstCase =
+      DEFAULT_AZURE_RETRY.maxTries * DEFAULT_AZURE_RETRY.tryTimeoutMs +
+      (DEFAULT_AZURE_RETRY.maxTries - 1) * DEFAULT_AZURE_RETRY.maxRetryDelayMs;
     expect(worstCase).toBeLessThan(90_000);
   });
 
@@ -118,7 +146,12 @@ describe('storage that answers 500/503 or slowly', () => {
       attempts.set(key, count);
       return count % 2 === 1 ? (count % 4 === 1 ? 'status-503' : 'status-500') : 'pass';
     });
-    const store = storeFromConnectionString(connectionStringFor(proxy.blobEndpoint), { maxTries: 4, tryTimeoutMs: 5_000, retryDelayMs: 10, maxRetryDelayMs: 20 });
+    const store = storeFromConnectionString(connectionStringFor(proxy.blobEndpoint), {
+      maxTries: 4,
+      tryTimeoutMs: 5_000,
+      retryDelayMs: 10,
+      maxRetryDelayMs: 20,
+    });
     if (!store.ok) throw new Error(store.problem.message);
     const list = notices('flaky', 4);
     serveAll(list, () => noticeV1());
@@ -137,7 +170,12 @@ describe('storage that answers 500/503 or slowly', () => {
   it('keeps the run deadline when storage is slow', async () => {
     const proxy = await startStorageProxy(storage.azurite.blobEndpoint);
     proxy.setFault(() => ({ delayMs: 3_000 }));
-    const store = storeFromConnectionString(connectionStringFor(proxy.blobEndpoint), { maxTries: 2, tryTimeoutMs: 1_000, retryDelayMs: 10, maxRetryDelayMs: 20 });
+    const store = storeFromConnectionString(connectionStringFor(proxy.blobEndpoint), {
+      maxTries: 2,
+      tryTimeoutMs: 1_000,
+      retryDelayMs: 10,
+      maxRetryDelayMs: 20,
+    });
     if (!store.ok) throw new Error(store.problem.message);
     const list = notices('slow', 6);
     serveAll(list, () => noticeV1());
@@ -160,7 +198,10 @@ describe('two runs at once over the same notices', () => {
     serveAll(list, () => noticeV1());
     await run(storage.store, list, 'twice-base');
     serveAll(list, (index) => noticeV2().replace('Fabrikam', `Fabrikam ${index}`));
-    const [timer, onDemand] = await Promise.all([run(storage.store, list, 'timer', { concurrency: 3 }), run(storage.store, [...list].reverse(), 'http', { concurrency: 3 })]);
+    const [timer, onDemand] = await Promise.all([
+      run(storage.store, list, 'timer', { concurrency: 3 }),
+      run(storage.store, [...list].reverse(), 'http', { concurrency: 3 }),
+    ]);
     expect(timer.counts.changed + onDemand.counts.changed).toBe(10);
     expect(timer.counts.error + onDemand.counts.error).toBe(0);
     const latest = await readLatest(storage.store);
@@ -168,8 +209,12 @@ describe('two runs at once over the same notices', () => {
     for (const notice of list) {
       expect((await ledger(storage.store, notice.id)).filter((status) => status === 'changed')).toHaveLength(1);
       const pointer = await readPointer(storage.store, notice.id);
-      expect(latest.value.notices[notice.id].currentSnapshot).toBe(pointer.ok ? pointer.value.pointer?.lastGood?.snapshot : 'unreadable');
-      expect(latest.value.notices[notice.id].lastChangeReport).toBe(pointer.ok ? pointer.value.pointer?.lastChange?.report : 'unreadable');
+      expect(latest.value.notices[notice.id].currentSnapshot).toBe(
+        pointer.ok ? pointer.value.pointer?.lastGood?.snapshot : 'unreadable',
+      );
+      expect(latest.value.notices[notice.id].lastChangeReport).toBe(
+        pointer.ok ? pointer.value.pointer?.lastChange?.report : 'unreadable',
+      );
     }
     await storage.stop();
     recordFault('two concurrent runs');

@@ -52,15 +52,23 @@ describe('driftTimer runs once per slot', () => {
     const second = testContext('driftTimer');
     await Promise.all([handler(timer(false), first.context), handler(timer(false), second.context)]);
     const late = testContext('driftTimer');
-    await makeDriftTimerHandler(deps('slot-twice', () => new Date('2026-11-29T09:30:00.000Z')))(timer(true), late.context);
+    await makeDriftTimerHandler(deps('slot-twice', () => new Date('2026-11-29T09:30:00.000Z')))(
+      timer(true),
+      late.context,
+    );
 
     expect(await reportsOf('slot-twice')).toEqual(['drift/2026/11/29/slot-twice/20261129T060000Z-drift.json']);
-    const skipped = [...first.logs, ...second.logs, ...late.logs].filter((log) => /already (ran|is running)/.test(log.message));
+    const skipped = [...first.logs, ...second.logs, ...late.logs].filter((log) =>
+      /already (ran|is running)/.test(log.message),
+    );
     expect(skipped).toHaveLength(2);
     expect(late.logs.some((log) => log.level === 'warning' && log.message.includes('past due'))).toBe(true);
 
     // The next slot runs again.
-    await makeDriftTimerHandler(deps('slot-twice', () => new Date('2026-11-29T12:00:00.050Z')))(timer(false), testContext('driftTimer').context);
+    await makeDriftTimerHandler(deps('slot-twice', () => new Date('2026-11-29T12:00:00.050Z')))(
+      timer(false),
+      testContext('driftTimer').context,
+    );
     expect(await reportsOf('slot-twice')).toHaveLength(2);
     recordFault('timer fires twice or late for one slot');
   });
@@ -72,18 +80,26 @@ describe('driftTimer runs once per slot', () => {
     // A run claimed the slot, checked the notice, and died before finishing the slot.
     const claim = await claimSlot(storage.store, 'drift', slot, claimedAt, 60_000);
     if (!claim.ok || claim.value.kind !== 'claimed') throw new Error('claim failed');
-    const notice = (await handlerDeps.getWatchlist()).ok ? [{ id: 'slot-dead', url: `${server.origin}/slot-dead.md`, format: 'markdown' as const }] : [];
+    const notice = (await handlerDeps.getWatchlist()).ok
+      ? [{ id: 'slot-dead', url: `${server.origin}/slot-dead.md`, format: 'markdown' as const }]
+      : [];
     await runDrift(notice, storage.store, { runId: claim.value.runId, startedAt: claimedAt });
     expect(await reportsOf('slot-dead')).toEqual(['drift/2026/11/30/slot-dead/20261130T000000Z-drift.json']);
 
     // Two minutes later the claim still looks alive: a duplicate fire does nothing.
     const early = testContext('driftTimer');
-    await makeDriftTimerHandler({ ...handlerDeps, now: () => new Date(claimedAt.getTime() + 120_000) })(timer(true), early.context);
+    await makeDriftTimerHandler({ ...handlerDeps, now: () => new Date(claimedAt.getTime() + 120_000) })(
+      timer(true),
+      early.context,
+    );
     expect(early.logs.some((log) => /already is running/.test(log.message))).toBe(true);
 
     // Long after the budget, the claim is stale: the slot is taken over with the same run id.
     const { context, logs } = testContext('driftTimer');
-    await makeDriftTimerHandler({ ...handlerDeps, now: () => new Date(claimedAt.getTime() + 3_600_000) })(timer(true), context);
+    await makeDriftTimerHandler({ ...handlerDeps, now: () => new Date(claimedAt.getTime() + 3_600_000) })(
+      timer(true),
+      context,
+    );
     expect(logs.some((log) => /drift run 20261130T000000Z-drift/.test(log.message))).toBe(true);
     expect(await reportsOf('slot-dead')).toEqual(['drift/2026/11/30/slot-dead/20261130T000000Z-drift.json']);
     const pointer = await readPointer(storage.store, 'slot-dead');

@@ -24,7 +24,12 @@ function compile(file: string): ValidateFunction {
 
 function expectValid(validate: ValidateFunction, value: unknown, label: string): void {
   const valid = validate(value);
-  expect(valid ? [] : validate.errors?.map((error) => `${error.instancePath} ${error.message} ${JSON.stringify(error.params)}`), label).toEqual([]);
+  expect(
+    valid
+      ? []
+      : validate.errors?.map((error) => `${error.instancePath} ${error.message} ${JSON.stringify(error.params)}`),
+    label,
+  ).toEqual([]);
 }
 
 let server: NoticeServer;
@@ -73,7 +78,13 @@ beforeAll(async () => {
   server.setText('/contoso.md', noticeV3());
   record((await runDrift(notices, store, { ...run(), fetchOptions: fast })).notices);
   const single = run();
-  record([await checkNotice(notices[0], { runId: single.runId, startedAt: single.startedAt.toISOString() }, { store, fetchOptions: fast })]);
+  record([
+    await checkNotice(
+      notices[0],
+      { runId: single.runId, startedAt: single.startedAt.toISOString() },
+      { store, fetchOptions: fast },
+    ),
+  ]);
 
   // A real TLS run over local servers: compliant, expiring soon and checked per address, unreachable.
   const pki = buildTestPki();
@@ -92,8 +103,14 @@ beforeAll(async () => {
     tls: { allowPrivate: true, ca: pki.ca.certPem, timeoutMs: 2_000 },
   });
   // Expiring soon is a warning, not a failure: still compliant, with a finding.
-  expect(tls.endpoints.map((endpoint) => [endpoint.id, endpoint.compliant]).sort()).toEqual([['expiring', true], ['modern', true], ['unreachable', false]]);
-  expect(tls.endpoints.find((endpoint) => endpoint.id === 'expiring')?.findings.map((finding) => finding.id)).toContain('CERT_EXPIRING_SOON');
+  expect(tls.endpoints.map((endpoint) => [endpoint.id, endpoint.compliant]).sort()).toEqual([
+    ['expiring', true],
+    ['modern', true],
+    ['unreachable', false],
+  ]);
+  expect(tls.endpoints.find((endpoint) => endpoint.id === 'expiring')?.findings.map((finding) => finding.id)).toContain(
+    'CERT_EXPIRING_SOON',
+  );
 
   const names = await store.list(CONTAINERS.reports, 'drift/');
   if (!names.ok) throw new Error(names.problem.message);
@@ -122,7 +139,9 @@ describe('notice-report.schema.json', () => {
   });
 
   it('rejects reports that break the contract', () => {
-    const [changed] = [...reports.values()].filter((report) => (report as { status: string }).status === 'changed') as Array<Record<string, unknown>>;
+    const [changed] = [...reports.values()].filter(
+      (report) => (report as { status: string }).status === 'changed',
+    ) as Array<Record<string, unknown>>;
     const broken: Array<[string, Record<string, unknown>]> = [
       ['unknown status', { ...changed, status: 'drifted' }],
       ['wrong kind', { ...changed, kind: 'drift-run' }],
@@ -132,7 +151,10 @@ describe('notice-report.schema.json', () => {
       ['changed without diff', (({ diff: _omitted, ...rest }) => rest)(changed)],
       ['error without error', { ...changed, status: 'error' }],
       ['unknown field', { ...changed, html: '<p>' }],
-      ['bad section change', { ...changed, sections: [{ heading: 'x', change: 'renamed', linesAdded: 0, linesRemoved: 0 }] }],
+      [
+        'bad section change',
+        { ...changed, sections: [{ heading: 'x', change: 'renamed', linesAdded: 0, linesRemoved: 0 }] },
+      ],
     ];
     for (const [label, report] of broken) expect(validate(report), label).toBe(false);
   });
@@ -165,21 +187,48 @@ describe('latest.schema.json', () => {
     expect(Object.keys(document.notices).sort()).toEqual(['cdn-error', 'contoso', 'fabrikam', 'gone']);
     // The per-address key and report name carry `@<address>`.
     expect(Object.keys(document.endpoints).sort()).toEqual(['expiring@127.0.0.1', 'modern', 'unreachable']);
-    expect(document.endpoints['expiring@127.0.0.1']).toMatchObject({ report: expect.stringMatching(/@127\.0\.0\.1\.json$/) });
+    expect(document.endpoints['expiring@127.0.0.1']).toMatchObject({
+      report: expect.stringMatching(/@127\.0\.0\.1\.json$/),
+    });
     expectValid(validate, latest, LATEST_NAME);
   });
 
   it('accepts the empty document the API serves before any run', () => {
-    expectValid(validate, { schemaVersion: 1, updatedAt: new Date(0).toISOString(), notices: {}, endpoints: {} }, 'empty');
+    expectValid(
+      validate,
+      { schemaVersion: 1, updatedAt: new Date(0).toISOString(), notices: {}, endpoints: {} },
+      'empty',
+    );
   });
 
   it('rejects a latest.json that breaks the contract', () => {
-    const document = latest as { notices: Record<string, Record<string, unknown>>; endpoints: Record<string, Record<string, unknown>> };
+    const document = latest as {
+      notices: Record<string, Record<string, unknown>>;
+      endpoints: Record<string, Record<string, unknown>>;
+    };
     const broken: Array<[string, unknown]> = [
       ['missing endpoints', { ...document, endpoints: undefined }],
-      ['bad notice status', { ...document, notices: { ...document.notices, contoso: { ...document.notices.contoso, status: 'drifted' } } }],
-      ['unsafe report name', { ...document, notices: { ...document.notices, contoso: { ...document.notices.contoso, lastChangeReport: '../state/x.json' } } }],
-      ['bad protocol verdict', { ...document, endpoints: { ...document.endpoints, modern: { ...document.endpoints.modern, protocols: { SSLv3: 'maybe' } } } }],
+      [
+        'bad notice status',
+        { ...document, notices: { ...document.notices, contoso: { ...document.notices.contoso, status: 'drifted' } } },
+      ],
+      [
+        'unsafe report name',
+        {
+          ...document,
+          notices: {
+            ...document.notices,
+            contoso: { ...document.notices.contoso, lastChangeReport: '../state/x.json' },
+          },
+        },
+      ],
+      [
+        'bad protocol verdict',
+        {
+          ...document,
+          endpoints: { ...document.endpoints, modern: { ...document.endpoints.modern, protocols: { SSLv3: 'maybe' } } },
+        },
+      ],
       ['bad notice key', { ...document, notices: { 'Not An Id': document.notices.contoso } }],
     ];
     for (const [label, value] of broken) expect(validate(JSON.parse(JSON.stringify(value))), label).toBe(false);

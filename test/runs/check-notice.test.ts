@@ -40,7 +40,11 @@ async function snapshotText(name: string): Promise<string> {
 
 describe('checkNotice against Azurite and a local notice server', () => {
   it('walks baseline, 304, re-fetch, change, metadata-only change, failure and recovery', async () => {
-    const notice: NoticeConfig = { id: 'contoso-lifecycle', url: `${server.origin}/lifecycle/privacy.md`, format: 'markdown' };
+    const notice: NoticeConfig = {
+      id: 'contoso-lifecycle',
+      url: `${server.origin}/lifecycle/privacy.md`,
+      format: 'markdown',
+    };
 
     server.setText('/lifecycle/privacy.md', noticeV1());
     const baseline = await check(notice);
@@ -66,9 +70,14 @@ describe('checkNotice against Azurite and a local notice server', () => {
     expect(changed.substantive).toBe(true);
     expect(changed.previousSnapshot).toBe(baseline.currentSnapshot);
     expect(changed.sections.map((section) => section.heading)).toEqual(
-      expect.arrayContaining([expect.stringContaining('Data we collect'), expect.stringContaining('Sharing with processors')]),
+      expect.arrayContaining([
+        expect.stringContaining('Data we collect'),
+        expect.stringContaining('Sharing with processors'),
+      ]),
     );
-    expect(changed.sections.find((section) => section.heading.includes('Sharing with processors'))?.change).toBe('added');
+    expect(changed.sections.find((section) => section.heading.includes('Sharing with processors'))?.change).toBe(
+      'added',
+    );
     const before = await snapshotText(changed.previousSnapshot!);
     const after = await snapshotText(changed.currentSnapshot!);
     expect(applyDiff(before, changed.diff!)).toBe(after);
@@ -77,7 +86,9 @@ describe('checkNotice against Azurite and a local notice server', () => {
     const metadataOnly = await check(notice);
     expect(metadataOnly.status).toBe('changed');
     expect(metadataOnly.substantive).toBe(false);
-    expect(metadataOnly.metadataChanges).toEqual([{ key: 'ms.date', before: expect.anything(), after: expect.anything() }]);
+    expect(metadataOnly.metadataChanges).toEqual([
+      { key: 'ms.date', before: expect.anything(), after: expect.anything() },
+    ]);
     expect(metadataOnly.sections).toEqual([]);
 
     const pointerBefore = await readPointer(storage.store, notice.id);
@@ -87,7 +98,9 @@ describe('checkNotice against Azurite and a local notice server', () => {
     expect(failed.error?.code).toBe('HTTP_STATUS');
     expect(failed.currentSnapshot).toBeNull();
     const pointerAfter = await readPointer(storage.store, notice.id);
-    expect(pointerAfter.ok && pointerAfter.value.pointer?.lastGood).toEqual(pointerBefore.ok && pointerBefore.value.pointer?.lastGood);
+    expect(pointerAfter.ok && pointerAfter.value.pointer?.lastGood).toEqual(
+      pointerBefore.ok && pointerBefore.value.pointer?.lastGood,
+    );
 
     // The next good fetch compares with the last good snapshot, as if the failure never happened.
     server.setText('/lifecycle/privacy.md', noticeV3(), { etag: null });
@@ -95,11 +108,21 @@ describe('checkNotice against Azurite and a local notice server', () => {
     expect(afterFailure.status).toBe('unchanged');
 
     const report = await readReport<NoticeReport>(storage.store, changed.report!);
-    expect(report.ok && report.value).toMatchObject({ schemaVersion: 1, kind: 'notice-check', status: 'changed', id: notice.id, diff: changed.diff });
+    expect(report.ok && report.value).toMatchObject({
+      schemaVersion: 1,
+      kind: 'notice-check',
+      status: 'changed',
+      id: notice.id,
+      diff: changed.diff,
+    });
   });
 
   it('treats an error page served with 200 as an error until it persists, then accepts it', async () => {
-    const notice: NoticeConfig = { id: 'contoso-suspect', url: `${server.origin}/suspect/privacy.md`, format: 'markdown' };
+    const notice: NoticeConfig = {
+      id: 'contoso-suspect',
+      url: `${server.origin}/suspect/privacy.md`,
+      format: 'markdown',
+    };
     server.setText('/suspect/privacy.md', noticeV2());
     expect((await check(notice)).status).toBe('baseline');
 
@@ -116,7 +139,11 @@ describe('checkNotice against Azurite and a local notice server', () => {
   });
 
   it('recognises a return to a version seen before', async () => {
-    const notice: NoticeConfig = { id: 'contoso-flipflop', url: `${server.origin}/flip/privacy.md`, format: 'markdown' };
+    const notice: NoticeConfig = {
+      id: 'contoso-flipflop',
+      url: `${server.origin}/flip/privacy.md`,
+      format: 'markdown',
+    };
     server.setText('/flip/privacy.md', noticeV1());
     const baseline = await check(notice);
     server.setText('/flip/privacy.md', noticeV2());
@@ -142,7 +169,10 @@ describe('checkNotice against Azurite and a local notice server', () => {
       get: (c, n) => storage.store.get(c, n),
       swap: (c, n, b, t, e) => storage.store.swap(c, n, b, t, e),
       list: (c, p) => storage.store.list(c, p),
-      create: async (c, n, b, t) => (c === CONTAINERS.reports && failReports ? { ok: false, problem: { code: 'STORAGE_ERROR', message: 'injected outage' } } : storage.store.create(c, n, b, t)),
+      create: async (c, n, b, t) =>
+        c === CONTAINERS.reports && failReports
+          ? { ok: false, problem: { code: 'STORAGE_ERROR', message: 'injected outage' } }
+          : storage.store.create(c, n, b, t),
     };
     const crashed = await check(notice, flaky);
     expect(crashed.status).toBe('error');
@@ -150,7 +180,10 @@ describe('checkNotice against Azurite and a local notice server', () => {
     const pointer = await readPointer(storage.store, notice.id);
     const lostReport = pointer.ok ? pointer.value.pointer?.lastChange?.report : undefined;
     expect(lostReport).toBeTruthy();
-    expect((await storage.store.get(CONTAINERS.reports, lostReport!)).ok && (await storage.store.get(CONTAINERS.reports, lostReport!)).value).toBeNull();
+    expect(
+      (await storage.store.get(CONTAINERS.reports, lostReport!)).ok &&
+        (await storage.store.get(CONTAINERS.reports, lostReport!)).value,
+    ).toBeNull();
 
     failReports = false;
     const next = await check(notice);
@@ -173,14 +206,26 @@ describe('checkNotice against Azurite and a local notice server', () => {
     const statuses = [a.notices[0].status, b.notices[0].status].sort();
     expect(statuses).toEqual(['changed', 'unchanged']);
     const latest = await readLatest(storage.store);
-    expect(latest.ok && latest.value.notices[notice.id]).toMatchObject({ id: notice.id, lastChangeReport: expect.stringContaining('drift/') });
+    expect(latest.ok && latest.value.notices[notice.id]).toMatchObject({
+      id: notice.id,
+      lastChangeReport: expect.stringContaining('drift/'),
+    });
   });
 
   it('runDrift stops starting work at its deadline and names what it did not reach', async () => {
     server.setText('/deadline/privacy.md', noticeV1());
-    const notices: NoticeConfig[] = ['one', 'two', 'three'].map((id) => ({ id: `contoso-deadline-${id}`, url: `${server.origin}/deadline/privacy.md`, format: 'markdown' }));
+    const notices: NoticeConfig[] = ['one', 'two', 'three'].map((id) => ({
+      id: `contoso-deadline-${id}`,
+      url: `${server.origin}/deadline/privacy.md`,
+      format: 'markdown',
+    }));
     const startedAt = new Date();
-    const summary = await runDrift(notices, storage.store, { runId: newRunId(startedAt, 'deadline'), startedAt, deadline: startedAt.getTime() - 1, fetchOptions: fast });
+    const summary = await runDrift(notices, storage.store, {
+      runId: newRunId(startedAt, 'deadline'),
+      startedAt,
+      deadline: startedAt.getTime() - 1,
+      fetchOptions: fast,
+    });
     expect(summary.notices).toEqual([]);
     expect(summary.notReached).toEqual(notices.map((notice) => notice.id));
     expect(summary.summary).toMatch(/^runs\//);

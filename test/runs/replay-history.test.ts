@@ -26,7 +26,15 @@ describe('replaying a published history through a local server', () => {
     ];
     const tally = await replayHistory('fixture-history', history, storage.store, server, 'fixture');
     expect(tally.violations).toEqual([]);
-    expect(tally).toMatchObject({ versions: 7, baseline: 1, changed: 4, unchanged: 1, errors: 1, recurrences: 1, injectedFailures: 7 });
+    expect(tally).toMatchObject({
+      versions: 7,
+      baseline: 1,
+      changed: 4,
+      unchanged: 1,
+      errors: 1,
+      recurrences: 1,
+      injectedFailures: 7,
+    });
     expect(tally.suspect).toHaveLength(1);
     expect(tally.suspect[0].version).toBe(3);
   });

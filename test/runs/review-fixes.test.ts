@@ -26,7 +26,9 @@ function run() {
 describe('report names', () => {
   it('come from the run id, so a run taken over on another day writes the same names', () => {
     const runId = '20261129T230000Z-tls';
-    expect(noticeReportName('2026-11-30T01:00:00.000Z', 'n', runId)).toBe('drift/2026/11/29/n/20261129T230000Z-tls.json');
+    expect(noticeReportName('2026-11-30T01:00:00.000Z', 'n', runId)).toBe(
+      'drift/2026/11/29/n/20261129T230000Z-tls.json',
+    );
     expect(runSummaryName('2026-11-30T01:00:00.000Z', runId)).toBe('runs/2026/11/29/20261129T230000Z-tls.json');
   });
 });
@@ -58,7 +60,10 @@ describe('a change report rebuilt after a crash', () => {
       get: (c, n) => memory.get(c, n),
       swap: (c, n, b, t, e) => memory.swap(c, n, b, t, e),
       list: (c, p) => memory.list(c, p),
-      create: async (c, n, b, t) => (c === CONTAINERS.reports && failReports ? { ok: false, problem: { code: 'STORAGE_ERROR', message: 'injected' } } : memory.create(c, n, b, t)),
+      create: async (c, n, b, t) =>
+        c === CONTAINERS.reports && failReports
+          ? { ok: false, problem: { code: 'STORAGE_ERROR', message: 'injected' } }
+          : memory.create(c, n, b, t),
     };
     const notice: NoticeConfig = { id: 'rebuilt', url: `${server.origin}/rebuilt.md`, format: 'markdown' };
     server.setText('/rebuilt.md', noticeV1(), { etag: null });
@@ -72,11 +77,17 @@ describe('a change report rebuilt after a crash', () => {
     const next = await runDrift([notice], flaky, { ...idAndStart(), fetchOptions: { retries: 0 } });
     expect(next.notices[0].status).toBe('unchanged');
     const names = await memory.list(CONTAINERS.reports, 'drift/');
-    const reports = await Promise.all((names.ok ? names.value : []).map((name) => readReport<NoticeReport & { recovered?: boolean }>(memory, name)));
+    const reports = await Promise.all(
+      (names.ok ? names.value : []).map((name) => readReport<NoticeReport & { recovered?: boolean }>(memory, name)),
+    );
     const rebuilt = reports.map((report) => (report.ok ? report.value : null)).find((report) => report?.recovered);
     expect(rebuilt).toMatchObject({ status: 'changed', substantive: true, alert: true, recurrence: null });
     const latest = await readLatest(memory);
-    expect(latest.ok && latest.value.notices.rebuilt).toMatchObject({ lastChangeReport: rebuilt?.report, substantive: true, lastChangeAlert: true });
+    expect(latest.ok && latest.value.notices.rebuilt).toMatchObject({
+      lastChangeReport: rebuilt?.report,
+      substantive: true,
+      lastChangeAlert: true,
+    });
   });
 });
 
@@ -113,20 +124,33 @@ describe('a defect in one check', () => {
 describe('a TLS run whose report writes outlast it', () => {
   it('lists each endpoint once, without a report, and says why', async () => {
     const memory = new MemoryObjectStore();
-    const slow: ObjectStore = { ...memory, description: 'slow', get: (c, n) => memory.get(c, n), list: (c, p) => memory.list(c, p), swap: (c, n, b, t, e) => memory.swap(c, n, b, t, e), create: async (c, n, b, t) => {
-      if (n.startsWith('tls/')) await new Promise((resolve) => setTimeout(resolve, 2_000));
-      return memory.create(c, n, b, t);
-    } };
+    const slow: ObjectStore = {
+      ...memory,
+      description: 'slow',
+      get: (c, n) => memory.get(c, n),
+      list: (c, p) => memory.list(c, p),
+      swap: (c, n, b, t, e) => memory.swap(c, n, b, t, e),
+      create: async (c, n, b, t) => {
+        if (n.startsWith('tls/')) await new Promise((resolve) => setTimeout(resolve, 2_000));
+        return memory.create(c, n, b, t);
+      },
+    };
     const [a, b] = [await unusedPort(), await unusedPort()];
     const started = Date.now();
     const summary = await runTls(slow, {
-      endpoints: [{ id: 'one', host: '127.0.0.1', port: a }, { id: 'two', host: '127.0.0.1', port: b }],
+      endpoints: [
+        { id: 'one', host: '127.0.0.1', port: a },
+        { id: 'two', host: '127.0.0.1', port: b },
+      ],
       ...idAndStart(),
       hardDeadline: started + 800,
       tls: { allowPrivate: true, timeoutMs: 300 },
     });
     expect(Date.now() - started).toBeLessThan(1_900);
-    expect(summary.endpoints.map((endpoint) => [endpoint.id, endpoint.report])).toEqual([['one', null], ['two', null]]);
+    expect(summary.endpoints.map((endpoint) => [endpoint.id, endpoint.report])).toEqual([
+      ['one', null],
+      ['two', null],
+    ]);
     expect(summary.problems.map((problem) => problem.code)).toContain('RUN_DEADLINE');
     const before = JSON.stringify(summary.endpoints);
     await new Promise((resolve) => setTimeout(resolve, 2_300));

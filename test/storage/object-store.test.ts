@@ -17,8 +17,14 @@ describe.each([
 ])('ObjectStore contract (%s)', (_name, makeStore) => {
   it('create never overwrites', async () => {
     const store = makeStore();
-    expect(await store.create('snapshots', 'a/one.md', 'first', 'text/markdown')).toEqual({ ok: true, value: 'created' });
-    expect(await store.create('snapshots', 'a/one.md', 'second', 'text/markdown')).toEqual({ ok: true, value: 'exists' });
+    expect(await store.create('snapshots', 'a/one.md', 'first', 'text/markdown')).toEqual({
+      ok: true,
+      value: 'created',
+    });
+    expect(await store.create('snapshots', 'a/one.md', 'second', 'text/markdown')).toEqual({
+      ok: true,
+      value: 'exists',
+    });
     const read = await store.get('snapshots', 'a/one.md');
     expect(read.ok && read.value?.body.toString()).toBe('first');
   });
@@ -27,11 +33,17 @@ describe.each([
     const store = makeStore();
     const created = await store.swap('state', 'p.json', 'v1', 'application/json', null);
     expect(created.ok && created.value !== 'conflict').toBe(true);
-    expect(await store.swap('state', 'p.json', 'again', 'application/json', null)).toEqual({ ok: true, value: 'conflict' });
+    expect(await store.swap('state', 'p.json', 'again', 'application/json', null)).toEqual({
+      ok: true,
+      value: 'conflict',
+    });
     const current = await store.get('state', 'p.json');
     const etag = current.ok && current.value ? current.value.etag : '';
     expect((await store.swap('state', 'p.json', 'v2', 'application/json', etag)).ok).toBe(true);
-    expect(await store.swap('state', 'p.json', 'v3', 'application/json', etag)).toEqual({ ok: true, value: 'conflict' });
+    expect(await store.swap('state', 'p.json', 'v3', 'application/json', etag)).toEqual({
+      ok: true,
+      value: 'conflict',
+    });
     const final = await store.get('state', 'p.json');
     expect(final.ok && final.value?.body.toString()).toBe('v2');
   });
@@ -39,16 +51,26 @@ describe.each([
   it('get of a missing object is null, list is sorted by prefix', async () => {
     const store = makeStore();
     expect(await store.get('reports', 'nothing-here.json')).toEqual({ ok: true, value: null });
-    for (const name of ['drift/2026/11/02/x.json', 'drift/2026/11/01/x.json', 'runs/2026/11/01/r.json']) await store.create('reports', name, '{}', 'application/json');
+    for (const name of ['drift/2026/11/02/x.json', 'drift/2026/11/01/x.json', 'runs/2026/11/01/r.json'])
+      await store.create('reports', name, '{}', 'application/json');
     const listed = await store.list('reports', 'drift/2026/11/');
-    expect(listed.ok && listed.value.filter((name) => name.endsWith('/x.json'))).toEqual(['drift/2026/11/01/x.json', 'drift/2026/11/02/x.json']);
+    expect(listed.ok && listed.value.filter((name) => name.endsWith('/x.json'))).toEqual([
+      'drift/2026/11/01/x.json',
+      'drift/2026/11/02/x.json',
+    ]);
   });
 
   it('swapJson loses no update under concurrent writers', async () => {
     const store = makeStore();
     await Promise.all(
       Array.from({ length: 8 }, (_, index) =>
-        swapJson<{ seen: number[] }>(store, 'state', 'counter.json', (current) => ({ seen: [...(current?.seen ?? []), index] }), 50),
+        swapJson<{ seen: number[] }>(
+          store,
+          'state',
+          'counter.json',
+          (current) => ({ seen: [...(current?.seen ?? []), index] }),
+          50,
+        ),
       ),
     );
     const read = await store.get('state', 'counter.json');

@@ -1,4 +1,9 @@
-import { startEmbeddedAzurite, storeFromConnectionString, type EmbeddedAzurite, type ObjectStore } from '../../shared/storage';
+import {
+  startEmbeddedAzurite,
+  storeFromConnectionString,
+  type EmbeddedAzurite,
+  type ObjectStore,
+} from '../../shared/storage';
 
 export interface TestStorage {
   readonly azurite: EmbeddedAzurite;
@@ -11,7 +16,12 @@ export interface TestStorage {
 export async function startTestStorage(options: { location?: string; port?: number } = {}): Promise<TestStorage> {
   const started = await startEmbeddedAzurite(options);
   if (!started.ok) throw new Error(`${started.problem.code}: ${started.problem.message}`);
-  const store = storeFromConnectionString(started.value.connectionString, { maxTries: 2, tryTimeoutMs: 5_000, retryDelayMs: 50, maxRetryDelayMs: 100 });
+  const store = storeFromConnectionString(started.value.connectionString, {
+    maxTries: 2,
+    tryTimeoutMs: 5_000,
+    retryDelayMs: 50,
+    maxRetryDelayMs: 100,
+  });
   if (!store.ok) throw new Error(store.problem.message);
   return { azurite: started.value, store: store.value, stop: () => started.value.stop() };
 }

@@ -13,7 +13,8 @@ export default function setup(): () => void {
       .filter(Boolean)
       .map((line) => JSON.parse(line) as { kind: string; name: string });
     rmSync(path, { force: true });
-    const count = (kind: string) => new Set(entries.filter((entry) => entry.kind === kind).map((entry) => entry.name)).size;
+    const count = (kind: string) =>
+      new Set(entries.filter((entry) => entry.kind === kind).map((entry) => entry.name)).size;
     process.stdout.write(
       `\nreliability: ${count('fault')} faults survived, ${count('hostile')} hostile inputs tried, ${count('property')} properties checked; nothing lost (every scenario asserts it)\n`,
     );

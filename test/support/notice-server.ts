@@ -41,7 +41,12 @@ export async function startNoticeServer(): Promise<NoticeServer> {
           response.writeHead(304, { etag }).end();
           return;
         }
-        response.writeHead(200, { 'content-type': options.contentType ?? 'text/markdown; charset=utf-8', ...(etag ? { etag } : {}) }).end(body);
+        response
+          .writeHead(200, {
+            'content-type': options.contentType ?? 'text/markdown; charset=utf-8',
+            ...(etag ? { etag } : {}),
+          })
+          .end(body);
       });
     },
     close: () =>

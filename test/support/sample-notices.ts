@@ -33,7 +33,10 @@ export function noticeV1(): string {
 export function noticeV2(): string {
   return noticeV1()
     .replace('We keep activity data for 90 days.', 'We keep activity data for 180 days.')
-    .replace('## Data protection', '## Sharing with processors\n\nWe share scores with our analytics processor, Fabrikam.\n\n## Data protection');
+    .replace(
+      '## Data protection',
+      '## Sharing with processors\n\nWe share scores with our analytics processor, Fabrikam.\n\n## Data protection',
+    );
 }
 
 /** A metadata-only change of v2. */

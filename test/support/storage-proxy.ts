@@ -19,7 +19,13 @@ export async function startStorageProxy(targetBlobEndpoint: string): Promise<Sto
   const served = { total: 0, faults: 0 };
   const forward = (incoming: IncomingMessage, outgoing: ServerResponse) => {
     const upstream = httpRequest(
-      { host: target.hostname, port: target.port, method: incoming.method, path: incoming.url, headers: incoming.headers },
+      {
+        host: target.hostname,
+        port: target.port,
+        method: incoming.method,
+        path: incoming.url,
+        headers: incoming.headers,
+      },
       (answer) => {
         outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(outgoing);
@@ -35,7 +41,11 @@ export async function startStorageProxy(targetBlobEndpoint: string): Promise<Sto
     served.faults += 1;
     if (fault === 'status-500' || fault === 'status-503') {
       incoming.resume();
-      incoming.on('end', () => outgoing.writeHead(fault === 'status-500' ? 500 : 503, { 'content-type': 'application/xml' }).end('<?xml version="1.0"?><Error><Code>ServerBusy</Code><Message>Injected fault</Message></Error>'));
+      incoming.on('end', () =>
+        outgoing
+          .writeHead(fault === 'status-500' ? 500 : 503, { 'content-type': 'application/xml' })
+          .end('<?xml version="1.0"?><Error><Code>ServerBusy</Code><Message>Injected fault</Message></Error>'),
+      );
       return;
     }
     const timer = setTimeout(() => forward(incoming, outgoing), fault.delayMs);

@@ -34,7 +34,11 @@ describe('an exception while checking one endpoint', () => {
     expect(run.notReached).toEqual([]);
     expect(run.results.map((result) => result.id).sort()).toEqual(['boom', 'first', 'third']);
     const byId = Object.fromEntries(run.results.map((result) => [result.id, result]));
-    expect(byId.boom).toMatchObject({ compliant: false, address: '127.0.0.3', problem: { code: 'INTERNAL_ERROR', message: expect.stringContaining('exotic failure inside the check') } });
+    expect(byId.boom).toMatchObject({
+      compliant: false,
+      address: '127.0.0.3',
+      problem: { code: 'INTERNAL_ERROR', message: expect.stringContaining('exotic failure inside the check') },
+    });
     expect(byId.boom.findings.map((finding) => finding.id)).toEqual(['CHECK_FAILED']);
     for (const id of ['first', 'third']) {
       expect(byId[id].problem).toBeUndefined();
@@ -45,7 +49,10 @@ describe('an exception while checking one endpoint', () => {
   });
 
   it('is caught by checkEndpoint too', async () => {
-    const results = await checkEndpoint({ id: 'boom', host: 'boom.test', port: server.port }, { allowPrivate: true, lookup, connect });
+    const results = await checkEndpoint(
+      { id: 'boom', host: 'boom.test', port: server.port },
+      { allowPrivate: true, lookup, connect },
+    );
     expect(results).toHaveLength(1);
     expect(results[0]).toMatchObject({ compliant: false, problem: { code: 'INTERNAL_ERROR' } });
   });
@@ -54,7 +61,11 @@ describe('an exception while checking one endpoint', () => {
 describe('a resolver that never answers', () => {
   it('does not hold a run past its deadline', async () => {
     const started = Date.now();
-    const run = await checkEndpoints([{ id: 'hangs', host: 'hangs.test', port: 443 }], { lookup, timeoutMs: 60_000, deadlineMs: 150 });
+    const run = await checkEndpoints([{ id: 'hangs', host: 'hangs.test', port: 443 }], {
+      lookup,
+      timeoutMs: 60_000,
+      deadlineMs: 150,
+    });
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(run.notReached).toEqual(['hangs']);
     expect(run.results).toEqual([]);
@@ -64,7 +75,10 @@ describe('a resolver that never answers', () => {
     const started = Date.now();
     const [result] = await checkEndpoint({ id: 'hangs', host: 'hangs.test', port: 443 }, { lookup, timeoutMs: 100 });
     expect(Date.now() - started).toBeLessThan(2_000);
-    expect(result).toMatchObject({ compliant: false, problem: { code: 'DNS_LOOKUP_FAILED', message: expect.stringContaining('timed out') } });
+    expect(result).toMatchObject({
+      compliant: false,
+      problem: { code: 'DNS_LOOKUP_FAILED', message: expect.stringContaining('timed out') },
+    });
   });
 
   it('resolveTarget answers at once when the signal aborts, opaquely when asked', async () => {
@@ -73,13 +87,19 @@ describe('a resolver that never answers', () => {
     const plain = resolveTarget('hangs.test', { lookup, signal: controller.signal });
     const opaque = resolveTarget('hangs.test', { lookup, signal: controller.signal, opaqueErrors: true });
     expect(await plain).toMatchObject({ ok: false, problem: { code: 'DNS_LOOKUP_FAILED' } });
-    expect(await opaque).toEqual({ ok: false, problem: { code: 'ADDRESS_FORBIDDEN', message: 'Target cannot be checked.' } });
+    expect(await opaque).toEqual({
+      ok: false,
+      problem: { code: 'ADDRESS_FORBIDDEN', message: 'Target cannot be checked.' },
+    });
   });
 
   it('a lookup that throws synchronously is a lookup failure', async () => {
     const throwing: LookupFunction = () => {
       throw Object.assign(new Error('boom'), { code: 'EBOOM' });
     };
-    expect(await resolveTarget('x.test', { lookup: throwing })).toMatchObject({ ok: false, problem: { code: 'DNS_LOOKUP_FAILED', message: expect.stringContaining('EBOOM') } });
+    expect(await resolveTarget('x.test', { lookup: throwing })).toMatchObject({
+      ok: false,
+      problem: { code: 'DNS_LOOKUP_FAILED', message: expect.stringContaining('EBOOM') },
+    });
   });
 });

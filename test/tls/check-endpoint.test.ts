@@ -1,11 +1,24 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkEndpoint, checkEndpoints, type EndpointCheckResult, type ProtocolName, type ProtocolVerdict, type TlsCheckOptions } from '../../shared/tls';
+import {
+  checkEndpoint,
+  checkEndpoints,
+  type EndpointCheckResult,
+  type ProtocolName,
+  type ProtocolVerdict,
+  type TlsCheckOptions,
+} from '../../shared/tls';
 import { buildTestPki, type TestPki } from './helpers/certs';
 import { legacyResponder, startRawServer, startTlsServer, unusedPort, type RunningServer } from './helpers/servers';
 
 type Matrix = Record<ProtocolName, ProtocolVerdict>;
-const matrix = (sslv3: ProtocolVerdict, tls10: ProtocolVerdict, tls11: ProtocolVerdict, tls12: ProtocolVerdict, tls13: ProtocolVerdict): Matrix => ({
+const matrix = (
+  sslv3: ProtocolVerdict,
+  tls10: ProtocolVerdict,
+  tls11: ProtocolVerdict,
+  tls12: ProtocolVerdict,
+  tls13: ProtocolVerdict,
+): Matrix => ({
   SSLv3: sslv3,
   TLSv1: tls10,
   'TLSv1.1': tls11,
@@ -19,9 +32,16 @@ const servers: Record<string, RunningServer> = {};
 let refusedPort: number;
 let options: TlsCheckOptions;
 
-async function check(name: string, extra: Partial<TlsCheckOptions> = {}, endpoint: Partial<Parameters<typeof checkEndpoint>[0]> = {}): Promise<EndpointCheckResult> {
+async function check(
+  name: string,
+  extra: Partial<TlsCheckOptions> = {},
+  endpoint: Partial<Parameters<typeof checkEndpoint>[0]> = {},
+): Promise<EndpointCheckResult> {
   const server = servers[name];
-  const results = await checkEndpoint({ id: name, host: 'localhost', port: server?.port ?? refusedPort, ...endpoint }, { ...options, ...extra });
+  const results = await checkEndpoint(
+    { id: name, host: 'localhost', port: server?.port ?? refusedPort, ...endpoint },
+    { ...options, ...extra },
+  );
   expect(results).toHaveLength(1);
   // Results go into reports, so they must survive JSON unchanged.
   expect(JSON.parse(JSON.stringify(results[0]))).toEqual(results[0]);
@@ -52,7 +72,12 @@ beforeAll(async () => {
     ['silentElsewhere', startRawServer(() => undefined, '127.0.0.2')],
     ['reset', startRawServer((socket) => socket.once('data', () => socket.resetAndDestroy()))],
     ['closes', startRawServer((socket) => socket.once('data', () => socket.end()))],
-    ['http', startRawServer((socket) => socket.once('data', () => socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n')))],
+    [
+      'http',
+      startRawServer((socket) =>
+        socket.once('data', () => socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n')),
+      ),
+    ],
   ];
   for (const [name, started] of entries) servers[name] = await started;
   refusedPort = await unusedPort();
@@ -126,7 +151,9 @@ describe('protocol verdicts against local servers', () => {
     expect(r.protocolDetails.SSLv3.cipher).toMatch(/RC4_128_SHA|3DES_EDE_CBC_SHA/);
     expect(r.protocolDetails['TLSv1.1'].reason).toContain('lower version TLS 1.0');
     expect(r.compliant).toBe(false);
-    expect(ids(r)).toEqual(expect.arrayContaining(['SSLV3_ACCEPTED', 'TLS1_0_ACCEPTED', 'NO_ACCEPTABLE_VERSION', 'WEAK_CIPHER_NEGOTIATED']));
+    expect(ids(r)).toEqual(
+      expect.arrayContaining(['SSLV3_ACCEPTED', 'TLS1_0_ACCEPTED', 'NO_ACCEPTABLE_VERSION', 'WEAK_CIPHER_NEGOTIATED']),
+    );
     expect(r.findings.find((f) => f.id === 'SSLV3_ACCEPTED')?.severity).toBe('critical');
   });
 });
@@ -250,7 +277,10 @@ describe('addressing', () => {
   });
 
   it('servername overrides the SNI and the name to match', async () => {
-    const [r] = await checkEndpoint({ id: 'sni', host: 'localhost', servername: 'elsewhere.example', port: servers.wrongHost.port }, options);
+    const [r] = await checkEndpoint(
+      { id: 'sni', host: 'localhost', servername: 'elsewhere.example', port: servers.wrongHost.port },
+      options,
+    );
     expect(r.servername).toBe('elsewhere.example');
     expect(r.certificate?.hostnameMatches).toBe(true);
     expect(servers.wrongHost.servernames).toContain('elsewhere.example');
@@ -267,7 +297,10 @@ describe('addressing', () => {
         { address: '127.0.0.1', family: 4 },
         { address: '::1', family: 6 },
       ];
-      const results = await checkEndpoint({ id: 'dual', host: 'localhost', allAddresses: true }, { ...options, lookup, connect });
+      const results = await checkEndpoint(
+        { id: 'dual', host: 'localhost', allAddresses: true },
+        { ...options, lookup, connect },
+      );
       expect(results.map((r) => r.address)).toEqual(['127.0.0.1', '::1']);
       for (const r of results) expect(r.protocols['TLSv1.3']).toBe('accepted');
       const first = await checkEndpoint({ id: 'first', host: 'localhost' }, { ...options, lookup, connect });
@@ -292,7 +325,13 @@ describe('run control', () => {
     };
     const progress: number[] = [];
     const endpoints = ['a', 'b', 'c'].map((id) => ({ id, host: 'localhost', port: servers.tls12and13.port }));
-    const run = await checkEndpoints(endpoints, { ...options, connect, concurrency: 3, perAddressConnections: 2, onProgress: (done) => progress.push(done) });
+    const run = await checkEndpoints(endpoints, {
+      ...options,
+      connect,
+      concurrency: 3,
+      perAddressConnections: 2,
+      onProgress: (done) => progress.push(done),
+    });
     expect(run.results).toHaveLength(3);
     expect(run.notReached).toEqual([]);
     expect(peak).toBeLessThanOrEqual(2);

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { endpointsFromArguments } from '../../cli/check-commands';
-import { adHocEndpoint, findWatchlistEndpoint, parseTargetInput, parseTargetList, uniqueTargets } from '../../shared/tls';
+import {
+  adHocEndpoint,
+  findWatchlistEndpoint,
+  parseTargetInput,
+  parseTargetList,
+  uniqueTargets,
+} from '../../shared/tls';
 
 const WATCHLIST_ID = /^(?!.*\.\.)[a-z0-9][a-z0-9._-]{0,79}$/;
 
@@ -41,19 +47,24 @@ describe('adHocEndpoint', () => {
 
   it('is what the CLI uses for HOST:PORT arguments', () => {
     const cli = endpointsFromArguments(['Localhost:8443', '[::1]:443']);
-    expect(cli.ok && cli.value).toEqual([adHocEndpoint({ host: 'Localhost', port: 8443 }), adHocEndpoint({ host: '::1', port: 443 })]);
+    expect(cli.ok && cli.value).toEqual([
+      adHocEndpoint({ host: 'Localhost', port: 8443 }),
+      adHocEndpoint({ host: '::1', port: 443 }),
+    ]);
   });
 });
 
 describe('duplicate targets', () => {
   it('are checked once, keeping the first spelling', () => {
-    expect(uniqueTargets([
-      { host: 'Example.com', port: 443 },
-      { host: 'example.COM', port: 443 },
-      { host: 'example.com', port: 8443 },
-      { host: '127.0.0.1', port: 443 },
-      { host: '2130706433', port: 443 },
-    ])).toEqual([
+    expect(
+      uniqueTargets([
+        { host: 'Example.com', port: 443 },
+        { host: 'example.COM', port: 443 },
+        { host: 'example.com', port: 8443 },
+        { host: '127.0.0.1', port: 443 },
+        { host: '2130706433', port: 443 },
+      ]),
+    ).toEqual([
       { host: 'Example.com', port: 443 },
       { host: 'example.com', port: 8443 },
       { host: '127.0.0.1', port: 443 },
@@ -61,8 +72,16 @@ describe('duplicate targets', () => {
   });
 
   it('in a request body', () => {
-    const list = parseTargetList(['example.com', 'example.com:443', { host: 'EXAMPLE.com', port: 443 }, 'example.com:444']);
-    expect(list.ok && list.value).toEqual([{ host: 'example.com', port: 443 }, { host: 'example.com', port: 444 }]);
+    const list = parseTargetList([
+      'example.com',
+      'example.com:443',
+      { host: 'EXAMPLE.com', port: 443 },
+      'example.com:444',
+    ]);
+    expect(list.ok && list.value).toEqual([
+      { host: 'example.com', port: 443 },
+      { host: 'example.com', port: 444 },
+    ]);
   });
 
   it('in CLI arguments', () => {
@@ -95,11 +114,17 @@ describe('target parsing and watchlist matching', () => {
 
   it('accepts { endpoints: [...] } and host/port objects', () => {
     const parsed = parseTargetList({ endpoints: [{ host: 'example.com', port: '8443' }, '[2001:db8::1]:443'] });
-    expect(parsed.ok && parsed.value).toEqual([{ host: 'example.com', port: 8443 }, { host: '2001:db8::1', port: 443 }]);
+    expect(parsed.ok && parsed.value).toEqual([
+      { host: 'example.com', port: 8443 },
+      { host: '2001:db8::1', port: 443 },
+    ]);
   });
 
   it('finds a watchlist endpoint by host (any case) and port, 443 by default', () => {
-    const endpoints = [{ id: 'a', host: 'A.example' }, { id: 'b', host: 'b.example', port: 8443 }];
+    const endpoints = [
+      { id: 'a', host: 'A.example' },
+      { id: 'b', host: 'b.example', port: 8443 },
+    ];
     expect(findWatchlistEndpoint(endpoints, { host: 'a.EXAMPLE', port: 443 })?.id).toBe('a');
     expect(findWatchlistEndpoint(endpoints, { host: 'b.example', port: 8443 })?.id).toBe('b');
     expect(findWatchlistEndpoint(endpoints, { host: 'b.example', port: 443 })).toBeUndefined();

@@ -1,9 +1,24 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkEndpoint, checkEndpoints, PROTOCOL_NAMES, type EndpointCheckResult, type ProtocolName, type ProtocolVerdict, type TlsCheckOptions } from '../../shared/tls';
+import {
+  checkEndpoint,
+  checkEndpoints,
+  PROTOCOL_NAMES,
+  type EndpointCheckResult,
+  type ProtocolName,
+  type ProtocolVerdict,
+  type TlsCheckOptions,
+} from '../../shared/tls';
 import { recordFault } from '../support/reliability-tally';
 import { buildTestPki, type TestPki } from './helpers/certs';
-import { alertRecord, readClientHello, serverHelloRecord, startRawServer, startTlsServer, type RunningServer } from './helpers/servers';
+import {
+  alertRecord,
+  readClientHello,
+  serverHelloRecord,
+  startRawServer,
+  startTlsServer,
+  type RunningServer,
+} from './helpers/servers';
 
 /**
  * TLS endpoints that misbehave at the byte level. Every check ends in bounded time with `error`
@@ -29,7 +44,9 @@ const allError: Matrix = { SSLv3: 'error', TLSv1: 'error', 'TLSv1.1': 'error', '
 const ids = (result: EndpointCheckResult): string[] => result.findings.map((f) => f.id).sort();
 
 /** Answers once the whole ClientHello is in, as a real server would. */
-function onHello(answer: (socket: net.Socket, hello: { version: number; suites: number[] }) => void): (socket: net.Socket) => void {
+function onHello(
+  answer: (socket: net.Socket, hello: { version: number; suites: number[] }) => void,
+): (socket: net.Socket) => void {
   return (socket) => {
     let data = Buffer.alloc(0);
     const onData = (chunk: Buffer) => {
@@ -57,7 +74,9 @@ const FAULTS = {
   /** The first 7 bytes of a ServerHello record (header and 2 bytes of body), then nothing. */
   stallMidHandshake: onHello((socket) => socket.write(serverHelloRecord(0x0303, 0xc02f).subarray(0, 7))),
   /** Bytes that are no protocol at all. */
-  garbage: onHello((socket) => socket.end(Buffer.from('\x42\x00\xfe\x13 not a TLS record at all \x07\x07\x07', 'latin1'))),
+  garbage: onHello((socket) =>
+    socket.end(Buffer.from('\x42\x00\xfe\x13 not a TLS record at all \x07\x07\x07', 'latin1')),
+  ),
   /** A TLS 1.2-only server that sends its ServerHello and then closes: no certificate ever follows. */
   helloThenClose: onHello((socket, hello) => {
     if (hello.version < 0x0303) return void socket.end(alertRecord(70));
@@ -65,11 +84,17 @@ const FAULTS = {
     socket.end(serverHelloRecord(0x0303, cipher));
   }),
   /** A handshake record header announcing 16 KiB, then one byte every 100 ms. */
-  trickle: onHello((socket) => trickle(socket, Buffer.concat([Buffer.from([0x16, 0x03, 0x03, 0x40, 0x00, 0x02]), Buffer.alloc(4000, 0x07)]))),
+  trickle: onHello((socket) =>
+    trickle(socket, Buffer.concat([Buffer.from([0x16, 0x03, 0x03, 0x40, 0x00, 0x02]), Buffer.alloc(4000, 0x07)])),
+  ),
   /** A record header claiming 65535 bytes, far beyond any TLS record. */
-  hugeRecord: onHello((socket) => socket.write(Buffer.concat([Buffer.from([0x16, 0x03, 0x03, 0xff, 0xff]), Buffer.alloc(64, 0x02)]))),
+  hugeRecord: onHello((socket) =>
+    socket.write(Buffer.concat([Buffer.from([0x16, 0x03, 0x03, 0xff, 0xff]), Buffer.alloc(64, 0x02)])),
+  ),
   /** A sane record whose handshake message claims 16 MiB. */
-  hugeHandshake: onHello((socket) => socket.write(Buffer.from([0x16, 0x03, 0x03, 0x00, 0x08, 0x02, 0xff, 0xff, 0xff, 0x03, 0x03, 0x00, 0x00]))),
+  hugeHandshake: onHello((socket) =>
+    socket.write(Buffer.from([0x16, 0x03, 0x03, 0x00, 0x08, 0x02, 0xff, 0xff, 0xff, 0x03, 0x03, 0x00, 0x00])),
+  ),
 } satisfies Record<string, (socket: net.Socket) => void>;
 type Fault = keyof typeof FAULTS;
 
@@ -102,7 +127,13 @@ async function checkFault(name: Fault): Promise<{ result: EndpointCheckResult; e
 }
 
 function expectGood(result: EndpointCheckResult | undefined): void {
-  expect(result?.protocols).toEqual({ SSLv3: 'rejected', TLSv1: 'rejected', 'TLSv1.1': 'rejected', 'TLSv1.2': 'accepted', 'TLSv1.3': 'accepted' });
+  expect(result?.protocols).toEqual({
+    SSLv3: 'rejected',
+    TLSv1: 'rejected',
+    'TLSv1.1': 'rejected',
+    'TLSv1.2': 'accepted',
+    'TLSv1.3': 'accepted',
+  });
   expect(result?.certificate?.trusted).toBe(true);
   expect(result?.certificate?.hostnameMatches).toBe(true);
   expect(result?.findings).toEqual([]);
@@ -138,8 +169,17 @@ describe('TLS endpoint faults end in bounded time with honest verdicts', () => {
   // so the certificate facts are unknown: CERT_UNAVAILABLE (medium), hence not compliant.
   it('a valid ServerHello and then close: TLS 1.2 accepted by the raw probe, certificate unavailable, not compliant', async () => {
     const { result } = await checkFault('helloThenClose');
-    expect(result.protocols).toEqual({ SSLv3: 'rejected', TLSv1: 'rejected', 'TLSv1.1': 'rejected', 'TLSv1.2': 'accepted', 'TLSv1.3': 'rejected' });
-    expect(result.protocolDetails['TLSv1.2']).toMatchObject({ reason: 'ServerHello TLS 1.2', cipher: 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256' });
+    expect(result.protocols).toEqual({
+      SSLv3: 'rejected',
+      TLSv1: 'rejected',
+      'TLSv1.1': 'rejected',
+      'TLSv1.2': 'accepted',
+      'TLSv1.3': 'rejected',
+    });
+    expect(result.protocolDetails['TLSv1.2']).toMatchObject({
+      reason: 'ServerHello TLS 1.2',
+      cipher: 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256',
+    });
     expect(result.certificate).toBeNull();
     expect(ids(result)).toEqual(['CERT_UNAVAILABLE']);
     recordFault('tls: ServerHello then close');
@@ -175,7 +215,10 @@ describe('TLS endpoint faults end in bounded time with honest verdicts', () => {
 
   it('a run over every faulty endpoint and one good one: the good one keeps its true verdicts', async () => {
     const faults = Object.keys(FAULTS) as Fault[];
-    const endpoints = [...faults.map((name) => ({ id: name, host: 'localhost', port: servers[name].port })), { id: 'good', host: 'localhost', port: servers.good.port }];
+    const endpoints = [
+      ...faults.map((name) => ({ id: name, host: 'localhost', port: servers[name].port })),
+      { id: 'good', host: 'localhost', port: servers.good.port },
+    ];
     const started = Date.now();
     const run = await checkEndpoints(endpoints, options);
     const elapsed = Date.now() - started;

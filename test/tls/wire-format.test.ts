@@ -111,22 +111,37 @@ describe('server answer parsing', () => {
   const hello12 = serverHelloRecord(0x0303, 0xc02f);
 
   it('reads version and cipher from a ServerHello', () => {
-    expect(parseServerAnswer(hello12)).toEqual({ kind: 'server-hello', legacyVersion: 0x0303, version: 0x0303, cipherSuite: 0xc02f });
+    expect(parseServerAnswer(hello12)).toEqual({
+      kind: 'server-hello',
+      legacyVersion: 0x0303,
+      version: 0x0303,
+      cipherSuite: 0xc02f,
+    });
   });
 
   it('stays incomplete on every proper prefix, across TCP chunks', () => {
-    for (let cut = 0; cut < hello12.length; cut++) expect(parseServerAnswer(hello12.subarray(0, cut)).kind).toBe('incomplete');
+    for (let cut = 0; cut < hello12.length; cut++)
+      expect(parseServerAnswer(hello12.subarray(0, cut)).kind).toBe('incomplete');
   });
 
   it('reassembles a ServerHello split over several records', () => {
     for (const size of [1, 3, 10, 40]) {
-      expect(parseServerAnswer(fragment(hello12, size))).toMatchObject({ kind: 'server-hello', version: 0x0303, cipherSuite: 0xc02f });
+      expect(parseServerAnswer(fragment(hello12, size))).toMatchObject({
+        kind: 'server-hello',
+        version: 0x0303,
+        cipherSuite: 0xc02f,
+      });
     }
   });
 
   it('takes the version from supported_versions (TLS 1.3) and skips unknown extensions', () => {
     const ext = Buffer.from([0xff, 0x01, 0, 1, 0, 0x00, 0x2b, 0, 2, 0x03, 0x04]);
-    expect(parseServerAnswer(withExtensions(0x0303, 0x1302, ext))).toEqual({ kind: 'server-hello', legacyVersion: 0x0303, version: 0x0304, cipherSuite: 0x1302 });
+    expect(parseServerAnswer(withExtensions(0x0303, 0x1302, ext))).toEqual({
+      kind: 'server-hello',
+      legacyVersion: 0x0303,
+      version: 0x0304,
+      cipherSuite: 0x1302,
+    });
   });
 
   it('skips a HelloRequest before the ServerHello', () => {
@@ -142,8 +157,13 @@ describe('server answer parsing', () => {
   });
 
   it('recognises an SSLv2 SERVER-HELLO and non-TLS answers', () => {
-    expect(parseServerAnswer(Buffer.from([0x80, 0x2e, 0x04, 0x00, 0x01, 0x00, 0x02]))).toEqual({ kind: 'sslv2-server-hello' });
-    expect(parseServerAnswer(Buffer.from('HTTP/1.1 400 Bad Request\r\n\r\n'))).toMatchObject({ kind: 'not-tls', detail: expect.stringContaining('HTTP/1.1 400') });
+    expect(parseServerAnswer(Buffer.from([0x80, 0x2e, 0x04, 0x00, 0x01, 0x00, 0x02]))).toEqual({
+      kind: 'sslv2-server-hello',
+    });
+    expect(parseServerAnswer(Buffer.from('HTTP/1.1 400 Bad Request\r\n\r\n'))).toMatchObject({
+      kind: 'not-tls',
+      detail: expect.stringContaining('HTTP/1.1 400'),
+    });
     expect(parseServerAnswer(Buffer.from([22, 9, 9, 0, 1, 0])).kind).toBe('not-tls');
     expect(parseServerAnswer(Buffer.from([23, 3, 3, 0, 1, 0])).kind).toBe('not-tls');
     expect(parseServerAnswer(Buffer.from([22, 3, 3, 0, 4, 11, 0, 0, 0])).kind).toBe('not-tls');
@@ -156,19 +176,27 @@ describe('server answer parsing', () => {
       }),
     );
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 60 }), fc.constantFrom(0x0300, 0x0301, 0x0302, 0x0303), fc.constantFrom(0x0005, 0x000a, 0xc030), (size, version, cipher) => {
-        const answer = parseServerAnswer(fragment(serverHelloRecord(version, cipher), size));
-        expect(answer).toMatchObject({ kind: 'server-hello', version, cipherSuite: cipher });
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 60 }),
+        fc.constantFrom(0x0300, 0x0301, 0x0302, 0x0303),
+        fc.constantFrom(0x0005, 0x000a, 0xc030),
+        (size, version, cipher) => {
+          const answer = parseServerAnswer(fragment(serverHelloRecord(version, cipher), size));
+          expect(answer).toMatchObject({ kind: 'server-hello', version, cipherSuite: cipher });
+        },
+      ),
     );
   });
 });
 
 describe('verdicts from answers', () => {
-  const decide = (answer: ServerAnswer, offered: number) => verdictFromAnswer(answer as Exclude<ServerAnswer, { kind: 'incomplete' }>, offered);
+  const decide = (answer: ServerAnswer, offered: number) =>
+    verdictFromAnswer(answer as Exclude<ServerAnswer, { kind: 'incomplete' }>, offered);
 
   it('pinned version in ServerHello = accepted with the IANA cipher name', () => {
-    expect(decide({ kind: 'server-hello', legacyVersion: 0x0301, version: 0x0301, cipherSuite: 0x000a }, 0x0301)).toEqual({
+    expect(
+      decide({ kind: 'server-hello', legacyVersion: 0x0301, version: 0x0301, cipherSuite: 0x000a }, 0x0301),
+    ).toEqual({
       verdict: 'accepted',
       reason: 'ServerHello TLS 1.0',
       cipher: 'TLS_RSA_WITH_3DES_EDE_CBC_SHA',
@@ -176,15 +204,22 @@ describe('verdicts from answers', () => {
   });
 
   it('lower version, protocol_version and handshake_failure = rejected; SSLv2-only = rejected', () => {
-    expect(decide({ kind: 'server-hello', legacyVersion: 0x0301, version: 0x0301, cipherSuite: 5 }, 0x0303).verdict).toBe('rejected');
+    expect(
+      decide({ kind: 'server-hello', legacyVersion: 0x0301, version: 0x0301, cipherSuite: 5 }, 0x0303).verdict,
+    ).toBe('rejected');
     expect(decide({ kind: 'alert', level: 2, description: 70 }, 0x0301).verdict).toBe('rejected');
     expect(decide({ kind: 'alert', level: 2, description: 40 }, 0x0300).verdict).toBe('rejected');
     expect(decide({ kind: 'sslv2-server-hello' }, 0x0300).verdict).toBe('rejected');
   });
 
   it('alerts unrelated to the version, higher versions and garbage = error', () => {
-    expect(decide({ kind: 'alert', level: 2, description: 112 }, 0x0303)).toMatchObject({ verdict: 'error', reason: expect.stringContaining('unrecognized_name') });
-    expect(decide({ kind: 'server-hello', legacyVersion: 0x0303, version: 0x0303, cipherSuite: 5 }, 0x0301).verdict).toBe('error');
+    expect(decide({ kind: 'alert', level: 2, description: 112 }, 0x0303)).toMatchObject({
+      verdict: 'error',
+      reason: expect.stringContaining('unrecognized_name'),
+    });
+    expect(
+      decide({ kind: 'server-hello', legacyVersion: 0x0303, version: 0x0303, cipherSuite: 5 }, 0x0301).verdict,
+    ).toBe('error');
     expect(decide({ kind: 'not-tls', detail: 'x' }, 0x0301).verdict).toBe('error');
   });
 

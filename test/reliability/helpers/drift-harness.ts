@@ -22,7 +22,11 @@ export function nextRun(): { runId: string; startedAt: string } {
   return { runId: newRunId(startedAt, `r${runCounter}`), startedAt: startedAt.toISOString() };
 }
 
-export async function check(store: ObjectStore, notice: NoticeConfig, fetchOptions: FetchOptions): Promise<NoticeCheckResult> {
+export async function check(
+  store: ObjectStore,
+  notice: NoticeConfig,
+  fetchOptions: FetchOptions,
+): Promise<NoticeCheckResult> {
   return checkNotice(notice, nextRun(), { store, fetchOptions });
 }
 
@@ -72,14 +76,23 @@ export interface StateBefore {
 export async function stateOf(store: ObjectStore, noticeId: string): Promise<StateBefore> {
   const pointer = await pointerOf(store, noticeId);
   const reports = await reportsOf(store, noticeId);
-  return { lastGood: pointer?.lastGood ?? null, blobs: await blobsOf(store, noticeId), changedReports: reports.filter((r) => r.status === 'changed').length };
+  return {
+    lastGood: pointer?.lastGood ?? null,
+    blobs: await blobsOf(store, noticeId),
+    changedReports: reports.filter((r) => r.status === 'changed').length,
+  };
 }
 
 /**
  * The failed check left everything that matters as it was: an error result with no snapshot,
  * lastGood deep-equal, no blob added, no change reported; and its own report says error.
  */
-export async function expectNothingMoved(store: ObjectStore, noticeId: string, before: StateBefore, result: NoticeCheckResult): Promise<void> {
+export async function expectNothingMoved(
+  store: ObjectStore,
+  noticeId: string,
+  before: StateBefore,
+  result: NoticeCheckResult,
+): Promise<void> {
   expect(result.status).toBe('error');
   expect(result.currentSnapshot).toBeNull();
   expect(result.rawSnapshot).toBeNull();
@@ -149,7 +162,13 @@ export async function startRawHttpServer(): Promise<RawHttpServer> {
 /** A complete, correctly framed response. */
 export function rawResponse(body: string | Buffer, contentType = 'text/markdown; charset=utf-8'): Buffer {
   const bytes = Buffer.from(body);
-  return Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nContent-Type: ${contentType}\r\nContent-Length: ${bytes.length}\r\nConnection: close\r\n\r\n`, 'latin1'), bytes]);
+  return Buffer.concat([
+    Buffer.from(
+      `HTTP/1.1 200 OK\r\nContent-Type: ${contentType}\r\nContent-Length: ${bytes.length}\r\nConnection: close\r\n\r\n`,
+      'latin1',
+    ),
+    bytes,
+  ]);
 }
 
 /** Collects unhandled rejections and uncaught exceptions while a file runs. */

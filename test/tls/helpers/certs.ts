@@ -36,7 +36,10 @@ export function issue(spec: CertSpec): Issued {
   const day = 86_400_000;
   cert.validity.notBefore = spec.notBefore ?? new Date(Date.now() - day);
   cert.validity.notAfter = spec.notAfter ?? new Date(Date.now() + 365 * day);
-  const subject = [{ name: 'commonName', value: spec.commonName }, { name: 'organizationName', value: 'noticewatch test' }];
+  const subject = [
+    { name: 'commonName', value: spec.commonName },
+    { name: 'organizationName', value: 'noticewatch test' },
+  ];
   cert.setSubject(subject);
   const issuerCert = spec.issuer ? forge.pki.certificateFromPem(spec.issuer.certPem) : null;
   cert.setIssuer(issuerCert ? issuerCert.subject.attributes : subject);
@@ -46,12 +49,21 @@ export function issue(spec: CertSpec): Issued {
   ];
   cert.setExtensions([
     { name: 'basicConstraints', cA: Boolean(spec.isCa), critical: true },
-    { name: 'keyUsage', keyCertSign: Boolean(spec.isCa), cRLSign: Boolean(spec.isCa), digitalSignature: true, keyEncipherment: !spec.isCa, critical: true },
+    {
+      name: 'keyUsage',
+      keyCertSign: Boolean(spec.isCa),
+      cRLSign: Boolean(spec.isCa),
+      digitalSignature: true,
+      keyEncipherment: !spec.isCa,
+      critical: true,
+    },
     ...(spec.isCa ? [] : [{ name: 'extKeyUsage', serverAuth: true }]),
     ...(altNames.length ? [{ name: 'subjectAltName', altNames }] : []),
     { name: 'subjectKeyIdentifier' },
   ]);
-  const signer = spec.issuer ? (forge.pki.privateKeyFromPem(spec.issuer.keyPem) as forge.pki.rsa.PrivateKey) : keys.privateKey;
+  const signer = spec.issuer
+    ? (forge.pki.privateKeyFromPem(spec.issuer.keyPem) as forge.pki.rsa.PrivateKey)
+    : keys.privateKey;
   cert.sign(signer, forge.md.sha256.create());
   return { certPem: forge.pki.certificateToPem(cert), keyPem: keys.pem };
 }
@@ -79,9 +91,26 @@ export function buildTestPki(): TestPki {
     ca,
     otherCa,
     good: issue({ commonName: 'localhost', ...names, issuer: ca }),
-    expired: issue({ commonName: 'localhost', ...names, issuer: ca, notBefore: new Date(now - 400 * day), notAfter: new Date(now - 10 * day) }),
-    notYetValid: issue({ commonName: 'localhost', ...names, issuer: ca, notBefore: new Date(now + 10 * day), notAfter: new Date(now + 400 * day) }),
-    expiringSoon: issue({ commonName: 'localhost', ...names, issuer: ca, notAfter: new Date(now + 10 * day + 3_600_000) }),
+    expired: issue({
+      commonName: 'localhost',
+      ...names,
+      issuer: ca,
+      notBefore: new Date(now - 400 * day),
+      notAfter: new Date(now - 10 * day),
+    }),
+    notYetValid: issue({
+      commonName: 'localhost',
+      ...names,
+      issuer: ca,
+      notBefore: new Date(now + 10 * day),
+      notAfter: new Date(now + 400 * day),
+    }),
+    expiringSoon: issue({
+      commonName: 'localhost',
+      ...names,
+      issuer: ca,
+      notAfter: new Date(now + 10 * day + 3_600_000),
+    }),
     wrongHost: issue({ commonName: 'elsewhere.example', dnsNames: ['elsewhere.example'], issuer: ca }),
     untrusted: issue({ commonName: 'localhost', ...names, issuer: otherCa }),
   };

@@ -64,7 +64,10 @@ export async function startTlsServer(
 }
 
 /** A TCP server with scripted behaviour, for what a real TLS stack would never do. */
-export async function startRawServer(onSocket: (socket: net.Socket) => void, host = '127.0.0.1'): Promise<RunningServer> {
+export async function startRawServer(
+  onSocket: (socket: net.Socket) => void,
+  host = '127.0.0.1',
+): Promise<RunningServer> {
   const server = net.createServer(onSocket);
   const sockets = track(server);
   const port = await listen(server, host);
@@ -88,7 +91,10 @@ function record(type: number, version: number, payload: Buffer): Buffer {
 }
 
 function handshakeMessage(type: number, body: Buffer): Buffer {
-  return Buffer.concat([Buffer.from([type, (body.length >> 16) & 0xff, (body.length >> 8) & 0xff, body.length & 0xff]), body]);
+  return Buffer.concat([
+    Buffer.from([type, (body.length >> 16) & 0xff, (body.length >> 8) & 0xff, body.length & 0xff]),
+    body,
+  ]);
 }
 
 export function serverHelloRecord(version: number, cipher: number, recordVersion = version): Buffer {
