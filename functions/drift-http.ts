@@ -2,7 +2,7 @@ import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } 
 import { redactSecrets } from '../shared/common/redact';
 import { newRunId, runDriftRequest } from '../shared/runs';
 import { driftRunOptions, hostDeps, logProblems, type FunctionDeps } from './function-deps';
-import { problemResponse, statusForProblem } from './http-responses';
+import { problemResponse } from './http-responses';
 
 const NOTICE_ID = /^(?!.*\.\.)[a-z0-9][a-z0-9._-]{0,79}$/;
 
@@ -10,7 +10,7 @@ export function makeDriftHttpHandler(deps: FunctionDeps) {
   return async function driftHttp(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
     if (request.method !== 'POST')
       return {
-        ...problemResponse(405, {
+        ...problemResponse({
           code: 'METHOD_NOT_ALLOWED',
           message: 'Use POST /api/drift (optionally ?notice=ID).',
         }),
@@ -19,16 +19,16 @@ export function makeDriftHttpHandler(deps: FunctionDeps) {
     const noticeIds = request.query.getAll('notice');
     const invalid = noticeIds.find((id) => !NOTICE_ID.test(id));
     if (invalid !== undefined)
-      return problemResponse(400, {
-        code: 'INVALID_NOTICE_ID',
+      return problemResponse({
+        code: 'NOTICE_ID_INVALID',
         message: 'notice must be a watchlist id: lower-case letters, digits, ".", "_" or "-".',
       });
 
     const watchlist = await deps.getWatchlist();
-    if (!watchlist.ok) return problemResponse(500, watchlist.problem);
+    if (!watchlist.ok) return problemResponse(watchlist.problem);
     logProblems(context, 'watchlist', watchlist.value.problems);
     const store = await deps.getStore();
-    if (!store.ok) return problemResponse(statusForProblem(store.problem), store.problem);
+    if (!store.ok) return problemResponse(store.problem);
 
     const startedAt = deps.now();
     const outcome = await runDriftRequest(store.value, {
@@ -36,7 +36,7 @@ export function makeDriftHttpHandler(deps: FunctionDeps) {
       noticeIds,
       ...driftRunOptions(deps, context, 'http', newRunId(startedAt), startedAt),
     });
-    if (!outcome.ok) return problemResponse(statusForProblem(outcome.problem), outcome.problem);
+    if (!outcome.ok) return problemResponse(outcome.problem);
     logProblems(context, 'drift run', outcome.value.problems);
     // The run's own storage failed: the caller should see a server-side outage, with what was found.
     const storageDown = outcome.value.problems.find((problem) => problem.code === 'STORAGE_UNAVAILABLE');

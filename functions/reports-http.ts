@@ -5,10 +5,10 @@ import {
   type HttpResponseInit,
   type InvocationContext,
 } from '@azure/functions';
-import { fail, ok, type Result } from '../shared/common/result';
+import { fail, ok, type Problem, type Result } from '../shared/common/result';
 import { listReports, readLatest, readReport } from '../shared/reports';
 import { hostDeps, type FunctionDeps } from './function-deps';
-import { problemResponse, statusForProblem } from './http-responses';
+import { problemResponse } from './http-responses';
 
 /** Report names live under these folders of the reports container; latest.json is served by its own route. */
 const REPORT_FOLDERS = ['drift/', 'runs/', 'tls/'] as const;
@@ -27,7 +27,7 @@ const ALLOWED_METHODS = 'GET';
 const USAGE = 'Use GET /api/reports/latest, GET /api/reports?prefix=drift/YYYY/MM/DD/ or GET /api/reports/<name>.json.';
 
 function checkPath(kind: 'name' | 'prefix', value: string): Result<string> {
-  const code = kind === 'name' ? 'INVALID_REPORT_NAME' : 'INVALID_PREFIX';
+  const code = kind === 'name' ? 'REPORT_NAME_INVALID' : 'PREFIX_INVALID';
   if (value.length > MAX_NAME_LENGTH)
     return fail(code, `The report ${kind} is longer than ${MAX_NAME_LENGTH} characters.`);
   if (!REPORT_FOLDERS.some((folder) => value.startsWith(folder)))
@@ -46,7 +46,7 @@ export function validateReportName(name: string): Result<string> {
   if (!checked.ok) return checked;
   if (!name.endsWith('.json') || name.endsWith('/.json'))
     return fail(
-      'INVALID_REPORT_NAME',
+      'REPORT_NAME_INVALID',
       'The report name must end with ".json", e.g. drift/2026/11/29/<notice>/<run>.json.',
     );
   return checked;
@@ -69,7 +69,7 @@ export function makeReportsHttpHandler(deps: FunctionDeps) {
   return async function reportsHttp(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
     if (request.method !== 'GET') {
       return answer(
-        withHeaders(problemResponse(405, { code: 'METHOD_NOT_ALLOWED', message: `Reports are read-only. ${USAGE}` }), {
+        withHeaders(problemResponse({ code: 'METHOD_NOT_ALLOWED', message: `Reports are read-only. ${USAGE}` }), {
           Allow: ALLOWED_METHODS,
         }),
       );
@@ -95,13 +95,13 @@ export function makeReportsHttpHandler(deps: FunctionDeps) {
     const prefix = request.query.get('prefix');
     if (prefix === null || prefix === '')
       return answer(
-        problemResponse(400, {
+        problemResponse({
           code: 'PREFIX_REQUIRED',
           message: `Say which reports to list with ?prefix=, e.g. ?prefix=drift/2026/11/29/. ${USAGE}`,
         }),
       );
     const checked = validateReportPrefix(prefix);
-    if (!checked.ok) return answer(problemResponse(400, checked.problem));
+    if (!checked.ok) return answer(problemResponse(checked.problem));
     const store = await deps.getStore();
     if (!store.ok) return storageProblem(context, store.problem);
     const listed = await listReports(store.value, checked.value);
@@ -115,21 +115,21 @@ export function makeReportsHttpHandler(deps: FunctionDeps) {
 
   async function oneReport(name: string, context: InvocationContext): Promise<HttpResponseInit> {
     const checked = validateReportName(name);
-    if (!checked.ok) return answer(problemResponse(400, checked.problem));
+    if (!checked.ok) return answer(problemResponse(checked.problem));
     const store = await deps.getStore();
     if (!store.ok) return storageProblem(context, store.problem);
     const report = await readReport(store.value, checked.value);
     if (!report.ok) return storageProblem(context, report.problem);
     if (report.value === null)
-      return answer(problemResponse(404, { code: 'REPORT_NOT_FOUND', message: `No report named ${checked.value}.` }));
+      return answer(problemResponse({ code: 'REPORT_NOT_FOUND', message: `No report named ${checked.value}.` }));
     return answer({ status: 200, jsonBody: report.value }, IMMUTABLE_CACHE);
   }
 }
 
 /** Storage trouble is the operator's to fix: logged in full, answered with the redacted problem. */
-function storageProblem(context: InvocationContext, problem: { code: string; message: string }): HttpResponseInit {
+function storageProblem(context: InvocationContext, problem: Problem): HttpResponseInit {
   context.warn(`reports: [${problem.code}] ${problem.message}`);
-  return answer(problemResponse(statusForProblem(problem), problem));
+  return answer(problemResponse(problem));
 }
 
 export const reportsHttpHandler = makeReportsHttpHandler(hostDeps());

@@ -88,13 +88,13 @@ function collectEntries<T extends { id: string }>(
   raw.slice(0, MAX_ENTRIES_PER_KIND).forEach((entry, index) => {
     const label = entryLabel(kind, index, entry);
     if (!validate(entry)) {
-      problems.push({ code: 'WATCHLIST_INVALID_ENTRY', message: `${label}: ${describeAjvErrors(validate.errors)}` });
+      problems.push({ code: 'WATCHLIST_ENTRY_INVALID', message: `${label}: ${describeAjvErrors(validate.errors)}` });
       return;
     }
     const typed = entry as T;
     const extra = extraCheck(typed);
     if (extra) {
-      problems.push({ code: 'WATCHLIST_INVALID_ENTRY', message: `${label}: ${extra}` });
+      problems.push({ code: 'WATCHLIST_ENTRY_INVALID', message: `${label}: ${extra}` });
       return;
     }
     const first = seen.get(typed.id);
@@ -140,7 +140,7 @@ export function parseWatchlistText(text: string, source: string): Result<Watchli
     document = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
     return fail(
-      'WATCHLIST_INVALID_JSON',
+      'WATCHLIST_JSON_INVALID',
       `${source} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
     );
   }

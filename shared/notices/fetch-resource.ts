@@ -2,7 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type net from 'node:net';
 import fetch, { type Response } from 'node-fetch';
-import { fail, ok, type Problem, type Result } from '../common/result';
+import { fail, ok, type Problem, type ProblemCode, type Result } from '../common/result';
 import { decodeText } from './decode-text';
 import { defaultUserAgent } from './user-agent';
 import { withoutUndefined } from '../common/json-data';
@@ -83,7 +83,7 @@ type HopResult =
 /**
  * Fetches one notice or include: GET with manual redirects, timeout, size cap, one retry on
  * transient failures, optional conditional headers. Never throws; every failure is a Problem with
- * a stable code (INVALID_URL, FETCH_TIMEOUT, CONNECTION_RESET, TRUNCATED_BODY, BODY_OVERRUN, TOO_LARGE,
+ * a stable code (URL_INVALID, FETCH_TIMEOUT, CONNECTION_RESET, TRUNCATED_BODY, BODY_OVERRUN, TOO_LARGE,
  * HTTP_STATUS, EMPTY_BODY, NOT_TEXT, UNSUPPORTED_CHARSET, FETCH_NETWORK, REDIRECT_LIMIT,
  * REDIRECT_LOOP, REDIRECT_SCHEME, REDIRECT_OFF_SITE, REDIRECT_INVALID).
  */
@@ -94,7 +94,7 @@ export async function fetchResource(
   const opts: Required<FetchOptions> = { ...DEFAULT_FETCH_OPTIONS, ...withoutUndefined(options) };
   const parsed = parseHttpUrl(url);
   if (!parsed) {
-    return fail('INVALID_URL', `"${url}" is not an absolute http(s) URL; fix the notice URL in the watchlist.`);
+    return fail('URL_INVALID', `"${url}" is not an absolute http(s) URL; fix the notice URL in the watchlist.`);
   }
 
   const attempts = Math.max(0, Math.floor(opts.retries)) + 1;
@@ -532,7 +532,7 @@ function tooLarge(url: string, maxBytes: number, what: string): AttemptFailure {
   };
 }
 
-function permanent(code: string, message: string): { failure: AttemptFailure } {
+function permanent(code: ProblemCode, message: string): { failure: AttemptFailure } {
   return { failure: { problem: { code, message }, transient: false } };
 }
 
@@ -558,7 +558,7 @@ function parseHttpUrl(url: string): URL | null {
     const parsed = new URL(url);
     return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed : null;
   } catch {
-    // Unparseable: reported by the caller as INVALID_URL.
+    // Unparseable: reported by the caller as URL_INVALID.
     return null;
   }
 }

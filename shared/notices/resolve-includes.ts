@@ -53,7 +53,7 @@ export async function resolveIncludes(
     origin = new URL(baseUrl).origin;
   } catch {
     // Unparseable base: reported below with the value itself.
-    return fail('INVALID_URL', `Cannot resolve includes relative to "${baseUrl}": not an absolute URL.`);
+    return fail('URL_INVALID', `Cannot resolve includes relative to "${baseUrl}": not an absolute URL.`);
   }
   const state: ExpandState = { origin, limits, fetcher, count: 0, cache: new Map(), order: [] };
   const expanded = await expand(body, stripHash(baseUrl), [stripHash(baseUrl)], state);

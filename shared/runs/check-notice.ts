@@ -55,7 +55,7 @@ async function readSnapshot(store: ObjectStore, name: string): Promise<Result<Sn
   if (!found.ok) return found;
   if (!found.value)
     return fail(
-      'SNAPSHOT_MISSING',
+      'SNAPSHOT_NOT_FOUND',
       `Snapshot ${name} named by the notice's pointer is missing from the snapshots container.`,
     );
   return ok(documentFromSnapshotText(found.value.body.toString('utf8')));

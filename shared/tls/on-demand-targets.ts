@@ -62,15 +62,15 @@ export function parseTargetInput(input: unknown, index: number | null): Result<T
     return parsed.ok ? parsed : fail(parsed.problem.code, `${where}${parsed.problem.message}`);
   }
   if (!input || typeof input !== 'object' || Array.isArray(input))
-    return fail('INVALID_TARGET', `${where}each target is "host[:port]" or { "host": "...", "port": 443 }.`);
+    return fail('TARGET_INVALID', `${where}each target is "host[:port]" or { "host": "...", "port": 443 }.`);
   const { host, port, ...rest } = input as Record<string, unknown>;
   if (Object.keys(rest).length)
     return fail(
-      'INVALID_TARGET',
+      'TARGET_INVALID',
       `${where}unknown field "${Object.keys(rest)[0].slice(0, 40)}"; only "host" and "port" are accepted.`,
     );
   if (typeof host !== 'string' || !host.trim())
-    return fail('INVALID_HOST', `${where}"host" must be a non-empty string.`);
+    return fail('HOST_INVALID', `${where}"host" must be a non-empty string.`);
   const parsed = parseHostPort(host);
   if (!parsed.ok) return fail(parsed.problem.code, `${where}${parsed.problem.message}`);
   if (port === undefined) return parsed;
@@ -90,8 +90,8 @@ export function parseTargetList(body: unknown, maxTargets = MAX_ON_DEMAND_TARGET
     : body && typeof body === 'object' && Array.isArray((body as { endpoints?: unknown }).endpoints)
       ? (body as { endpoints: unknown[] }).endpoints
       : null;
-  if (!list) return fail('INVALID_JSON', 'The body must be a JSON list of targets (or { "endpoints": [...] }).');
-  if (list.length === 0) return fail('INVALID_TARGET', 'The list of targets is empty.');
+  if (!list) return fail('JSON_INVALID', 'The body must be a JSON list of targets (or { "endpoints": [...] }).');
+  if (list.length === 0) return fail('TARGET_INVALID', 'The list of targets is empty.');
   if (list.length > maxTargets) return fail('TOO_MANY_TARGETS', `At most ${maxTargets} targets per request.`);
   const targets: TargetInput[] = [];
   for (const [index, item] of list.entries()) {

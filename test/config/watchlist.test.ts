@@ -65,7 +65,7 @@ describe('watchlist validation', () => {
     expect(broken.ok).toBe(false);
     if (!broken.ok)
       expect(broken.problem).toMatchObject({
-        code: 'WATCHLIST_INVALID_JSON',
+        code: 'WATCHLIST_JSON_INVALID',
         message: expect.stringContaining('test.json is not valid JSON'),
       });
     const list = parseWatchlist([good]);

@@ -94,7 +94,7 @@ export async function seedDashboard(store: ObjectStore): Promise<DashboardSeed> 
     result('northwind-app', 'baseline'),
     result('tailspin-docs', 'error', {
       error: {
-        code: 'NOTICE_IMPLAUSIBLE',
+        code: 'SUSPECT_BODY',
         message: `The page now reads "${XSS_SCRIPT}" and ${XSS_IMG}; not treated as a change.`,
       },
     }),
@@ -196,7 +196,7 @@ export function seedEndpoints(): Record<string, LatestEndpointEntry> {
       protocols: { SSLv3: 'error', TLSv1: 'error', 'TLSv1.1': 'error', 'TLSv1.2': 'error', 'TLSv1.3': 'error' },
       findings: [{ id: 'UNREACHABLE', severity: 'critical', message: 'No TLS handshake completed.' }],
       certificate: null,
-      problem: { code: 'TLS_CONNECT_FAILED', message: 'connect ECONNREFUSED 203.0.113.20:443' },
+      problem: { code: 'DNS_LOOKUP_FAILED', message: 'Host name could not be resolved (ENOTFOUND).' },
     }),
   };
 }

@@ -61,7 +61,7 @@ describe('driftHttp', () => {
       [
         new HttpRequest({ method: 'POST', url: 'http://localhost/api/drift?notice=../../etc' }),
         400,
-        'INVALID_NOTICE_ID',
+        'NOTICE_ID_INVALID',
       ],
       [new HttpRequest({ method: 'POST', url: 'http://localhost/api/drift?notice=nope' }), 404, 'NOTICE_NOT_FOUND'],
     ];

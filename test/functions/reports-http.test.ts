@@ -131,11 +131,11 @@ describe('GET /api/reports?prefix=', () => {
     const cases: Array<[string, string]> = [
       ['reports', 'PREFIX_REQUIRED'],
       ['reports?prefix=', 'PREFIX_REQUIRED'],
-      ['reports?prefix=snapshots/', 'INVALID_PREFIX'],
-      ['reports?prefix=drift/../state/', 'INVALID_PREFIX'],
-      ['reports?prefix=/drift/', 'INVALID_PREFIX'],
-      ['reports?prefix=drift/%3Cx%3E', 'INVALID_PREFIX'],
-      [`reports?prefix=drift/${'a'.repeat(300)}`, 'INVALID_PREFIX'],
+      ['reports?prefix=snapshots/', 'PREFIX_INVALID'],
+      ['reports?prefix=drift/../state/', 'PREFIX_INVALID'],
+      ['reports?prefix=/drift/', 'PREFIX_INVALID'],
+      ['reports?prefix=drift/%3Cx%3E', 'PREFIX_INVALID'],
+      [`reports?prefix=drift/${'a'.repeat(300)}`, 'PREFIX_INVALID'],
     ];
     for (const [path, code] of cases) {
       const response = await call(get(path));
@@ -190,7 +190,7 @@ describe('GET /api/reports/{name}', () => {
       const response = await call(get(`reports/${name}`, { name }));
       expect(response.status, name).toBe(400);
       const body = response.jsonBody as { error: { code: string; message: string } };
-      expect(body.error.code).toBe('INVALID_REPORT_NAME');
+      expect(body.error.code).toBe('REPORT_NAME_INVALID');
       expect(body.error.message.length).toBeGreaterThan(10);
       expect(JSON.stringify(body)).not.toMatch(/\bat .*\.(ts|js):\d+/);
     }

@@ -139,21 +139,21 @@ describe('tlsHttp request-forgery guard', () => {
   });
 
   it.each([
-    ['GET', 'http://localhost/api/tls', undefined, 400, 'INVALID_HOST'],
-    ['GET', 'http://localhost/api/tls?host=example.test&port=0', undefined, 400, 'INVALID_PORT'],
-    ['GET', 'http://localhost/api/tls?host=example.test&port=65536', undefined, 400, 'INVALID_PORT'],
-    ['GET', 'http://localhost/api/tls?host=example.test&port=44x', undefined, 400, 'INVALID_PORT'],
-    ['GET', 'http://localhost/api/tls?host=exa%20mple', undefined, 400, 'INVALID_HOST'],
-    ['GET', 'http://localhost/api/tls?host=%E0%A4%A', undefined, 400, 'INVALID_HOST'],
-    ['POST', 'http://localhost/api/tls', '{"endpoints": [', 400, 'INVALID_JSON'],
-    ['POST', 'http://localhost/api/tls', '"example.test"', 400, 'INVALID_JSON'],
-    ['POST', 'http://localhost/api/tls', '[]', 400, 'INVALID_TARGET'],
+    ['GET', 'http://localhost/api/tls', undefined, 400, 'HOST_INVALID'],
+    ['GET', 'http://localhost/api/tls?host=example.test&port=0', undefined, 400, 'PORT_INVALID'],
+    ['GET', 'http://localhost/api/tls?host=example.test&port=65536', undefined, 400, 'PORT_INVALID'],
+    ['GET', 'http://localhost/api/tls?host=example.test&port=44x', undefined, 400, 'PORT_INVALID'],
+    ['GET', 'http://localhost/api/tls?host=exa%20mple', undefined, 400, 'HOST_INVALID'],
+    ['GET', 'http://localhost/api/tls?host=%E0%A4%A', undefined, 400, 'HOST_INVALID'],
+    ['POST', 'http://localhost/api/tls', '{"endpoints": [', 400, 'JSON_INVALID'],
+    ['POST', 'http://localhost/api/tls', '"example.test"', 400, 'JSON_INVALID'],
+    ['POST', 'http://localhost/api/tls', '[]', 400, 'TARGET_INVALID'],
     [
       'POST',
       'http://localhost/api/tls',
       JSON.stringify([{ host: 'example.test', ca: '/etc/passwd' }]),
       400,
-      'INVALID_TARGET',
+      'TARGET_INVALID',
     ],
     [
       'POST',

@@ -267,8 +267,8 @@ describe('fetchResource', () => {
   });
 
   it('rejects non-http(s) and malformed URLs without a request', async () => {
-    expect(await fetchResource('file:///etc/hosts')).toMatchObject({ ok: false, problem: { code: 'INVALID_URL' } });
-    expect(await fetchResource('not a url')).toMatchObject({ ok: false, problem: { code: 'INVALID_URL' } });
+    expect(await fetchResource('file:///etc/hosts')).toMatchObject({ ok: false, problem: { code: 'URL_INVALID' } });
+    expect(await fetchResource('not a url')).toMatchObject({ ok: false, problem: { code: 'URL_INVALID' } });
   });
 
   it('reports a refused connection as FETCH_NETWORK', async () => {

@@ -97,11 +97,11 @@ describe('duplicate targets', () => {
 
 describe('target parsing and watchlist matching', () => {
   it.each([
-    [{ host: 'example.com', ca: '/etc/passwd' }, 'INVALID_TARGET'],
-    [{ host: '' }, 'INVALID_HOST'],
-    [{ host: 'example.com', port: 0 }, 'INVALID_PORT'],
-    [42, 'INVALID_TARGET'],
-    ['exa mple', 'INVALID_HOST'],
+    [{ host: 'example.com', ca: '/etc/passwd' }, 'TARGET_INVALID'],
+    [{ host: '' }, 'HOST_INVALID'],
+    [{ host: 'example.com', port: 0 }, 'PORT_INVALID'],
+    [42, 'TARGET_INVALID'],
+    ['exa mple', 'HOST_INVALID'],
   ])('refuses %j with %s', (input, code) => {
     const parsed = parseTargetInput(input, 3);
     expect(parsed.ok ? null : parsed.problem).toMatchObject({ code, message: expect.stringMatching(/^item 3: /) });
@@ -109,7 +109,7 @@ describe('target parsing and watchlist matching', () => {
 
   it.each([[null], [{}], ['example.com'], [{ endpoints: 'x' }]])('refuses the body %j', (body) => {
     const parsed = parseTargetList(body);
-    expect(parsed.ok ? null : parsed.problem.code).toBe('INVALID_JSON');
+    expect(parsed.ok ? null : parsed.problem.code).toBe('JSON_INVALID');
   });
 
   it('accepts { endpoints: [...] } and host/port objects', () => {

@@ -1,0 +1,135 @@
+/**
+ * Every problem code noticewatch can produce: a public contract. Reports store `error.code`, run
+ * summaries store `problems[].code`, the HTTP API answers `{ error: { code } }`, and dashboards and
+ * scripts key on them, so a code is never renamed lightly and never invented at a call site:
+ * `fail()` accepts only the codes listed here, and the README's table is generated from this list
+ * (`npm run docs:codes`; a test fails when the two differ).
+ *
+ * Naming: `SUBJECT_CONDITION` — `X_INVALID` for a value that breaks its rules, `X_NOT_FOUND` for
+ * something that does not exist, `X_UNREADABLE` for a file that cannot be read.
+ *
+ * `status` is the HTTP status of an API answer whose error is this code; for codes that only ever
+ * appear inside results (one notice's or endpoint's error), the status it stands for.
+ *
+ * Adding a code: one line below, then `npm run docs:codes`.
+ */
+export const PROBLEM_CODES = {
+  // Watchlist and configuration
+  WATCHLIST_UNREADABLE: [500, 'config', 'The watchlist file cannot be read.'],
+  WATCHLIST_JSON_INVALID: [500, 'config', 'The watchlist is not valid JSON.'],
+  WATCHLIST_INVALID: [500, 'config', 'The watchlist is not an object of arrays, or has an unknown top-level field.'],
+  WATCHLIST_ENTRY_INVALID: [500, 'config', 'A watchlist entry breaks the schema or the URL rules; it is skipped.'],
+  WATCHLIST_DUPLICATE_ID: [500, 'config', 'A watchlist entry reuses an id; it is skipped.'],
+  WATCHLIST_TOO_LARGE: [500, 'config', 'More than 10,000 entries of one kind; the rest are ignored.'],
+  SCHEDULE_INVALID: [500, 'config', 'DRIFT_SCHEDULE or TLS_SCHEDULE is not a valid NCRONTAB expression.'],
+  URL_INVALID: [500, 'config', 'A notice URL (or the base of its includes) is not an absolute http(s) URL.'],
+  SELECTOR_INVALID: [500, 'config', "The notice's `selector` is not a valid CSS selector."],
+  CA_BUNDLE_UNREADABLE: [500, 'config', "The CA bundle (`--ca`, an endpoint's `ca`) cannot be read."],
+
+  // Storage
+  STORAGE_NOT_CONFIGURED: [503, 'storage', 'No storage is configured.'],
+  STORAGE_CONFIG_INVALID: [503, 'storage', 'The connection string or account URL cannot be used.'],
+  STORAGE_ERROR: [503, 'storage', 'A storage call failed after its retries.'],
+  STORAGE_CORRUPT: [503, 'storage', 'A stored JSON blob (pointer, latest.json, report) is not valid JSON.'],
+  STORAGE_CONTENTION: [503, 'storage', 'A blob kept changing under every compare-and-swap attempt; try again.'],
+  STORAGE_UNAVAILABLE: [503, 'storage', 'Storage kept failing, so the drift run stopped starting checks.'],
+  AZURITE_NOT_FOUND: [503, 'storage', 'No storage is configured and the Azurite emulator is not installed.'],
+  AZURITE_START_FAILED: [503, 'storage', 'The embedded Azurite emulator did not start.'],
+  SNAPSHOT_NOT_FOUND: [500, 'storage', "The snapshot named by a notice's pointer is missing."],
+
+  // Fetching a notice or an include
+  FETCH_TIMEOUT: [504, 'fetch', 'The server did not finish answering within the fetch timeout.'],
+  FETCH_NETWORK: [502, 'fetch', 'The host could not be resolved or refused the connection, or the request failed.'],
+  CONNECTION_RESET: [502, 'fetch', 'The connection was reset while the body was being read.'],
+  TRUNCATED_BODY: [502, 'fetch', 'The connection closed before the whole body arrived.'],
+  BODY_OVERRUN: [502, 'fetch', 'More bytes arrived than the response framing announced.'],
+  TOO_LARGE: [502, 'fetch', 'The body is over the size limit (5 MiB); the download stopped.'],
+  EMPTY_BODY: [502, 'fetch', 'The server answered with an empty body.'],
+  HTTP_STATUS: [502, 'fetch', 'The server answered with an HTTP error status.'],
+  NOT_TEXT: [502, 'fetch', 'The body is not text: a binary type, NUL bytes, or mostly undecodable.'],
+  UNSUPPORTED_CHARSET: [502, 'fetch', 'The declared charset cannot be decoded.'],
+  REDIRECT_INVALID: [502, 'fetch', 'A redirect has no Location, or one that is not a URL.'],
+  REDIRECT_SCHEME: [502, 'fetch', 'A redirect leads to a scheme other than http(s).'],
+  REDIRECT_OFF_SITE: [502, 'fetch', "A redirect leaves the notice's site while fetching an include."],
+  REDIRECT_LOOP: [502, 'fetch', 'Redirects lead back to a URL already visited.'],
+  REDIRECT_LIMIT: [502, 'fetch', 'More than 5 redirects.'],
+  UNEXPECTED_NOT_MODIFIED: [502, 'fetch', 'The server answered 304 Not Modified to an unconditional request.'],
+  CANCELLED: [504, 'fetch', "The fetch was cancelled at the run's hard deadline."],
+
+  // Reading a notice
+  NOT_MARKDOWN: [502, 'notice', 'An HTML page came back where markdown was expected.'],
+  FRONT_MATTER_INVALID: [502, 'notice', 'The YAML front matter is unclosed, invalid, not a mapping, or too large.'],
+  SELECTOR_NOT_FOUND: [502, 'notice', "The page has no element matching the notice's `selector`."],
+  SUSPECT_BODY: [502, 'notice', 'The body no longer looks like the notice (error page, collapsed size).'],
+  INCLUDE_INVALID: [502, 'notice', 'An include path is not a valid URL or path.'],
+  INCLUDE_OUTSIDE_SITE: [502, 'notice', "An include points outside the notice's own site."],
+  INCLUDE_CYCLE: [502, 'notice', 'Includes include each other in a cycle.'],
+  INCLUDE_TOO_DEEP: [502, 'notice', 'Includes are nested deeper than the limit.'],
+  INCLUDE_LIMIT: [502, 'notice', 'The notice uses more includes than the limit.'],
+
+  // Runs
+  NOTICE_NOT_FOUND: [404, 'run', 'A notice id asked for is not on the watchlist.'],
+  RUN_DEADLINE: [504, 'run', "The run's deadline passed before a check or a closing write finished."],
+  REPORT_NOT_WRITTEN: [503, 'run', 'A report could not be written (the check itself was recorded).'],
+  INTERNAL_ERROR: [500, 'run', 'A defect while checking one notice or endpoint; please report it.'],
+
+  // TLS targets
+  HOST_INVALID: [400, 'tls', 'A host is not a valid name or IP address.'],
+  PORT_INVALID: [400, 'tls', 'A port is not an integer from 1 to 65535.'],
+  TARGET_INVALID: [400, 'tls', 'A target is not "host[:port]" or { host, port }, or the list is empty.'],
+  TOO_MANY_TARGETS: [400, 'tls', 'More targets than one on-demand request may name (20).'],
+  TARGET_NOT_ALLOWED: [403, 'tls', 'On demand: the target is not on the watchlist, or resolves to a refused address.'],
+  ADDRESS_FORBIDDEN: [403, 'tls', 'The name resolves to a loopback, private, metadata or other refused address.'],
+  DNS_LOOKUP_FAILED: [502, 'tls', 'The host name could not be resolved, or has no addresses.'],
+
+  // HTTP API
+  METHOD_NOT_ALLOWED: [405, 'http', 'The route does not take this HTTP method.'],
+  BODY_TOO_LARGE: [413, 'http', 'The request body is over its size limit.'],
+  JSON_INVALID: [400, 'http', 'The request body is not JSON of the expected shape.'],
+  NOTICE_ID_INVALID: [400, 'http', 'A `notice` parameter is not a watchlist id.'],
+  REPORT_NAME_INVALID: [400, 'http', 'A report name breaks the naming rules.'],
+  PREFIX_INVALID: [400, 'http', 'A report prefix breaks the naming rules.'],
+  PREFIX_REQUIRED: [400, 'http', 'Listing reports needs a `prefix`.'],
+  REPORT_NOT_FOUND: [404, 'http', 'No report has this name.'],
+  CODE_INVALID: [400, 'http', "The dashboard's `code` parameter is not a function key."],
+  DASHBOARD_FILE_NOT_FOUND: [404, 'http', 'The dashboard has no such file.'],
+  DASHBOARD_FILE_UNREADABLE: [500, 'http', 'A dashboard file cannot be read from the package.'],
+
+  // CLI and benchmarks
+  USAGE: [400, 'cli', 'A command-line option has an invalid value.'],
+  FILE_UNREADABLE: [400, 'cli', '`noticewatch diff` cannot read one of its files.'],
+  BENCH_CORPUS_INVALID: [500, 'bench', 'The benchmark corpus manifest has no documents list.'],
+  BENCH_CORPUS_UNREADABLE: [500, 'bench', 'The benchmark corpus cannot be read.'],
+} as const satisfies Record<string, readonly [number, ProblemArea, string]>;
+
+export type ProblemArea = 'config' | 'storage' | 'fetch' | 'notice' | 'run' | 'tls' | 'http' | 'cli' | 'bench';
+
+export type ProblemCode = keyof typeof PROBLEM_CODES;
+
+export function isProblemCode(value: string): value is ProblemCode {
+  return Object.prototype.hasOwnProperty.call(PROBLEM_CODES, value);
+}
+
+/** The HTTP status an API answer carrying this problem as its error has. */
+export function httpStatusOf(code: ProblemCode): number {
+  return PROBLEM_CODES[code][0];
+}
+
+/** Codes renamed when the naming was settled, old → new, for readers of earlier reports. */
+export const RENAMED_PROBLEM_CODES: Readonly<Record<string, ProblemCode>> = {
+  INVALID_URL: 'URL_INVALID',
+  INVALID_HOST: 'HOST_INVALID',
+  INVALID_PORT: 'PORT_INVALID',
+  INVALID_TARGET: 'TARGET_INVALID',
+  INVALID_JSON: 'JSON_INVALID',
+  INVALID_NOTICE_ID: 'NOTICE_ID_INVALID',
+  INVALID_REPORT_NAME: 'REPORT_NAME_INVALID',
+  INVALID_PREFIX: 'PREFIX_INVALID',
+  INVALID_CODE: 'CODE_INVALID',
+  WATCHLIST_INVALID_ENTRY: 'WATCHLIST_ENTRY_INVALID',
+  WATCHLIST_INVALID_JSON: 'WATCHLIST_JSON_INVALID',
+  SNAPSHOT_MISSING: 'SNAPSHOT_NOT_FOUND',
+  NOT_FOUND: 'DASHBOARD_FILE_NOT_FOUND',
+  DASHBOARD_FILE_MISSING: 'DASHBOARD_FILE_UNREADABLE',
+  AZURITE_MISSING: 'AZURITE_NOT_FOUND',
+};
