@@ -6,6 +6,7 @@ import type { EndpointConfig } from '../config/types';
 import { boundedWait } from './abortable';
 import { normaliseIpLiteral, validatePort } from './address-guard';
 import { describeCertificate } from './certificate-info';
+import { severityOf, type FindingId } from './finding-ids';
 import { WIRE_VERSION, type LegacyProtocolName } from './client-hello';
 import { KeyedLimiter, mapWithConcurrency } from '../common/concurrency';
 import { NEVER_CONNECTED, defaultConnect, withRetry, type ConnectionSettings, type ProbeOutcome } from './connection';
@@ -42,7 +43,7 @@ interface Target {
 
 function emptyResult(endpoint: EndpointConfig, port: number, started: number, problem: Problem): EndpointCheckResult {
   const detail: ProtocolDetail = { verdict: 'error', reason: problem.message, attempts: 0 };
-  const finding = problem.code === 'ADDRESS_FORBIDDEN' ? 'ADDRESS_FORBIDDEN' : 'UNREACHABLE';
+  const finding: FindingId = problem.code === 'ADDRESS_FORBIDDEN' ? 'ADDRESS_FORBIDDEN' : 'UNREACHABLE';
   return {
     id: endpoint.id,
     host: endpoint.host,
@@ -56,7 +57,7 @@ function emptyResult(endpoint: EndpointConfig, port: number, started: number, pr
     protocolDetails: Object.fromEntries(PROTOCOL_NAMES.map((n) => [n, detail])) as Record<ProtocolName, ProtocolDetail>,
     certificate: null,
     compliant: false,
-    findings: [{ id: finding, severity: 'high', message: problem.message }],
+    findings: [{ id: finding, severity: severityOf(finding), message: problem.message }],
     problem,
   };
 }
@@ -192,7 +193,11 @@ function internalErrorResult(
     error,
   );
   const result = emptyResult(endpoint, port, started, problem);
-  return { ...result, address, findings: [{ id: 'CHECK_FAILED', severity: 'high', message: problem.message }] };
+  return {
+    ...result,
+    address,
+    findings: [{ id: 'CHECK_FAILED', severity: severityOf('CHECK_FAILED'), message: problem.message }],
+  };
 }
 
 async function checkEndpointWith(

@@ -1,6 +1,7 @@
 import type net from 'node:net';
 import type { Problem } from '../common/result';
 import type { TlsVersionName } from '../config/types';
+import type { FindingId } from './finding-ids';
 
 export type { TlsVersionName };
 
@@ -23,7 +24,8 @@ export type ProtocolVerdict = 'accepted' | 'rejected' | 'error';
 export type FindingSeverity = 'critical' | 'high' | 'medium' | 'low' | 'warning' | 'info';
 
 export interface TlsFinding {
-  readonly id: string;
+  /** Stable id from the catalogue in finding-ids.ts. */
+  readonly id: FindingId;
   readonly severity: FindingSeverity;
   readonly message: string;
 }
