@@ -1,5 +1,4 @@
 export * from './report-types';
-export { noticeReportName, tlsReportName, runSummaryName, LATEST_NAME } from './report-names';
 export {
   writeReport,
   readReport,

@@ -1,6 +1,5 @@
 import { fail, ok, type Result } from '../common/result';
-import { CONTAINERS, readJson, swapJson, type ObjectStore } from '../storage';
-import { LATEST_NAME } from './report-names';
+import { CONTAINERS, LATEST_NAME, readJson, swapJson, type ObjectStore } from '../storage';
 import {
   REPORT_SCHEMA_VERSION,
   type LatestDocument,

@@ -10,20 +10,11 @@ import {
   type FetchOptions,
   type SnapshotDocument,
 } from '../notices';
+import { readReport, toNoticeReport, writeReport, type NoticeCheckResult, type NoticeReport } from '../reports';
+import { CONTAINERS, noticeReportName, rawName, snapshotName, type ObjectStore } from '../storage';
 import {
-  noticeReportName,
-  readReport,
-  toNoticeReport,
-  writeReport,
-  type NoticeCheckResult,
-  type NoticeReport,
-} from '../reports';
-import { CONTAINERS, type ObjectStore } from '../storage';
-import {
-  rawName,
   readPointer,
   rememberVersion,
-  snapshotName,
   swapPointer,
   POINTER_SCHEMA_VERSION,
   type NoticePointer,

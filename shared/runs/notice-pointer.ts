@@ -1,5 +1,5 @@
 import { ok, type Result } from '../common/result';
-import { CONTAINERS, readJson, type ObjectStore } from '../storage';
+import { CONTAINERS, pointerName, readJson, type ObjectStore } from '../storage';
 
 export const POINTER_SCHEMA_VERSION = 1;
 /** How many distinct earlier versions a notice remembers, for recognising returns to them. */
@@ -57,10 +57,6 @@ export interface NoticePointer {
   readonly updatedAt: string;
 }
 
-export function pointerName(noticeId: string): string {
-  return `notices/${noticeId}.json`;
-}
-
 export interface PointerWithEtag {
   readonly pointer: NoticePointer | null;
   readonly etag: string | null;
@@ -94,12 +90,4 @@ export function rememberVersion(
     : { hash, snapshot, firstSeen: seenAt, lastSeen: seenAt };
   const others = known.filter((version) => version.hash !== hash);
   return [updated, ...others].sort((a, b) => (a.lastSeen < b.lastSeen ? 1 : -1)).slice(0, KNOWN_VERSIONS_KEPT);
-}
-
-export function snapshotName(noticeId: string, hash: string): string {
-  return `${noticeId}/${hash}.md`;
-}
-
-export function rawName(noticeId: string, rawHash: string): string {
-  return `${noticeId}/${rawHash}`;
 }

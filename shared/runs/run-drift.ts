@@ -1,14 +1,8 @@
 import type { NoticeConfig } from '../config/types';
 import { problemFromError, type Problem } from '../common/result';
 import type { FetchOptions } from '../notices';
-import {
-  recordLatestNotices,
-  runSummaryName,
-  writeReport,
-  REPORT_SCHEMA_VERSION,
-  type NoticeCheckResult,
-} from '../reports';
-import type { ObjectStore } from '../storage';
+import { recordLatestNotices, writeReport, REPORT_SCHEMA_VERSION, type NoticeCheckResult } from '../reports';
+import { driftRunSummaryName, type ObjectStore } from '../storage';
 import { checkNotice, type CheckNoticeDeps } from './check-notice';
 import { byDeadline, closingReserveMs } from './by-deadline';
 import { runPool } from './run-pool';
@@ -153,7 +147,7 @@ export async function runDrift(
   for (const result of results) counts[result.status] += 1;
   const notReached = [...pool.notStarted, ...pool.abandoned].sort((a, b) => a - b).map((index) => notices[index].id);
   const abandoned = pool.abandoned.map((index) => notices[index].id);
-  const summaryName = runSummaryName(run.startedAt, run.runId);
+  const summaryName = driftRunSummaryName(run.startedAt, run.runId);
   const summary = {
     runId: run.runId,
     startedAt: run.startedAt,

@@ -1,14 +1,7 @@
 import type { EndpointConfig } from '../config/types';
 import type { Problem } from '../common/result';
-import {
-  recordLatestEndpoints,
-  tlsReportName,
-  writeReport,
-  REPORT_SCHEMA_VERSION,
-  runSummaryName,
-  type LatestEndpointEntry,
-} from '../reports';
-import type { ObjectStore } from '../storage';
+import { recordLatestEndpoints, writeReport, REPORT_SCHEMA_VERSION, type LatestEndpointEntry } from '../reports';
+import { tlsReportName, tlsRunSummaryName, type ObjectStore } from '../storage';
 import { ok, problemFromError } from '../common/result';
 import { checkEndpoints, type EndpointCheckResult, type TlsCheckOptions } from '../tls';
 import { KeyedLimiter } from '../common/concurrency';
@@ -156,7 +149,7 @@ export async function runTls(store: ObjectStore, request: TlsRunRequest): Promis
     nonCompliant: outcomes.filter((outcome) => !outcome.compliant && !isIncomplete(outcome)).length,
     incomplete: outcomes.filter(isIncomplete).length,
   };
-  const summaryName = runSummaryName(startedAt, `${request.runId}-tls`);
+  const summaryName = tlsRunSummaryName(startedAt, request.runId);
   const summary = {
     runId: request.runId,
     startedAt,

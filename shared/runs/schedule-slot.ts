@@ -1,7 +1,7 @@
 import { CronExpressionParser } from 'cron-parser';
 import { fail, ok, type Result } from '../common/result';
-import { CONTAINERS, readJson, type ObjectStore } from '../storage';
-import { compactTimestamp, newRunId } from './run-id';
+import { CONTAINERS, readJson, slotClaimName, type ObjectStore } from '../storage';
+import { newRunId } from './run-id';
 
 /** Timers may fire a little early; an occurrence this close ahead still counts as now. */
 const EARLY_FIRE_TOLERANCE_MS = 1_000;
@@ -37,10 +37,6 @@ export type ClaimOutcome =
   | { readonly kind: 'finished'; readonly claim: SlotClaim }
   | { readonly kind: 'running'; readonly claim: SlotClaim };
 
-function claimName(kind: string, slot: Date): string {
-  return `slots/${kind}/${compactTimestamp(slot)}.json`;
-}
-
 /**
  * One run per schedule slot: the first invocation claims the slot with a create-only write. A
  * second one (a duplicate fire) finds it finished or still running and does nothing. A claim left
@@ -54,7 +50,7 @@ export async function claimSlot(
   now: Date,
   staleAfterMs: number,
 ): Promise<Result<ClaimOutcome>> {
-  const name = claimName(kind, slot);
+  const name = slotClaimName(kind, slot);
   const runId = newRunId(slot, kind);
   const claim: SlotClaim = { runId, slot: slot.toISOString(), claimedAt: now.toISOString() };
   const created = await store.swap(CONTAINERS.state, name, JSON.stringify(claim), 'application/json', null);
@@ -99,7 +95,7 @@ export async function finishSlot(
   };
   const written = await store.swap(
     CONTAINERS.state,
-    claimName(kind, slot),
+    slotClaimName(kind, slot),
     JSON.stringify(body),
     'application/json',
     claim.etag,

@@ -33,11 +33,3 @@ export interface ObjectStore {
   /** Names under a prefix, in lexical order. */
   list(container: string, prefix: string): Promise<Result<string[]>>;
 }
-
-/** Containers noticewatch uses. Raw fetched bytes and extracted snapshots are kept apart. */
-export const CONTAINERS = {
-  raw: 'raw',
-  snapshots: 'snapshots',
-  state: 'state',
-  reports: 'reports',
-} as const;

@@ -1,7 +1,6 @@
 import { analyseChange } from '../../shared/diff';
 import { documentFromSnapshotText } from '../../shared/notices';
 import {
-  noticeReportName,
   recordLatestEndpoints,
   recordLatestNotices,
   toNoticeReport,
@@ -9,7 +8,7 @@ import {
   type LatestEndpointEntry,
   type NoticeCheckResult,
 } from '../../shared/reports';
-import type { ObjectStore } from '../../shared/storage';
+import { noticeReportName, type ObjectStore } from '../../shared/storage';
 import { noticeV1, noticeV2 } from '../support/sample-notices';
 
 /** Markup an attacker could publish in a notice; the page must show it as text and never run it. */

@@ -3,17 +3,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeReportsHttpHandler, MAX_LISTED_NAMES, validateReportName } from '../../functions/reports-http';
 import { fail } from '../../shared/common/result';
 import {
-  noticeReportName,
   recordLatestNotices,
-  runSummaryName,
-  tlsReportName,
   toNoticeReport,
   writeReport,
   REPORT_SCHEMA_VERSION,
   type LatestDocument,
   type NoticeCheckResult,
 } from '../../shared/reports';
-import { MemoryObjectStore, storeFromConnectionString } from '../../shared/storage';
+import {
+  noticeReportName,
+  driftRunSummaryName,
+  tlsReportName,
+  MemoryObjectStore,
+  storeFromConnectionString,
+} from '../../shared/storage';
 import { startTestStorage, type TestStorage } from '../support/azurite';
 import { testContext, testDeps } from '../support/function-harness';
 
@@ -60,7 +63,7 @@ beforeAll(async () => {
   }
   expect(
     (
-      await writeReport(storage.store, runSummaryName(STARTED, RUN_ID), {
+      await writeReport(storage.store, driftRunSummaryName(STARTED, RUN_ID), {
         schemaVersion: REPORT_SCHEMA_VERSION,
         kind: 'drift-run',
         runId: RUN_ID,
@@ -114,7 +117,7 @@ describe('GET /api/reports?prefix=', () => {
       truncated: false,
     });
     const runs = await call(get('reports?prefix=runs/'));
-    expect((runs.jsonBody as { names: string[] }).names).toEqual([runSummaryName(STARTED, RUN_ID)]);
+    expect((runs.jsonBody as { names: string[] }).names).toEqual([driftRunSummaryName(STARTED, RUN_ID)]);
   });
 
   it('cuts a long listing and says so', async () => {
@@ -198,7 +201,7 @@ describe('GET /api/reports/{name}', () => {
 
   it('accepts the names the writers produce, including upper-case run ids', () => {
     expect(validateReportName(changed.report!).ok).toBe(true);
-    expect(validateReportName(runSummaryName(STARTED, RUN_ID)).ok).toBe(true);
+    expect(validateReportName(driftRunSummaryName(STARTED, RUN_ID)).ok).toBe(true);
     expect(validateReportName(tlsReportName(STARTED, 'api', RUN_ID, null)).ok).toBe(true);
     expect(validateReportName(tlsReportName(STARTED, 'api', RUN_ID, '2001:db8::1')).ok).toBe(true);
     expect(validateReportName(tlsReportName(STARTED, 'api', RUN_ID, '203.0.113.7')).ok).toBe(true);

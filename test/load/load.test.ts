@@ -6,9 +6,9 @@
  */
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { noticeReportName, readLatest, type NoticeCheckResult } from '../../shared/reports';
+import { readLatest, type NoticeCheckResult } from '../../shared/reports';
 import { newRunId, runDrift, type DriftRunSummary, type TlsRunSummary } from '../../shared/runs';
-import { CONTAINERS, storeFromConnectionString, type ObjectStore } from '../../shared/storage';
+import { noticeReportName, CONTAINERS, storeFromConnectionString, type ObjectStore } from '../../shared/storage';
 import {
   changedIndexes,
   fleetEndpoints,

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import {
+  driftRunSummaryName,
+  noticeReportName,
+  pointerName,
+  rawName,
+  slotClaimName,
+  snapshotName,
+  tlsReportName,
+  tlsRunSummaryName,
+} from '../../shared/storage';
+
+describe('the storage layout', () => {
+  it('names every blob as the README storage table says', () => {
+    const runId = '20261129T060000Z-3f9a1c';
+    const startedAt = '2026-11-29T06:00:00.000Z';
+    expect(rawName('contoso', 'ab12')).toBe('contoso/ab12');
+    expect(snapshotName('contoso', 'cd34')).toBe('contoso/cd34.md');
+    expect(pointerName('contoso')).toBe('notices/contoso.json');
+    expect(noticeReportName(startedAt, 'contoso', runId)).toBe(`drift/2026/11/29/contoso/${runId}.json`);
+    expect(tlsReportName(startedAt, 'gw', runId, null)).toBe(`tls/2026/11/29/gw/${runId}.json`);
+    expect(tlsReportName(startedAt, 'gw', runId, '2001:db8::1')).toBe(`tls/2026/11/29/gw/${runId}@2001_db8__1.json`);
+    expect(slotClaimName('drift', new Date(startedAt))).toBe('slots/drift/20261129T060000Z.json');
+    expect(driftRunSummaryName(startedAt, runId)).toBe(`runs/2026/11/29/${runId}.json`);
+    expect(tlsRunSummaryName(startedAt, runId)).toBe(`runs/2026/11/29/${runId}-tls.json`);
+  });
+
+  it('dates report names by the run id, so a run taken over on another day writes the same names', () => {
+    const runId = '20261129T230000Z-tls';
+    expect(noticeReportName('2026-11-30T01:00:00.000Z', 'n', runId)).toBe(
+      'drift/2026/11/29/n/20261129T230000Z-tls.json',
+    );
+    expect(driftRunSummaryName('2026-11-30T01:00:00.000Z', runId)).toBe('runs/2026/11/29/20261129T230000Z-tls.json');
+  });
+});
