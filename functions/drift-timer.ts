@@ -1,11 +1,11 @@
 import { app, type InvocationContext, type Timer } from '@azure/functions';
 import { runDriftRequest } from '../shared/runs';
 import { driftRunOptions, hostDeps, logProblems, type FunctionDeps } from './function-deps';
-import { runOncePerSlot } from './timer-slot';
+import { runTimerSlot } from './timer-slot';
 
 export function makeDriftTimerHandler(deps: FunctionDeps) {
   return async function driftTimer(timer: Timer, context: InvocationContext): Promise<void> {
-    await runOncePerSlot(
+    await runTimerSlot(
       deps,
       context,
       timer,

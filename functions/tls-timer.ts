@@ -1,11 +1,11 @@
 import { app, type InvocationContext, type Timer } from '@azure/functions';
 import { runTls } from '../shared/runs';
 import { hostDeps, logProblems, tlsRunOptions, type FunctionDeps } from './function-deps';
-import { runOncePerSlot } from './timer-slot';
+import { runTimerSlot } from './timer-slot';
 
 export function makeTlsTimerHandler(deps: FunctionDeps) {
   return async function tlsTimer(timer: Timer, context: InvocationContext): Promise<void> {
-    await runOncePerSlot(
+    await runTimerSlot(
       deps,
       context,
       timer,

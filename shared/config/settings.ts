@@ -26,6 +26,8 @@ export interface NoticewatchSettings {
   /** On-demand TLS checks may target loopback, private and other internal addresses. */
   readonly tlsAllowPrivate: boolean;
   readonly tlsTimeoutMs: number;
+  /** Time zone the timer schedules are read in: the Functions host's WEBSITE_TIME_ZONE, else UTC. */
+  readonly timeZone: string;
 }
 
 /**
@@ -77,5 +79,6 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): NoticewatchS
     tlsAllowAnyHost: env.TLS_ALLOW_ANY_HOST === 'true',
     tlsAllowPrivate: env.TLS_ALLOW_PRIVATE === 'true',
     tlsTimeoutMs: positiveInt(env.NOTICEWATCH_TLS_TIMEOUT_MS, 5_000),
+    timeZone: env.WEBSITE_TIME_ZONE || 'UTC',
   };
 }

@@ -12,4 +12,13 @@ export {
   type TlsRunSummary,
   type EndpointOutcome,
 } from './run-tls';
-export { scheduleSlot, claimSlot, finishSlot, type ClaimOutcome, type SlotClaim } from './schedule-slot';
+export {
+  scheduleSlot,
+  claimSlot,
+  finishSlot,
+  runOncePerSlot,
+  type ClaimOutcome,
+  type SlotClaim,
+  type SlotRunOutcome,
+  type SlotRunRequest,
+} from './schedule-slot';

@@ -1,5 +1,5 @@
 import { CronExpressionParser } from 'cron-parser';
-import { fail, ok, type Result } from '../common/result';
+import { fail, ok, type Problem, type Result } from '../common/result';
 import { CONTAINERS, readJson, slotClaimName, type ObjectStore } from '../storage';
 import { newRunId } from './run-id';
 
@@ -107,4 +107,61 @@ export async function finishSlot(
         `The ${kind} slot ${slot.toISOString()} was taken over by another run before this one finished.`,
       )
     : ok(undefined);
+}
+
+/** After a run's budget, its grace and a margin, an unfinished claim can only belong to a dead run. */
+const STALE_MARGIN_MS = 120_000;
+
+export interface SlotRunRequest {
+  readonly store: ObjectStore;
+  readonly kind: 'drift' | 'tls';
+  /** The timer's NCRONTAB schedule, and the time zone it is read in (the host's WEBSITE_TIME_ZONE). */
+  readonly schedule: string;
+  readonly timeZone: string;
+  /** The run's budget: a claim unfinished long after it belongs to a run that died. */
+  readonly runBudgetMs: number;
+  readonly now: () => Date;
+}
+
+export type SlotRunOutcome<T> =
+  | {
+      readonly kind: 'ran';
+      readonly slot: Date;
+      readonly runId: string;
+      readonly value: T;
+      /** Marking the slot finished failed: a later duplicate fire may take the slot over (harmlessly). */
+      readonly problems: Problem[];
+    }
+  | {
+      readonly kind: 'skipped';
+      readonly slot: Date;
+      readonly claim: SlotClaim;
+      readonly because: 'finished' | 'running';
+    };
+
+/**
+ * Runs `work` once per schedule slot, whether the timer fires late (past due) or twice for the same
+ * slot: the run id is derived from the slot, so a run taken over from one that died repeats nothing.
+ */
+export async function runOncePerSlot<T>(
+  request: SlotRunRequest,
+  work: (runId: string, startedAt: Date) => Promise<T>,
+): Promise<Result<SlotRunOutcome<T>>> {
+  const { store, kind } = request;
+  const now = request.now();
+  const slot = scheduleSlot(request.schedule, now, request.timeZone);
+  if (!slot.ok) return slot;
+  const claim = await claimSlot(store, kind, slot.value, now, request.runBudgetMs + STALE_MARGIN_MS);
+  if (!claim.ok) return claim;
+  if (claim.value.kind !== 'claimed')
+    return ok({ kind: 'skipped', slot: slot.value, claim: claim.value.claim, because: claim.value.kind });
+  const value = await work(claim.value.runId, now);
+  const finished = await finishSlot(store, kind, slot.value, claim.value, request.now());
+  return ok({
+    kind: 'ran',
+    slot: slot.value,
+    runId: claim.value.runId,
+    value,
+    problems: finished.ok ? [] : [finished.problem],
+  });
 }
