@@ -5,56 +5,17 @@ import {
   type HttpResponseInit,
   type InvocationContext,
 } from '@azure/functions';
-import { fail, ok, type Problem, type Result } from '../shared/common/result';
-import { listReports, readLatest, readReport } from '../shared/reports';
+import type { Problem } from '../shared/common/result';
+import { listReports, readLatest, readReport, validateReportName, validateReportPrefix } from '../shared/reports';
 import { hostDeps, type FunctionDeps } from './function-deps';
 import { problemResponse } from './http-responses';
 
-/** Report names live under these folders of the reports container; latest.json is served by its own route. */
-const REPORT_FOLDERS = ['drift/', 'runs/', 'tls/'] as const;
-/**
- * Letters, digits, `.`, `_`, `/`, `-` and `@`. Upper case because run ids carry an ISO timestamp
- * (`20261129T051500Z-3f9a1c`); `@` because per-address TLS reports end `<runId>@<address>.json`.
- */
-const NAME_CHARS = /^[A-Za-z0-9._/@-]+$/;
-/** Real names are ~130 characters (80-character id + date + run id); anything far longer is not ours. */
-export const MAX_NAME_LENGTH = 256;
 /** A listing is for browsing a day or a notice; past this it is cut and flagged so the caller narrows the prefix. */
 export const MAX_LISTED_NAMES = 1000;
 /** Reports are written once and never replaced (see writeReport), so a browser may keep them. */
 const IMMUTABLE_CACHE = 'private, max-age=86400, immutable';
 const ALLOWED_METHODS = 'GET';
 const USAGE = 'Use GET /api/reports/latest, GET /api/reports?prefix=drift/YYYY/MM/DD/ or GET /api/reports/<name>.json.';
-
-function checkPath(kind: 'name' | 'prefix', value: string): Result<string> {
-  const code = kind === 'name' ? 'REPORT_NAME_INVALID' : 'PREFIX_INVALID';
-  if (value.length > MAX_NAME_LENGTH)
-    return fail(code, `The report ${kind} is longer than ${MAX_NAME_LENGTH} characters.`);
-  if (!REPORT_FOLDERS.some((folder) => value.startsWith(folder)))
-    return fail(code, `The report ${kind} must start with ${REPORT_FOLDERS.join(', ')}.`);
-  // Checked on the value as received: a percent-encoded `..%2f` fails here on `%` rather than being decoded into a traversal.
-  if (!NAME_CHARS.test(value))
-    return fail(code, `The report ${kind} may only contain letters, digits, ".", "_", "-", "@" and "/".`);
-  if (value.includes('..') || value.includes('//'))
-    return fail(code, `The report ${kind} must not contain ".." or an empty path segment.`);
-  return ok(value);
-}
-
-/** Exported so tests can check the rules directly. */
-export function validateReportName(name: string): Result<string> {
-  const checked = checkPath('name', name);
-  if (!checked.ok) return checked;
-  if (!name.endsWith('.json') || name.endsWith('/.json'))
-    return fail(
-      'REPORT_NAME_INVALID',
-      'The report name must end with ".json", e.g. drift/2026/11/29/<notice>/<run>.json.',
-    );
-  return checked;
-}
-
-export function validateReportPrefix(prefix: string): Result<string> {
-  return checkPath('prefix', prefix);
-}
 
 function withHeaders(response: HttpResponseInit, headers: Record<string, string>): HttpResponseInit {
   return { ...response, headers: { ...(response.headers as Record<string, string> | undefined), ...headers } };

@@ -9,3 +9,4 @@ export {
   toNoticeReport,
   emptyLatest,
 } from './report-store';
+export { MAX_NAME_LENGTH, validateReportName, validateReportPrefix } from './report-name-rules';

@@ -1,9 +1,10 @@
 import { HttpRequest, type HttpResponseInit } from '@azure/functions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeReportsHttpHandler, MAX_LISTED_NAMES, validateReportName } from '../../functions/reports-http';
+import { makeReportsHttpHandler, MAX_LISTED_NAMES } from '../../functions/reports-http';
 import { fail } from '../../shared/common/result';
 import {
   recordLatestNotices,
+  validateReportName,
   toNoticeReport,
   writeReport,
   REPORT_SCHEMA_VERSION,
