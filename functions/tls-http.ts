@@ -1,16 +1,8 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { redactSecrets } from '../shared/common/redact';
-import type { EndpointConfig } from '../shared/config';
 import { fail, ok, type Result } from '../shared/common/result';
 import { newRunId, runTls } from '../shared/runs';
-import {
-  adHocEndpoint,
-  findWatchlistEndpoint,
-  parseTargetInput,
-  parseTargetList,
-  resolveTarget,
-  type TargetInput,
-} from '../shared/tls';
+import { authoriseTargets, parseTargetInput, parseTargetList, type TargetInput } from '../shared/tls';
 import { hostDeps, logProblems, tlsRunOptions, type FunctionDeps } from './function-deps';
 import { isOutage, problemResponse } from './http-responses';
 
@@ -58,41 +50,19 @@ export function makeTlsHttpHandler(deps: FunctionDeps) {
 
     const watchlist = await deps.getWatchlist();
     if (!watchlist.ok) return problemResponse(watchlist.problem);
-    const endpoints: EndpointConfig[] = [];
-    for (const target of targets.value) {
-      const listed = findWatchlistEndpoint(watchlist.value.endpoints, target);
-      if (!listed && !deps.settings.tlsAllowAnyHost) {
-        return problemResponse({
-          code: 'TARGET_NOT_ALLOWED',
-          message: `${target.host}:${target.port} is not an endpoint on the watchlist; only watchlist endpoints can be checked on demand.`,
-        });
-      }
-      const endpoint = listed ?? adHocEndpoint(target);
-      // Two spellings of one watchlist endpoint (host case) are still one check.
-      if (!endpoints.some((known) => known.id === endpoint.id)) endpoints.push(endpoint);
-    }
-    // Refuse before any connection: every address a target resolves to must be allowed. The check
-    // itself validates again after its own resolution, so a name that re-resolves elsewhere is caught too.
-    for (const endpoint of endpoints) {
-      const resolved = await resolveTarget(endpoint.host, {
-        allowPrivate: deps.settings.tlsAllowPrivate,
-        allAddresses: true,
-        opaqueErrors: true,
-        lookup: deps.tls?.lookup,
-        timeoutMs: deps.settings.tlsTimeoutMs,
-      });
-      if (!resolved.ok)
-        return problemResponse({
-          code: 'TARGET_NOT_ALLOWED',
-          message: `${endpoint.host}:${endpoint.port ?? 443} cannot be checked from here.`,
-        });
-    }
+    const endpoints = await authoriseTargets(targets.value, watchlist.value.endpoints, {
+      allowAnyHost: deps.settings.tlsAllowAnyHost,
+      allowPrivate: deps.settings.tlsAllowPrivate,
+      lookup: deps.tls?.lookup,
+      timeoutMs: deps.settings.tlsTimeoutMs,
+    });
+    if (!endpoints.ok) return problemResponse(endpoints.problem);
 
     const store = await deps.getStore();
     if (!store.ok) return problemResponse(store.problem);
     const startedAt = deps.now();
     const summary = await runTls(store.value, {
-      endpoints,
+      endpoints: endpoints.value,
       ...tlsRunOptions(deps, context, 'http', newRunId(startedAt), startedAt, deps.settings.tlsAllowPrivate, true),
     });
     logProblems(context, 'tls run', summary.problems);

@@ -4,10 +4,12 @@ export { classifyAddress, parseHostPort, validatePort } from './address-guard';
 export {
   MAX_ON_DEMAND_TARGETS,
   adHocEndpoint,
+  authoriseTargets,
   findWatchlistEndpoint,
   parseTargetInput,
   parseTargetList,
   uniqueTargets,
+  type OnDemandPolicy,
   type TargetInput,
 } from './on-demand-targets';
 export { resolveTarget, type ResolveTargetOptions } from './resolve-target';

@@ -1,6 +1,8 @@
 import { fail, ok, type Result } from '../common/result';
 import type { EndpointConfig } from '../config/types';
 import { normaliseIpLiteral, parseHostPort, validatePort } from './address-guard';
+import { resolveTarget } from './resolve-target';
+import type { LookupFunction } from './types';
 
 /** A target named by a caller (CLI argument, HTTP request): only a host and a port, nothing else. */
 export interface TargetInput {
@@ -110,4 +112,52 @@ export function findWatchlistEndpoint(
   return endpoints.find(
     (endpoint) => endpoint.host.toLowerCase() === target.host.toLowerCase() && (endpoint.port ?? 443) === target.port,
   );
+}
+
+/** Who may ask for what on demand (the HTTP API): the host's TLS_ALLOW_ANY_HOST and TLS_ALLOW_PRIVATE. */
+export interface OnDemandPolicy {
+  /** Hosts that are not on the watchlist may be checked. */
+  readonly allowAnyHost: boolean;
+  /** Loopback, private and other internal addresses may be checked (metadata addresses never). */
+  readonly allowPrivate: boolean;
+  readonly lookup?: LookupFunction;
+  /** Bound on each name resolution. */
+  readonly timeoutMs: number;
+}
+
+/**
+ * The endpoints an on-demand request may check, or TARGET_NOT_ALLOWED for the first target it may
+ * not: watchlist endpoints only unless `allowAnyHost`, and every address a target resolves to must
+ * be allowed, checked before any connection (the check validates again after its own resolution,
+ * so a name that re-resolves elsewhere is caught too). The refusal reads the same whether the name
+ * exists or not. Two spellings of one watchlist endpoint (host case) are one check.
+ */
+export async function authoriseTargets(
+  targets: readonly TargetInput[],
+  watchlist: readonly EndpointConfig[],
+  policy: OnDemandPolicy,
+): Promise<Result<EndpointConfig[]>> {
+  const endpoints: EndpointConfig[] = [];
+  for (const target of targets) {
+    const listed = findWatchlistEndpoint(watchlist, target);
+    if (!listed && !policy.allowAnyHost)
+      return fail(
+        'TARGET_NOT_ALLOWED',
+        `${target.host}:${target.port} is not an endpoint on the watchlist; only watchlist endpoints can be checked on demand.`,
+      );
+    const endpoint = listed ?? adHocEndpoint(target);
+    if (!endpoints.some((known) => known.id === endpoint.id)) endpoints.push(endpoint);
+  }
+  for (const endpoint of endpoints) {
+    const resolved = await resolveTarget(endpoint.host, {
+      allowPrivate: policy.allowPrivate,
+      allAddresses: true,
+      opaqueErrors: true,
+      lookup: policy.lookup,
+      timeoutMs: policy.timeoutMs,
+    });
+    if (!resolved.ok)
+      return fail('TARGET_NOT_ALLOWED', `${endpoint.host}:${endpoint.port ?? 443} cannot be checked from here.`);
+  }
+  return ok(endpoints);
 }

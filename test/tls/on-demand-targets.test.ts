@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { endpointsFromArguments } from '../../cli/check-commands';
 import {
   adHocEndpoint,
+  authoriseTargets,
   findWatchlistEndpoint,
   parseTargetInput,
   parseTargetList,
@@ -128,5 +129,49 @@ describe('target parsing and watchlist matching', () => {
     expect(findWatchlistEndpoint(endpoints, { host: 'a.EXAMPLE', port: 443 })?.id).toBe('a');
     expect(findWatchlistEndpoint(endpoints, { host: 'b.example', port: 8443 })?.id).toBe('b');
     expect(findWatchlistEndpoint(endpoints, { host: 'b.example', port: 443 })).toBeUndefined();
+  });
+});
+
+describe('authoriseTargets', () => {
+  const watchlist = [{ id: 'api', host: 'api.example.com', port: 443 }];
+  const lookup = async (host: string) =>
+    host === 'internal.example.com' ? [{ address: '10.0.0.7', family: 4 }] : [{ address: '20.70.0.10', family: 4 }];
+  const policy = { allowAnyHost: false, allowPrivate: false, lookup, timeoutMs: 1_000 };
+
+  it('gives watchlist endpoints for their targets, one per endpoint whatever the host case', async () => {
+    const allowed = await authoriseTargets(
+      [
+        { host: 'API.example.com', port: 443 },
+        { host: 'api.example.com', port: 443 },
+      ],
+      watchlist,
+      policy,
+    );
+    expect(allowed.ok && allowed.value).toEqual(watchlist);
+  });
+
+  it('refuses hosts off the watchlist unless any host is allowed, then checks them as ad-hoc endpoints', async () => {
+    const target = { host: 'other.example.com', port: 8443 };
+    const refused = await authoriseTargets([target], watchlist, policy);
+    expect(!refused.ok && refused.problem.code).toBe('TARGET_NOT_ALLOWED');
+    const allowed = await authoriseTargets([target], watchlist, { ...policy, allowAnyHost: true });
+    expect(allowed.ok && allowed.value).toEqual([adHocEndpoint(target)]);
+  });
+
+  it('refuses a name that resolves to a private address, in the same words as one that does not exist', async () => {
+    const internal = await authoriseTargets([{ host: 'internal.example.com', port: 443 }], [], {
+      ...policy,
+      allowAnyHost: true,
+    });
+    expect(!internal.ok && internal.problem).toEqual({
+      code: 'TARGET_NOT_ALLOWED',
+      message: 'internal.example.com:443 cannot be checked from here.',
+    });
+    const allowed = await authoriseTargets([{ host: 'internal.example.com', port: 443 }], [], {
+      ...policy,
+      allowAnyHost: true,
+      allowPrivate: true,
+    });
+    expect(allowed.ok).toBe(true);
   });
 });
