@@ -1,10 +1,9 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { redactSecrets } from '../shared/common/redact';
+import { WATCHLIST_ID } from '../shared/config';
 import { newRunId, runDriftRequest } from '../shared/runs';
 import { driftRunOptions, hostDeps, logProblems, type FunctionDeps } from './function-deps';
 import { problemResponse } from './http-responses';
-
-const NOTICE_ID = /^(?!.*\.\.)[a-z0-9][a-z0-9._-]{0,79}$/;
 
 export function makeDriftHttpHandler(deps: FunctionDeps) {
   return async function driftHttp(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
@@ -17,7 +16,7 @@ export function makeDriftHttpHandler(deps: FunctionDeps) {
         headers: { Allow: 'POST' },
       };
     const noticeIds = request.query.getAll('notice');
-    const invalid = noticeIds.find((id) => !NOTICE_ID.test(id));
+    const invalid = noticeIds.find((id) => !WATCHLIST_ID.test(id));
     if (invalid !== undefined)
       return problemResponse({
         code: 'NOTICE_ID_INVALID',

@@ -1,5 +1,12 @@
 export type { NoticeConfig, EndpointConfig, TlsVersionName } from './types';
-export { loadWatchlist, parseWatchlist, parseWatchlistText, MAX_ENTRIES_PER_KIND, type Watchlist } from './watchlist';
+export {
+  loadWatchlist,
+  parseWatchlist,
+  parseWatchlistText,
+  MAX_ENTRIES_PER_KIND,
+  WATCHLIST_ID,
+  type Watchlist,
+} from './watchlist';
 export {
   readSettings,
   defaultWatchlistPath,

@@ -11,6 +11,13 @@ export interface Watchlist {
   readonly problems: Problem[];
 }
 
+/**
+ * Notice and endpoint ids: lower-case letters, digits, `.`, `_` and `-`, starting with a letter or
+ * digit, no `..`, at most 80 characters. Ids become part of blob names and latest.json keys. Taken
+ * from the watchlist's JSON Schema, so the schema stays the one place the pattern is written.
+ */
+export const WATCHLIST_ID = new RegExp(watchlistSchema.definitions.id.pattern);
+
 /** Far above any real watchlist; a guard against a runaway generated file. */
 export const MAX_ENTRIES_PER_KIND = 10_000;
 

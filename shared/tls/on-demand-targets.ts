@@ -1,5 +1,6 @@
 import { fail, ok, type Result } from '../common/result';
 import type { EndpointConfig } from '../config/types';
+import { WATCHLIST_ID } from '../config/watchlist';
 import { normaliseIpLiteral, parseHostPort, validatePort } from './address-guard';
 import { resolveTarget } from './resolve-target';
 import type { LookupFunction } from './types';
@@ -13,8 +14,6 @@ export interface TargetInput {
 /** At most this many targets in one on-demand request. */
 export const MAX_ON_DEMAND_TARGETS = 20;
 
-/** The watchlist id pattern (`shared/config`): reports and latest.json are keyed by it. */
-const ENDPOINT_ID = /^(?!.*\.\.)[a-z0-9][a-z0-9._-]{0,79}$/;
 const MAX_ID_LENGTH = 80;
 
 /**
@@ -32,7 +31,7 @@ export function adHocEndpoint(target: TargetInput): EndpointConfig {
     .slice(0, MAX_ID_LENGTH - suffix.length);
   // A host made only of separators (`::`) leaves just the port, which is still a valid id.
   const id = `${hostPart}${suffix}`.replace(/^[^a-z0-9]+/, '');
-  if (!ENDPOINT_ID.test(id)) throw new Error(`ad-hoc endpoint id "${id}" does not match the watchlist id pattern`);
+  if (!WATCHLIST_ID.test(id)) throw new Error(`ad-hoc endpoint id "${id}" does not match the watchlist id pattern`);
   return { id, host: target.host, port: target.port };
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { endpointsFromArguments } from '../../cli/check-commands';
+import { WATCHLIST_ID } from '../../shared/config';
 import {
   adHocEndpoint,
   authoriseTargets,
@@ -8,8 +9,6 @@ import {
   parseTargetList,
   uniqueTargets,
 } from '../../shared/tls';
-
-const WATCHLIST_ID = /^(?!.*\.\.)[a-z0-9][a-z0-9._-]{0,79}$/;
 
 describe('adHocEndpoint', () => {
   it.each([
