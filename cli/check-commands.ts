@@ -73,8 +73,7 @@ export async function tlsPart(
   ca: Buffer | undefined,
 ): Promise<{ summary: TlsRunSummary; exitCode: number; lines: string[] }> {
   const { settings, limits } = context;
-  const summary = await runTls(context.store, {
-    endpoints,
+  const summary = await runTls(context.store, endpoints, {
     runId: context.runId,
     startedAt: context.startedAt,
     ...runWindow(context.startedAt, settings, 'scheduled'),

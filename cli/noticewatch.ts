@@ -100,12 +100,13 @@ async function runChecks(command: Command, options: CliOptions, targets: string[
         finishedAt: _finishedAt,
         counts,
         notReached,
+        abandoned,
         problems,
         summary,
         trigger: _trigger,
         ...rest
       } = tls.summary;
-      Object.assign(document, rest, { tls: { counts, notReached, problems, summary } });
+      Object.assign(document, rest, { tls: { counts, notReached, abandoned, problems, summary } });
       lines.push(...tls.lines);
       exitCode = Math.max(exitCode, tls.exitCode);
     }

@@ -61,10 +61,11 @@ export function makeTlsHttpHandler(deps: FunctionDeps) {
     const store = await deps.getStore();
     if (!store.ok) return problemResponse(store.problem);
     const startedAt = deps.now();
-    const summary = await runTls(store.value, {
-      endpoints: endpoints.value,
-      ...tlsRunOptions(deps, context, 'http', newRunId(startedAt), startedAt, deps.settings.tlsAllowPrivate, true),
-    });
+    const summary = await runTls(
+      store.value,
+      endpoints.value,
+      tlsRunOptions(deps, context, 'http', newRunId(startedAt), startedAt, deps.settings.tlsAllowPrivate, true),
+    );
     logProblems(context, 'tls run', summary.problems);
     // Storage failed and nothing was recorded: a server-side outage, as driftHttp reports it, with what was found.
     const storageDown = summary.problems.find(isOutage);

@@ -13,10 +13,11 @@ export function makeTlsTimerHandler(deps: FunctionDeps) {
       deps.settings.tlsSchedule,
       async (store, watchlist, runId, startedAt) => {
         // The watchlist is the operator's own configuration, not caller input: internal endpoints on it are checked.
-        const summary = await runTls(store, {
-          endpoints: watchlist.endpoints,
-          ...tlsRunOptions(deps, context, 'timer', runId, startedAt, true, false),
-        });
+        const summary = await runTls(
+          store,
+          watchlist.endpoints,
+          tlsRunOptions(deps, context, 'timer', runId, startedAt, true, false),
+        );
         const { counts, notReached } = summary;
         context.log(
           `tls run ${runId}: ${counts.compliant} compliant, ${counts.nonCompliant} not compliant, ${counts.incomplete} incomplete, ${notReached.length} not reached`,

@@ -1,4 +1,3 @@
-import { setMaxListeners } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import net from 'node:net';
 import { problemFromError, type Problem } from '../common/result';
@@ -8,7 +7,7 @@ import { normaliseIpLiteral, validatePort } from './address-guard';
 import { describeCertificate } from './certificate-info';
 import { severityOf, type FindingId } from './finding-ids';
 import { WIRE_VERSION, type LegacyProtocolName } from './client-hello';
-import { KeyedLimiter, mapWithConcurrency } from '../common/concurrency';
+import { KeyedLimiter } from '../common/concurrency';
 import { NEVER_CONNECTED, defaultConnect, withRetry, type ConnectionSettings, type ProbeOutcome } from './connection';
 import { evaluatePolicy } from './policy';
 import { rawProbe } from './raw-probe';
@@ -22,8 +21,6 @@ import {
   type ProtocolName,
   type ProtocolVerdict,
   type TlsCheckOptions,
-  type TlsRunOptions,
-  type TlsRunResult,
 } from './types';
 
 const DEFAULT_TIMEOUT_MS = 5000;
@@ -281,44 +278,14 @@ async function checkValidEndpoint(
  * Private and loopback targets are refused unless `allowPrivate` is set.
  */
 export function checkEndpoint(endpoint: EndpointConfig, options: TlsCheckOptions = {}): Promise<EndpointCheckResult[]> {
-  return checkEndpointWith(endpoint, options, new KeyedLimiter(options.perAddressConnections ?? 2));
+  return checkEndpointWith(
+    endpoint,
+    options,
+    options.connections ?? new KeyedLimiter(options.perAddressConnections ?? 2),
+  );
 }
 
-/** Checks many endpoints with a shared per-address connection cap; the deadline cuts the run short. */
-export async function checkEndpoints(
-  endpoints: readonly EndpointConfig[],
-  options: TlsRunOptions = {},
-): Promise<TlsRunResult> {
-  const limiter = new KeyedLimiter(options.perAddressConnections ?? 2);
-  const controller = new AbortController();
-  // Every probe of the run listens on this one signal; the default cap of 10 would warn on any real run.
-  setMaxListeners(0, controller.signal);
-  const abort = (): void => controller.abort();
-  options.signal?.addEventListener('abort', abort);
-  if (options.signal?.aborted) controller.abort();
-  const timer = options.deadlineMs !== undefined ? setTimeout(abort, options.deadlineMs) : undefined;
-  const notReached: string[] = [];
-  let done = 0;
-  try {
-    const perEndpoint = await mapWithConcurrency(endpoints, options.concurrency ?? 4, async (endpoint) => {
-      if (controller.signal.aborted) {
-        notReached.push(endpoint.id);
-        return [];
-      }
-      const results = await checkEndpointWith(endpoint, { ...options, signal: controller.signal }, limiter);
-      // A check overtaken by the deadline holds `aborted` errors, not facts about the server.
-      if (controller.signal.aborted) {
-        notReached.push(endpoint.id);
-        return [];
-      }
-      done++;
-      for (const result of results) options.onProgress?.(done, endpoints.length, result);
-      return results;
-    });
-    const unreached = new Set(notReached);
-    return { results: perEndpoint.flat(), notReached: endpoints.map((e) => e.id).filter((id) => unreached.has(id)) };
-  } finally {
-    if (timer) clearTimeout(timer);
-    options.signal?.removeEventListener('abort', abort);
-  }
+/** The result for an endpoint whose check threw (a defect): never compliant, with a CHECK_FAILED finding. */
+export function checkFailedResult(endpoint: EndpointConfig, error: unknown): EndpointCheckResult {
+  return internalErrorResult(endpoint, endpoint.port ?? 443, Date.now(), error);
 }

@@ -1,5 +1,5 @@
 /** TLS promise checking: protocol verdicts, certificate facts, policy findings, and the request-forgery guard. */
-export { checkEndpoint, checkEndpoints } from './check-endpoint';
+export { checkEndpoint, checkFailedResult } from './check-endpoint';
 export { classifyAddress, parseHostPort, validatePort } from './address-guard';
 export {
   MAX_ON_DEMAND_TARGETS,
@@ -15,6 +15,7 @@ export {
 export { resolveTarget, type ResolveTargetOptions } from './resolve-target';
 export { cipherSuiteName } from './cipher-suites';
 export { PROTOCOL_NAMES } from './types';
+export { FINDING_IDS, severityOf, type FindingId } from './finding-ids';
 export type {
   CertificateInfo,
   ConnectFunction,
@@ -27,7 +28,5 @@ export type {
   ProtocolVerdict,
   TlsCheckOptions,
   TlsFinding,
-  TlsRunOptions,
-  TlsRunResult,
   TlsVersionName,
 } from './types';

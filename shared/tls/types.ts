@@ -1,4 +1,5 @@
 import type net from 'node:net';
+import type { KeyedLimiter } from '../common/concurrency';
 import type { Problem } from '../common/result';
 import type { TlsVersionName } from '../config/types';
 import type { FindingId } from './finding-ids';
@@ -99,6 +100,8 @@ export interface TlsCheckOptions {
   readonly ca?: string | Buffer;
   /** Connections at once to one address. Default 2. */
   readonly perAddressConnections?: number;
+  /** A per-address cap shared by several checks (a run passes one to all of its endpoints). */
+  readonly connections?: KeyedLimiter;
   /** Days before expiry that raise CERT_EXPIRING_SOON. Default 30. */
   readonly expiryWarningDays?: number;
   readonly lookup?: LookupFunction;
@@ -107,18 +110,4 @@ export interface TlsCheckOptions {
   readonly signal?: AbortSignal;
   /** Clock, for certificate dates. */
   readonly now?: () => Date;
-}
-
-export interface TlsRunOptions extends TlsCheckOptions {
-  /** Endpoints checked at once. Default 4. */
-  readonly concurrency?: number;
-  /** Budget for the whole run, in ms; endpoints not finished by then are listed in `notReached`. */
-  readonly deadlineMs?: number;
-  readonly onProgress?: (done: number, total: number, result: EndpointCheckResult) => void;
-}
-
-export interface TlsRunResult {
-  readonly results: EndpointCheckResult[];
-  /** Endpoint ids cut by the run deadline. */
-  readonly notReached: string[];
 }

@@ -83,7 +83,7 @@ describe('driftTimer runs once per slot', () => {
     const notice = (await handlerDeps.getWatchlist()).ok
       ? [{ id: 'slot-dead', url: `${server.origin}/slot-dead.md`, format: 'markdown' as const }]
       : [];
-    await runDrift(notice, storage.store, { runId: claim.value.runId, startedAt: claimedAt });
+    await runDrift(storage.store, notice, { runId: claim.value.runId, startedAt: claimedAt });
     expect(await reportsOf('slot-dead')).toEqual(['drift/2026/11/30/slot-dead/20261130T000000Z-drift.json']);
 
     // Two minutes later the claim still looks alive: a duplicate fire does nothing.

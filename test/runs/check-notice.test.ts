@@ -200,8 +200,8 @@ describe('checkNotice against Azurite and a local notice server', () => {
     server.setText('/race/privacy.md', noticeV2(), { etag: null });
     const startedAt = new Date();
     const [a, b] = await Promise.all([
-      runDrift([notice], storage.store, { runId: newRunId(startedAt, 'racea'), startedAt, fetchOptions: fast }),
-      runDrift([notice], storage.store, { runId: newRunId(startedAt, 'raceb'), startedAt, fetchOptions: fast }),
+      runDrift(storage.store, [notice], { runId: newRunId(startedAt, 'racea'), startedAt, fetchOptions: fast }),
+      runDrift(storage.store, [notice], { runId: newRunId(startedAt, 'raceb'), startedAt, fetchOptions: fast }),
     ]);
     const statuses = [a.notices[0].status, b.notices[0].status].sort();
     expect(statuses).toEqual(['changed', 'unchanged']);
@@ -220,7 +220,7 @@ describe('checkNotice against Azurite and a local notice server', () => {
       format: 'markdown',
     }));
     const startedAt = new Date();
-    const summary = await runDrift(notices, storage.store, {
+    const summary = await runDrift(storage.store, notices, {
       runId: newRunId(startedAt, 'deadline'),
       startedAt,
       deadline: startedAt.getTime() - 1,

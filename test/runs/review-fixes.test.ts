@@ -64,13 +64,13 @@ describe('a change report rebuilt after a crash', () => {
     const notice: NoticeConfig = { id: 'rebuilt', url: `${server.origin}/rebuilt.md`, format: 'markdown' };
     server.setText('/rebuilt.md', noticeV1(), { etag: null });
     failReports = false;
-    await runDrift([notice], flaky, { ...idAndStart(), fetchOptions: { retries: 0 } });
+    await runDrift(flaky, [notice], { ...idAndStart(), fetchOptions: { retries: 0 } });
     server.setText('/rebuilt.md', noticeV2(), { etag: null });
     failReports = true;
     const crashed = await checkNotice(notice, run(), { store: flaky, fetchOptions: { retries: 0 } });
     expect(crashed.error?.code).toBe('REPORT_NOT_WRITTEN');
     failReports = false;
-    const next = await runDrift([notice], flaky, { ...idAndStart(), fetchOptions: { retries: 0 } });
+    const next = await runDrift(flaky, [notice], { ...idAndStart(), fetchOptions: { retries: 0 } });
     expect(next.notices[0].status).toBe('unchanged');
     const names = await memory.list(CONTAINERS.reports, 'drift/');
     const reports = await Promise.all(
@@ -100,7 +100,7 @@ describe('a defect in one check', () => {
       { id: 'fine', url: `${server.origin}/fine.md`, format: 'markdown' },
       { id: 'buggy', url: `${server.origin}/buggy.md`, format: 'markdown' },
     ];
-    const summary = await runDrift(notices, store, {
+    const summary = await runDrift(store, notices, {
       ...idAndStart(),
       acquire: async (notice, options) => {
         if (notice.id === 'buggy') throw new TypeError('simulated defect');
@@ -133,11 +133,11 @@ describe('a TLS run whose report writes outlast it', () => {
     };
     const [a, b] = [await unusedPort(), await unusedPort()];
     const started = Date.now();
-    const summary = await runTls(slow, {
-      endpoints: [
-        { id: 'one', host: '127.0.0.1', port: a },
-        { id: 'two', host: '127.0.0.1', port: b },
-      ],
+    const endpoints = [
+      { id: 'one', host: '127.0.0.1', port: a },
+      { id: 'two', host: '127.0.0.1', port: b },
+    ];
+    const summary = await runTls(slow, endpoints, {
       ...idAndStart(),
       hardDeadline: started + 800,
       tls: { allowPrivate: true, timeoutMs: 300 },
