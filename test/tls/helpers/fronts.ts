@@ -12,12 +12,16 @@ import { alertRecord, startRawServer, type RunningServer } from './servers';
  */
 export type FrontAction = 'pass' | 'reset' | 'close' | 'hold' | { readonly alert: number };
 
-/** client_version of the hello that starts `data` (TLS record or SSLv2-compatible), or null until it is in. */
+/**
+ * client_version of the hello that starts `data` (TLS record or SSLv2-compatible), or null until its whole first
+ * record is in: a real server reads the hello before it answers, and a client still sending would otherwise
+ * see its own send fail (sslscan then aborts the scan).
+ */
 function helloVersion(data: Buffer): number | null {
-  if (data.length === 0) return null;
-  if (data[0] & 0x80) return data.length >= 5 ? data.readUInt16BE(3) : null;
+  if (data.length < 5) return null;
+  if (data[0] & 0x80) return data.length >= 2 + (data.readUInt16BE(0) & 0x7fff) ? data.readUInt16BE(3) : null;
   // Record header (5), handshake type and length (4), then client_version.
-  return data.length >= 11 ? data.readUInt16BE(9) : null;
+  return data.length >= 5 + data.readUInt16BE(3) && data.length >= 11 ? data.readUInt16BE(9) : null;
 }
 
 export async function startFront(
