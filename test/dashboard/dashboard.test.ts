@@ -84,8 +84,13 @@ async function open(
   // Injected by the browser tooling, outside the page's CSP, so it can report what the CSP blocks.
   await page.addInitScript(() => {
     const violations: string[] = [];
-    (window as unknown as { __cspViolations: string[] }).__cspViolations = violations;
-    document.addEventListener('securitypolicyviolation', (event) =>
+    // Runs in the page, not in Node: the test config has no DOM types, so the page's globals are typed here.
+    const pageGlobals = globalThis as unknown as {
+      __cspViolations: string[];
+      document: { addEventListener(type: string, listener: (event: CspViolation) => void): void };
+    };
+    pageGlobals.__cspViolations = violations;
+    pageGlobals.document.addEventListener('securitypolicyviolation', (event) =>
       violations.push(`${event.violatedDirective} ${event.blockedURI}`),
     );
   });
@@ -93,8 +98,13 @@ async function open(
   return { page, problems };
 }
 
+interface CspViolation {
+  readonly violatedDirective: string;
+  readonly blockedURI: string;
+}
+
 async function cspViolations(page: Page): Promise<string[]> {
-  return page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations);
+  return page.evaluate(() => (globalThis as unknown as { __cspViolations: string[] }).__cspViolations);
 }
 
 describe('dashboard in a browser', () => {
@@ -218,7 +228,7 @@ describe('dashboard in a browser', () => {
       // The markup was shown as text and nothing of it ran.
       await page.locator('#diff').scrollIntoViewIfNeeded();
       await page.waitForTimeout(200); // give any injected <img onerror> the chance to fire, which it must not
-      expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+      expect(await page.evaluate(() => (globalThis as unknown as { __xss?: number }).__xss)).toBeUndefined();
       expect(await page.locator('img').count()).toBe(0);
       expect(await page.locator('script').count()).toBe(1); // only dashboard.js
       await expect.poll(() => page.getByText(XSS_SCRIPT).first().isVisible()).toBe(true);
@@ -281,7 +291,7 @@ describe('dashboard in a browser', () => {
         `HTTP 503: Storage is unavailable ${XSS_IMG}`,
       );
       expect(await page.locator('#notices-panel').isVisible()).toBe(false);
-      expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+      expect(await page.evaluate(() => (globalThis as unknown as { __xss?: number }).__xss)).toBeUndefined();
 
       await page.unroute('**/api/reports/latest?*');
       await page.getByRole('button', { name: 'Refresh' }).click();

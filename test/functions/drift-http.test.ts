@@ -90,7 +90,7 @@ describe('driftTimer', () => {
   it('checks the whole watchlist and updates latest.json', async () => {
     const { context, logs } = testContext('driftTimer');
     await makeDriftTimerHandler(testDeps(storage.store, watchlist()))(
-      { isPastDue: true, scheduleStatus: { last: '', next: '', lastUpdated: '' } },
+      { isPastDue: true, schedule: { adjustForDST: false }, scheduleStatus: { last: '', next: '', lastUpdated: '' } },
       context,
     );
     expect(logs.some((log) => log.level === 'warning' && log.message.includes('past due'))).toBe(true);

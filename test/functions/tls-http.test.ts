@@ -265,7 +265,7 @@ describe('tlsHttp and tlsTimer against a local TLS server', () => {
   it('the timer checks every watchlist endpoint and records it in latest.json', async () => {
     const { context, logs } = testContext('tlsTimer');
     await makeTlsTimerHandler(localDeps({}))(
-      { isPastDue: false, scheduleStatus: { last: '', next: '', lastUpdated: '' } },
+      { isPastDue: false, schedule: { adjustForDST: false }, scheduleStatus: { last: '', next: '', lastUpdated: '' } },
       context,
     );
     expect(logs.some((log) => /tls run .*: \d+ compliant/.test(log.message))).toBe(true);

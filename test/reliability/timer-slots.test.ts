@@ -17,7 +17,11 @@ afterAll(async () => {
   await Promise.all([storage?.stop(), server?.close()]);
 });
 
-const timer = (isPastDue: boolean) => ({ isPastDue, scheduleStatus: { last: '', next: '', lastUpdated: '' } });
+const timer = (isPastDue: boolean) => ({
+  isPastDue,
+  schedule: { adjustForDST: false },
+  scheduleStatus: { last: '', next: '', lastUpdated: '' },
+});
 
 describe('scheduleSlot', () => {
   it('maps an invocation to the latest occurrence at or before it', () => {

@@ -180,10 +180,8 @@ describe('checkNotice against Azurite and a local notice server', () => {
     const pointer = await readPointer(storage.store, notice.id);
     const lostReport = pointer.ok ? pointer.value.pointer?.lastChange?.report : undefined;
     expect(lostReport).toBeTruthy();
-    expect(
-      (await storage.store.get(CONTAINERS.reports, lostReport!)).ok &&
-        (await storage.store.get(CONTAINERS.reports, lostReport!)).value,
-    ).toBeNull();
+    const lost = await storage.store.get(CONTAINERS.reports, lostReport!);
+    expect(lost.ok && lost.value).toBeNull();
 
     failReports = false;
     const next = await check(notice);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NoticeConfig } from '../../shared/config';
+import { acquireNotice } from '../../shared/notices';
 import { noticeReportName, readLatest, readReport, runSummaryName, type NoticeReport } from '../../shared/reports';
 import { checkNotice, newRunId, runDrift, runTls } from '../../shared/runs';
 import { CONTAINERS, MemoryObjectStore, type ObjectStore } from '../../shared/storage';
@@ -63,7 +64,7 @@ describe('a change report rebuilt after a crash', () => {
       create: async (c, n, b, t) =>
         c === CONTAINERS.reports && failReports
           ? { ok: false, problem: { code: 'STORAGE_ERROR', message: 'injected' } }
-          : memory.create(c, n, b, t),
+          : memory.create(c, n, b),
     };
     const notice: NoticeConfig = { id: 'rebuilt', url: `${server.origin}/rebuilt.md`, format: 'markdown' };
     server.setText('/rebuilt.md', noticeV1(), { etag: null });
@@ -108,7 +109,6 @@ describe('a defect in one check', () => {
       ...idAndStart(),
       acquire: async (notice, options) => {
         if (notice.id === 'buggy') throw new TypeError('simulated defect');
-        const { acquireNotice } = await import('../../shared/notices');
         return acquireNotice(notice, options);
       },
     });
@@ -132,7 +132,7 @@ describe('a TLS run whose report writes outlast it', () => {
       swap: (c, n, b, t, e) => memory.swap(c, n, b, t, e),
       create: async (c, n, b, t) => {
         if (n.startsWith('tls/')) await new Promise((resolve) => setTimeout(resolve, 2_000));
-        return memory.create(c, n, b, t);
+        return memory.create(c, n, b);
       },
     };
     const [a, b] = [await unusedPort(), await unusedPort()];
