@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { makeDriftTimerHandler } from '../../functions/drift-timer';
 import { listReports } from '../../shared/reports';
 import { claimSlot, readPointer, runDrift, scheduleSlot } from '../../shared/runs';
 import { startTestStorage, type TestStorage } from '../support/azurite';
 import { testContext, testDeps } from '../support/function-harness';
-import { startNoticeServer, type NoticeServer } from '../support/notice-server';
+import { type NoticeServer, startNoticeServer } from '../support/notice-server';
 import { recordFault } from '../support/reliability-tally';
 import { noticeV1 } from '../support/sample-notices';
 
