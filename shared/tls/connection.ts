@@ -1,4 +1,5 @@
 import net from 'node:net';
+
 import type { ConnectFunction, ProtocolVerdict } from './types';
 
 /**

@@ -1,12 +1,14 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { checkEndpoint, type EndpointCheckResult, type ProtocolName, type ProtocolVerdict } from '../../shared/tls';
 import { buildTestPki, type TestPki } from './helpers/certs';
-import { belowTls12, startFront, type FrontAction } from './helpers/fronts';
+import { belowTls12, type FrontAction, startFront } from './helpers/fronts';
 import { GNUTLS_SERV, OPENSSL, startGnutlsServer, startOpensslServer } from './helpers/real-servers';
-import { legacyResponder, startRawServer, startTlsServer, type RunningServer } from './helpers/servers';
+import { legacyResponder, startRawServer, startTlsServer } from './helpers/servers';
 
 const run = promisify(execFile);
 const SSLSCAN = ['/usr/bin/sslscan', '/usr/local/bin/sslscan'].find((path) => existsSync(path));
