@@ -26,7 +26,7 @@ export const NEVER_CONNECTED: ReadonlySet<ConnectionFailure> = new Set(['refused
  * do not offer (Debian's OpenSSL 3 sends internal_error, Schannel resets), but a server that answers every
  * version so is telling nothing: the caller decides, knowing whether another version completed its handshake.
  */
-export const REFUSAL_SIGNS: ReadonlySet<ConnectionFailure> = new Set(['alert', 'reset', 'closed']);
+const REFUSAL_SIGNS: ReadonlySet<ConnectionFailure> = new Set(['alert', 'reset', 'closed']);
 
 /** Failures often transient on the network (reset, silent drop): worth one more attempt. */
 const TRANSIENT: ReadonlySet<ConnectionFailure> = new Set(['reset', 'timeout', 'connect-timeout']);
@@ -83,7 +83,7 @@ export function errorOutcome(failure: ConnectionFailure, reason: string): ProbeO
 }
 
 /** The server turned the hello away: explicitly (`rejected`) or by a refusal sign. */
-export function isRefusal(outcome: ProbeOutcome): boolean {
+function isRefusal(outcome: ProbeOutcome): boolean {
   return (
     outcome.verdict === 'rejected' ||
     (outcome.verdict === 'error' && outcome.failure !== undefined && REFUSAL_SIGNS.has(outcome.failure))

@@ -1,11 +1,13 @@
 import net from 'node:net';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { checkEndpoint, type EndpointCheckResult, type TlsCheckOptions } from '../../shared/tls';
-import { withRetry, type ProbeOutcome } from '../../shared/tls/connection';
+import { type ProbeOutcome, withRetry } from '../../shared/tls/connection';
 import { parseServerAnswer } from '../../shared/tls/server-answer';
 import { buildTestPki, type TestPki } from './helpers/certs';
-import { belowTls12, startFront, type FrontAction } from './helpers/fronts';
-import { serverHelloRecord, startRawServer, startTlsServer, type RunningServer } from './helpers/servers';
+import { belowTls12, type FrontAction, startFront } from './helpers/fronts';
+import { type RunningServer, serverHelloRecord, startRawServer, startTlsServer } from './helpers/servers';
 
 /**
  * How a version the server turns away is read. A fatal alert, a reset or a close in answer to the ClientHello,
