@@ -1,8 +1,9 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+
 import { redactSecrets } from '../shared/common/redact';
 import { WATCHLIST_ID } from '../shared/config';
 import { newRunId, runDriftRequest } from '../shared/runs';
-import { driftRunOptions, hostDeps, logProblems, type FunctionDeps } from './function-deps';
+import { driftRunOptions, type FunctionDeps, hostDeps, logProblems } from './function-deps';
 import { problemResponse } from './http-responses';
 
 export function makeDriftHttpHandler(deps: FunctionDeps) {

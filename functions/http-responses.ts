@@ -1,4 +1,5 @@
 import type { HttpResponseInit } from '@azure/functions';
+
 import { httpStatusOf } from '../shared/common/problem-codes';
 import { redactSecrets } from '../shared/common/redact';
 import type { Problem } from '../shared/common/result';

@@ -5,9 +5,10 @@ import {
   type HttpResponseInit,
   type InvocationContext,
 } from '@azure/functions';
+
 import type { Problem } from '../shared/common/result';
 import { listReports, readLatest, readReport, validateReportName, validateReportPrefix } from '../shared/reports';
-import { hostDeps, type FunctionDeps } from './function-deps';
+import { type FunctionDeps, hostDeps } from './function-deps';
 import { problemResponse } from './http-responses';
 
 /** A listing is for browsing a day or a notice; past this it is cut and flagged so the caller narrows the prefix. */

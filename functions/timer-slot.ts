@@ -1,4 +1,5 @@
 import type { InvocationContext, Timer } from '@azure/functions';
+
 import type { Result } from '../shared/common/result';
 import type { Watchlist } from '../shared/config';
 import { runOncePerSlot } from '../shared/runs';
@@ -11,13 +12,12 @@ function orThrow<T>(result: Result<T>): T {
   return result.value;
 }
 
-/** A timer trigger: loads the watchlist and the store, then runs `work` once per schedule slot (shared/runs). */
+/** A timer trigger: loads the watchlist and the store, then runs `work` once per slot of the kind's schedule (shared/runs). */
 export async function runTimerSlot(
   deps: FunctionDeps,
   context: InvocationContext,
   timer: Timer,
   kind: 'drift' | 'tls',
-  schedule: string,
   work: (store: ObjectStore, watchlist: Watchlist, runId: string, startedAt: Date) => Promise<void>,
 ): Promise<void> {
   if (timer.isPastDue) context.warn(`${kind} timer is running late (past due); running the current slot now.`);
@@ -25,6 +25,7 @@ export async function runTimerSlot(
   logProblems(context, 'watchlist', watchlist.problems);
   const store = orThrow(await deps.getStore());
   const { settings } = deps;
+  const schedule = kind === 'drift' ? settings.driftSchedule : settings.tlsSchedule;
   const outcome = orThrow(
     await runOncePerSlot(
       { store, kind, schedule, timeZone: settings.timeZone, runBudgetMs: settings.runBudgetMs, now: deps.now },

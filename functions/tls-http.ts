@@ -1,9 +1,10 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+
 import { redactSecrets } from '../shared/common/redact';
 import { fail, ok, type Result } from '../shared/common/result';
 import { newRunId, runTls } from '../shared/runs';
 import { authoriseTargets, parseTargetInput, parseTargetList, type TargetInput } from '../shared/tls';
-import { hostDeps, logProblems, tlsRunOptions, type FunctionDeps } from './function-deps';
+import { type FunctionDeps, hostDeps, logProblems, tlsRunOptions } from './function-deps';
 import { isOutage, problemResponse } from './http-responses';
 
 const MAX_BODY_BYTES = 16 * 1024;

@@ -5,6 +5,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+
 import { PROBLEM_CODES, RENAMED_PROBLEM_CODES } from '../shared/common/problem-codes';
 import { packageRoot } from '../shared/config/settings';
 import { FINDING_IDS } from '../shared/tls/finding-ids';

@@ -106,10 +106,6 @@ export type ProblemArea = 'config' | 'storage' | 'fetch' | 'notice' | 'run' | 't
 
 export type ProblemCode = keyof typeof PROBLEM_CODES;
 
-export function isProblemCode(value: string): value is ProblemCode {
-  return Object.prototype.hasOwnProperty.call(PROBLEM_CODES, value);
-}
-
 /** The HTTP status an API answer carrying this problem as its error has. */
 export function httpStatusOf(code: ProblemCode): number {
   return PROBLEM_CODES[code][0];

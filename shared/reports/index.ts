@@ -1,12 +1,11 @@
-export * from './report-types';
+export { validateReportName, validateReportPrefix } from './report-name-rules';
 export {
-  writeReport,
-  readReport,
   listReports,
   readLatest,
-  recordLatestNotices,
+  readReport,
   recordLatestEndpoints,
+  recordLatestNotices,
   toNoticeReport,
-  emptyLatest,
+  writeReport,
 } from './report-store';
-export { MAX_NAME_LENGTH, validateReportName, validateReportPrefix } from './report-name-rules';
+export * from './report-types';

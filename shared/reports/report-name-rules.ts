@@ -13,7 +13,7 @@ import { REPORT_FOLDERS } from '../storage';
  */
 const NAME_CHARS = /^[A-Za-z0-9._/@-]+$/;
 /** Real names are ~130 characters (80-character id + date + run id); anything far longer is not ours. */
-export const MAX_NAME_LENGTH = 256;
+const MAX_NAME_LENGTH = 256;
 
 function checkPath(kind: 'name' | 'prefix', value: string): Result<string> {
   const code = kind === 'name' ? 'REPORT_NAME_INVALID' : 'PREFIX_INVALID';

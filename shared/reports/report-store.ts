@@ -1,12 +1,12 @@
 import { fail, ok, type Result } from '../common/result';
-import { CONTAINERS, LATEST_NAME, readJson, swapJson, type ObjectStore } from '../storage';
+import { CONTAINERS, LATEST_NAME, type ObjectStore, readJson, swapJson } from '../storage';
 import {
-  REPORT_SCHEMA_VERSION,
   type LatestDocument,
   type LatestEndpointEntry,
   type LatestNoticeEntry,
   type NoticeCheckResult,
   type NoticeReport,
+  REPORT_SCHEMA_VERSION,
 } from './report-types';
 
 /** Reports are append-only: a name is written once and never replaced. */

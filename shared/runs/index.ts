@@ -1,25 +1,16 @@
-export { checkNotice, DEFAULT_SUSPECT_RUNS_TO_ACCEPT, type RunIdentity, type CheckNoticeDeps } from './check-notice';
-export { runDrift, type DriftRunOptions, type DriftRunSummary } from './run-drift';
+export { checkNotice, type CheckNoticeDeps, type RunIdentity } from './check-notice';
+export { driftExitCode, type DriftOutcome, type DriftRequest, runDriftRequest } from './drift-use-case';
+export { type NoticePointer, readPointer } from './notice-pointer';
+export { type DriftRunOptions, type DriftRunSummary, runDrift } from './run-drift';
 export { newRunId } from './run-id';
-export { runPool, type Progress } from './run-pool';
-export { runItems } from './run-items';
 export type { RunOptions, RunSummaryFields } from './run-options';
-export { readPointer, type NoticePointer } from './notice-pointer';
-export { runDriftRequest, driftExitCode, type DriftRequest, type DriftOutcome } from './drift-use-case';
+export { type Progress, runPool } from './run-pool';
+export { type EndpointOutcome, runTls, tlsExitCode, type TlsRunOptions, type TlsRunSummary } from './run-tls';
 export {
-  runTls,
-  tlsExitCode,
-  isIncomplete,
-  type TlsRunOptions,
-  type TlsRunSummary,
-  type EndpointOutcome,
-} from './run-tls';
-export {
-  scheduleSlot,
-  claimSlot,
-  finishSlot,
-  runOncePerSlot,
   type ClaimOutcome,
+  claimSlot,
+  runOncePerSlot,
+  scheduleSlot,
   type SlotClaim,
   type SlotRunOutcome,
   type SlotRunRequest,

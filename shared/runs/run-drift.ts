@@ -1,8 +1,7 @@
-import type { Problem } from '../common/result';
-import { problemFromError } from '../common/result';
+import { type Problem, problemFromError } from '../common/result';
 import type { NoticeConfig } from '../config/types';
 import type { FetchOptions } from '../notices';
-import { recordLatestNotices, REPORT_SCHEMA_VERSION, writeReport, type NoticeCheckResult } from '../reports';
+import { type NoticeCheckResult, recordLatestNotices, REPORT_SCHEMA_VERSION, writeReport } from '../reports';
 import { driftRunSummaryName, type ObjectStore } from '../storage';
 import { byDeadline } from './by-deadline';
 import { checkNotice, type CheckNoticeDeps } from './check-notice';

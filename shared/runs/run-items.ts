@@ -1,7 +1,7 @@
 import type { Problem } from '../common/result';
 import { closingReserveMs } from './by-deadline';
 import { DEFAULT_CONCURRENCY, type RunOptions } from './run-options';
-import { runPool, type Progress } from './run-pool';
+import { type Progress, runPool } from './run-pool';
 
 export interface ItemsOutcome<R> {
   /** Results of the items completed, in input order. */

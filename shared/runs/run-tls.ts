@@ -1,8 +1,8 @@
 import { KeyedLimiter } from '../common/concurrency';
-import { ok, problemFromError, type Problem } from '../common/result';
+import { ok, type Problem, problemFromError } from '../common/result';
 import type { EndpointConfig } from '../config/types';
-import { recordLatestEndpoints, REPORT_SCHEMA_VERSION, writeReport, type LatestEndpointEntry } from '../reports';
-import { tlsReportName, tlsRunSummaryName, type ObjectStore } from '../storage';
+import { type LatestEndpointEntry, recordLatestEndpoints, REPORT_SCHEMA_VERSION, writeReport } from '../reports';
+import { type ObjectStore, tlsReportName, tlsRunSummaryName } from '../storage';
 import { checkEndpoint, checkFailedResult, type EndpointCheckResult, type TlsCheckOptions } from '../tls';
 import { byDeadline } from './by-deadline';
 import { runItems } from './run-items';
@@ -98,7 +98,8 @@ export async function runTls(
     // A write must not reject; if one does, the run says so instead of the process crashing.
     pendingWrites.push(
       write.catch((error: unknown) => {
-        if (!closed) problems.push(problemFromError('REPORT_NOT_WRITTEN', 'An endpoint report could not be written', error));
+        if (!closed)
+          problems.push(problemFromError('REPORT_NOT_WRITTEN', 'An endpoint report could not be written', error));
       }),
     );
   };

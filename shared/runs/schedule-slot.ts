@@ -1,6 +1,7 @@
 import { CronExpressionParser } from 'cron-parser';
+
 import { fail, ok, type Problem, type Result } from '../common/result';
-import { CONTAINERS, readJson, slotClaimName, type ObjectStore } from '../storage';
+import { CONTAINERS, type ObjectStore, readJson, slotClaimName } from '../storage';
 import { newRunId } from './run-id';
 
 /** Timers may fire a little early; an occurrence this close ahead still counts as now. */

@@ -1,21 +1,18 @@
 /** TLS promise checking: protocol verdicts, certificate facts, policy findings, and the request-forgery guard. */
-export { checkEndpoint, checkFailedResult } from './check-endpoint';
 export { classifyAddress, parseHostPort, validatePort } from './address-guard';
+export { checkEndpoint, checkFailedResult } from './check-endpoint';
+export type { FindingId } from './finding-ids';
 export {
-  MAX_ON_DEMAND_TARGETS,
   adHocEndpoint,
   authoriseTargets,
   findWatchlistEndpoint,
+  type OnDemandPolicy,
   parseTargetInput,
   parseTargetList,
-  uniqueTargets,
-  type OnDemandPolicy,
   type TargetInput,
+  uniqueTargets,
 } from './on-demand-targets';
 export { resolveTarget, type ResolveTargetOptions } from './resolve-target';
-export { cipherSuiteName } from './cipher-suites';
-export { PROTOCOL_NAMES } from './types';
-export { FINDING_IDS, severityOf, type FindingId } from './finding-ids';
 export type {
   CertificateInfo,
   ConnectFunction,
@@ -30,3 +27,4 @@ export type {
   TlsFinding,
   TlsVersionName,
 } from './types';
+export { PROTOCOL_NAMES } from './types';

@@ -1,9 +1,9 @@
 import { weakCipherReason } from './cipher-suites';
-import { severityOf, type FindingId } from './finding-ids';
+import { type FindingId, severityOf } from './finding-ids';
 import {
-  PROTOCOL_NAMES,
   type CertificateInfo,
   type FindingSeverity,
+  PROTOCOL_NAMES,
   type ProtocolDetail,
   type ProtocolName,
   type TlsFinding,

@@ -1,12 +1,12 @@
 import { analyseChange } from '../../shared/diff';
 import { documentFromSnapshotText } from '../../shared/notices';
 import {
+  type LatestEndpointEntry,
+  type NoticeCheckResult,
   recordLatestEndpoints,
   recordLatestNotices,
   toNoticeReport,
   writeReport,
-  type LatestEndpointEntry,
-  type NoticeCheckResult,
 } from '../../shared/reports';
 import { noticeReportName, type ObjectStore } from '../../shared/storage';
 import { noticeV1, noticeV2 } from '../support/sample-notices';

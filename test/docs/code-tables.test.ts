@@ -1,14 +1,16 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+
 import { describe, expect, it } from 'vitest';
+
 import { BEGIN_MARKER, END_MARKER, readmePath, renderCodeTables } from '../../scripts/code-tables';
 import {
-  PROBLEM_CODES,
-  RENAMED_PROBLEM_CODES,
   httpStatusOf,
+  PROBLEM_CODES,
   type ProblemCode,
+  RENAMED_PROBLEM_CODES,
 } from '../../shared/common/problem-codes';
-import { packageRoot } from '../../shared/config';
+import { packageRoot } from '../../shared/config/settings';
 import { FINDING_IDS } from '../../shared/tls/finding-ids';
 
 const CATALOGUES = new Set(['shared/common/problem-codes.ts', 'shared/tls/finding-ids.ts']);

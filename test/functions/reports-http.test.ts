@@ -1,22 +1,23 @@
 import { HttpRequest, type HttpResponseInit } from '@azure/functions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { makeReportsHttpHandler, MAX_LISTED_NAMES } from '../../functions/reports-http';
 import { fail } from '../../shared/common/result';
 import {
-  recordLatestNotices,
-  validateReportName,
-  toNoticeReport,
-  writeReport,
-  REPORT_SCHEMA_VERSION,
   type LatestDocument,
   type NoticeCheckResult,
+  recordLatestNotices,
+  REPORT_SCHEMA_VERSION,
+  toNoticeReport,
+  validateReportName,
+  writeReport,
 } from '../../shared/reports';
 import {
-  noticeReportName,
   driftRunSummaryName,
-  tlsReportName,
   MemoryObjectStore,
+  noticeReportName,
   storeFromConnectionString,
+  tlsReportName,
 } from '../../shared/storage';
 import { startTestStorage, type TestStorage } from '../support/azurite';
 import { testContext, testDeps } from '../support/function-harness';

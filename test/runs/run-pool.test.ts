@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { runPool } from '../../shared/runs';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,10 +1,12 @@
 import net from 'node:net';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { newRunId, runTls } from '../../shared/runs';
 import { MemoryObjectStore } from '../../shared/storage';
 import type { TlsCheckOptions } from '../../shared/tls';
 import { buildTestPki } from '../tls/helpers/certs';
-import { startRawServer, startTlsServer, type RunningServer } from '../tls/helpers/servers';
+import { type RunningServer, startRawServer, startTlsServer } from '../tls/helpers/servers';
 
 let tls12and13: RunningServer;
 /** On a second loopback address, so the per-address cap does not serialise it with the others. */

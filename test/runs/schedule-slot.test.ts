@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { readSettings } from '../../shared/config';
 import { runOncePerSlot, type SlotRunRequest } from '../../shared/runs';
 import { MemoryObjectStore } from '../../shared/storage';

@@ -1,10 +1,12 @@
 import net from 'node:net';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { newRunId, runTls } from '../../shared/runs';
 import { MemoryObjectStore } from '../../shared/storage';
-import { checkEndpoint, resolveTarget, type LookupFunction } from '../../shared/tls';
+import { checkEndpoint, type LookupFunction, resolveTarget } from '../../shared/tls';
 import { buildTestPki } from './helpers/certs';
-import { startTlsServer, type RunningServer } from './helpers/servers';
+import { type RunningServer, startTlsServer } from './helpers/servers';
 
 let server: RunningServer;
 

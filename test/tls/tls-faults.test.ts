@@ -1,24 +1,26 @@
-import net from 'node:net';
+import type net from 'node:net';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { newRunId, runTls } from '../../shared/runs';
+import { MemoryObjectStore } from '../../shared/storage';
 import {
   checkEndpoint,
-  PROTOCOL_NAMES,
   type EndpointCheckResult,
+  PROTOCOL_NAMES,
   type ProtocolName,
   type ProtocolVerdict,
   type TlsCheckOptions,
 } from '../../shared/tls';
-import { newRunId, runTls } from '../../shared/runs';
-import { MemoryObjectStore } from '../../shared/storage';
 import { recordFault } from '../support/reliability-tally';
 import { buildTestPki, type TestPki } from './helpers/certs';
 import {
   alertRecord,
   readClientHello,
+  type RunningServer,
   serverHelloRecord,
   startRawServer,
   startTlsServer,
-  type RunningServer,
 } from './helpers/servers';
 
 /**
