@@ -2,8 +2,8 @@ import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } 
 
 import { redactSecrets } from '../shared/common/redact';
 import { WATCHLIST_ID } from '../shared/config';
-import { newRunId, runDriftRequest } from '../shared/runs';
-import { driftRunOptions, type FunctionDeps, hostDeps, logProblems } from './function-deps';
+import { driftRunOptions, newRunId, runDriftRequest } from '../shared/runs';
+import { type FunctionDeps, hostDeps, logDriftProgress, logProblems } from './function-deps';
 import { problemResponse } from './http-responses';
 
 export function makeDriftHttpHandler(deps: FunctionDeps) {
@@ -34,7 +34,14 @@ export function makeDriftHttpHandler(deps: FunctionDeps) {
     const outcome = await runDriftRequest(store.value, {
       watchlist: watchlist.value,
       noticeIds,
-      ...driftRunOptions(deps, context, 'http', newRunId(startedAt), startedAt),
+      ...driftRunOptions({
+        settings: deps.settings,
+        trigger: 'http',
+        runId: newRunId(startedAt),
+        startedAt,
+        now: deps.now,
+        onProgress: logDriftProgress(context),
+      }),
     });
     if (!outcome.ok) return problemResponse(outcome.problem);
     logProblems(context, 'drift run', outcome.value.problems);

@@ -1,7 +1,7 @@
 import { app, type InvocationContext, type Timer } from '@azure/functions';
 
-import { runDriftRequest } from '../shared/runs';
-import { driftRunOptions, type FunctionDeps, hostDeps, logProblems } from './function-deps';
+import { driftRunOptions, runDriftRequest } from '../shared/runs';
+import { type FunctionDeps, hostDeps, logDriftProgress, logProblems } from './function-deps';
 import { runTimerSlot } from './timer-slot';
 
 export function makeDriftTimerHandler(deps: FunctionDeps) {
@@ -9,7 +9,14 @@ export function makeDriftTimerHandler(deps: FunctionDeps) {
     await runTimerSlot(deps, context, timer, 'drift', async (store, watchlist, runId, startedAt) => {
       const outcome = await runDriftRequest(store, {
         watchlist,
-        ...driftRunOptions(deps, context, 'timer', runId, startedAt),
+        ...driftRunOptions({
+          settings: deps.settings,
+          trigger: 'timer',
+          runId,
+          startedAt,
+          now: deps.now,
+          onProgress: logDriftProgress(context),
+        }),
       });
       if (!outcome.ok) throw new Error(`[${outcome.problem.code}] ${outcome.problem.message}`);
       const { counts, notReached } = outcome.value;

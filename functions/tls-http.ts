@@ -2,9 +2,9 @@ import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } 
 
 import { redactSecrets } from '../shared/common/redact';
 import { fail, ok, type Result } from '../shared/common/result';
-import { newRunId, runTls } from '../shared/runs';
+import { newRunId, runTls, tlsRunOptions } from '../shared/runs';
 import { authoriseTargets, parseTargetInput, parseTargetList, type TargetInput } from '../shared/tls';
-import { type FunctionDeps, hostDeps, logProblems, tlsRunOptions } from './function-deps';
+import { type FunctionDeps, hostDeps, logProblems, logTlsProgress } from './function-deps';
 import { isOutage, problemResponse } from './http-responses';
 
 const MAX_BODY_BYTES = 16 * 1024;
@@ -65,7 +65,19 @@ export function makeTlsHttpHandler(deps: FunctionDeps) {
     const summary = await runTls(
       store.value,
       endpoints.value,
-      tlsRunOptions(deps, context, 'http', newRunId(startedAt), startedAt, deps.settings.tlsAllowPrivate, true),
+      tlsRunOptions(
+        {
+          settings: deps.settings,
+          trigger: 'http',
+          runId: newRunId(startedAt),
+          startedAt,
+          now: deps.now,
+          onProgress: logTlsProgress(context),
+        },
+        // Caller input: internal addresses only when the host allows them, and refusals that reveal nothing.
+        { allowPrivate: deps.settings.tlsAllowPrivate, opaqueErrors: true },
+        deps.tls,
+      ),
     );
     logProblems(context, 'tls run', summary.problems);
     // Storage failed and nothing was recorded: a server-side outage, as driftHttp reports it, with what was found.

@@ -1,7 +1,7 @@
 import { app, type InvocationContext, type Timer } from '@azure/functions';
 
-import { runTls } from '../shared/runs';
-import { type FunctionDeps, hostDeps, logProblems, tlsRunOptions } from './function-deps';
+import { runTls, tlsRunOptions } from '../shared/runs';
+import { type FunctionDeps, hostDeps, logProblems, logTlsProgress } from './function-deps';
 import { runTimerSlot } from './timer-slot';
 
 export function makeTlsTimerHandler(deps: FunctionDeps) {
@@ -11,7 +11,18 @@ export function makeTlsTimerHandler(deps: FunctionDeps) {
       const summary = await runTls(
         store,
         watchlist.endpoints,
-        tlsRunOptions(deps, context, 'timer', runId, startedAt, true, false),
+        tlsRunOptions(
+          {
+            settings: deps.settings,
+            trigger: 'timer',
+            runId,
+            startedAt,
+            now: deps.now,
+            onProgress: logTlsProgress(context),
+          },
+          { allowPrivate: true, opaqueErrors: false },
+          deps.tls,
+        ),
       );
       const { counts, notReached } = summary;
       context.log(

@@ -1,4 +1,4 @@
-export { defaultWatchlistPath, type NoticewatchSettings, readSettings, type RunWindow, runWindow } from './settings';
+export { defaultWatchlistPath, type NoticewatchSettings, readSettings, type RunWindow } from './settings';
 export type { EndpointConfig, NoticeConfig, TlsVersionName } from './types';
 export {
   loadWatchlist,

@@ -1,3 +1,4 @@
+export { driftRunOptions, type RunSettings, type RunStart, type TlsAccess, tlsRunOptions } from './build-run-options';
 export { checkNotice, type CheckNoticeDeps, type RunIdentity } from './check-notice';
 export { driftExitCode, type DriftOutcome, type DriftRequest, runDriftRequest } from './drift-use-case';
 export { type NoticePointer, readPointer } from './notice-pointer';

@@ -3,7 +3,7 @@ import type { Progress } from './run-pool';
 
 /**
  * What every run takes, drift or TLS: the same shape and the same meaning of each deadline, so the
- * timer, the HTTP functions and the CLI build them the same way (run-options-builder.ts).
+ * timer, the HTTP functions and the CLI build them the same way (build-run-options.ts).
  */
 export interface RunOptions<R> {
   readonly runId: string;
