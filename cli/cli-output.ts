@@ -1,4 +1,4 @@
-import type { NoticeCheckResult } from '../shared/reports';
+import type { ChangedResult, NoticeCheckResult } from '../shared/reports';
 
 /** Progress and diagnostics go to stderr so stdout stays clean for the summary or the JSON document. */
 export function progress(line: string): void {
@@ -23,7 +23,7 @@ export function describeNotice(result: NoticeCheckResult): string {
 
 /** The metadata keys and sections a change touched, one line each, as `noticewatch diff` and the run summaries print them. */
 export function describeChangedParts(
-  change: Pick<NoticeCheckResult, 'metadataChanges' | 'sections'>,
+  change: Pick<ChangedResult, 'metadataChanges' | 'sections'>,
   indent = '',
 ): string[] {
   return [
@@ -37,6 +37,6 @@ export function describeChangedParts(
   ];
 }
 
-export function describeChangeDetails(result: NoticeCheckResult): string[] {
+export function describeChangeDetails(result: ChangedResult): string[] {
   return [...describeChangedParts(result, '    '), ...(result.report ? [`    report: ${result.report}`] : [])];
 }

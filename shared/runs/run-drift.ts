@@ -34,8 +34,6 @@ function internalErrorResult(notice: NoticeConfig, runId: string, at: Date, erro
     previousSnapshot: null,
     currentSnapshot: null,
     rawSnapshot: null,
-    metadataChanges: [],
-    sections: [],
     report: null,
   };
 }
@@ -127,7 +125,11 @@ export async function runDrift(
       kind: 'drift-run',
       ...summary,
       // The run summary lists outcomes; diffs live in the per-notice reports.
-      notices: results.map(({ diff: _diff, wordChanges: _words, ...rest }) => rest),
+      notices: results.map((result) => {
+        if (result.status !== 'changed') return result;
+        const { diff: _diff, wordChanges: _words, ...rest } = result;
+        return rest;
+      }),
     }),
     options.hardDeadline,
     'write the run summary',

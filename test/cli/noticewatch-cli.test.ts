@@ -74,9 +74,9 @@ describe('noticewatch drift', () => {
       id: 'cli-notice',
       status: 'baseline',
       previousSnapshot: null,
-      metadataChanges: [],
-      sections: [],
     });
+    // A baseline has no change to describe, so it carries no empty change fields either.
+    expect(document.notices[0]).not.toHaveProperty('sections');
     expect(first.stderr).toContain('[notice 1/1] BASELINE  cli-notice');
 
     server.setText('/cli/notice.md', noticeV2());

@@ -36,8 +36,9 @@ function snapshot(id: string, n: number): string {
 function result(
   id: string,
   status: NoticeCheckResult['status'],
-  extra: Partial<NoticeCheckResult> = {},
+  extra: Record<string, unknown> = {},
 ): NoticeCheckResult {
+  // A fixture: a report as stored, with only the fields a test needs beyond these.
   return {
     id,
     url: `https://docs.example.test/privacy/${id}.md`,
@@ -48,11 +49,10 @@ function result(
     previousSnapshot: status === 'baseline' ? null : snapshot(id, 1),
     currentSnapshot: status === 'error' ? null : snapshot(id, status === 'changed' ? 2 : 1),
     rawSnapshot: null,
-    metadataChanges: [],
-    sections: [],
+    ...(status === 'changed' ? { metadataChanges: [], sections: [] } : {}),
     report: noticeReportName(RUN_STARTED, id, RUN_ID),
     ...extra,
-  };
+  } as NoticeCheckResult;
 }
 
 /**

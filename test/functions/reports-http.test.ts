@@ -31,8 +31,9 @@ let storage: TestStorage;
 function result(
   id: string,
   status: NoticeCheckResult['status'],
-  extra: Partial<NoticeCheckResult> = {},
+  extra: Record<string, unknown> = {},
 ): NoticeCheckResult {
+  // A fixture: a report as stored, with only the fields a test needs beyond these.
   return {
     id,
     url: `https://example.test/${id}.md`,
@@ -43,11 +44,10 @@ function result(
     previousSnapshot: null,
     currentSnapshot: `${id}/${'a'.repeat(64)}.md`,
     rawSnapshot: null,
-    metadataChanges: [],
-    sections: [],
+    ...(status === 'changed' ? { metadataChanges: [], sections: [] } : {}),
     report: noticeReportName(STARTED, id, RUN_ID),
     ...extra,
-  };
+  } as NoticeCheckResult;
 }
 
 const changed = result('contoso', 'changed', {
@@ -159,7 +159,7 @@ describe('GET /api/reports/{name}', () => {
       kind: 'notice-check',
       id: 'contoso',
       status: 'changed',
-      diff: changed.diff,
+      diff: changed.status === 'changed' ? changed.diff : undefined,
     });
     expect(header(response, 'Cache-Control')).toMatch(/immutable/);
   });

@@ -6,6 +6,7 @@ import { type NoticeReport, readLatest, readReport } from '../../shared/reports'
 import { checkNotice, newRunId, readPointer, runDrift } from '../../shared/runs';
 import { CONTAINERS, type ObjectStore } from '../../shared/storage';
 import { startTestStorage, type TestStorage } from '../support/azurite';
+import { expectStatus } from '../support/notice-results';
 import { type NoticeServer, startNoticeServer } from '../support/notice-server';
 import { recordFault } from '../support/reliability-tally';
 import { ERROR_PAGE, noticeV1, noticeV2, noticeV3 } from '../support/sample-notices';
@@ -54,20 +55,17 @@ describe('checkNotice against Azurite and a local notice server', () => {
     expect(baseline.previousSnapshot).toBeNull();
 
     // The server honours If-None-Match: nothing is downloaded or diffed.
-    const notModified = await check(notice);
-    expect(notModified.status).toBe('unchanged');
+    const notModified = expectStatus(await check(notice), 'unchanged');
     expect(notModified.notModified).toBe(true);
     expect(server.requests.at(-1)?.headers['if-none-match']).toBeTruthy();
 
     // Same published text with CRLF and trailing spaces, served without validators: still unchanged.
     server.setText('/lifecycle/privacy.md', noticeV1().replace(/\n/g, '  \r\n'), { etag: null });
-    const refetch = await check(notice);
-    expect(refetch.status).toBe('unchanged');
+    const refetch = expectStatus(await check(notice), 'unchanged');
     expect(refetch.notModified).toBeUndefined();
 
     server.setText('/lifecycle/privacy.md', noticeV2());
-    const changed = await check(notice);
-    expect(changed.status).toBe('changed');
+    const changed = expectStatus(await check(notice), 'changed');
     expect(changed.substantive).toBe(true);
     expect(changed.previousSnapshot).toBe(baseline.currentSnapshot);
     expect(changed.sections.map((section) => section.heading)).toEqual(
@@ -79,13 +77,12 @@ describe('checkNotice against Azurite and a local notice server', () => {
     expect(changed.sections.find((section) => section.heading.includes('Sharing with processors'))?.change).toBe(
       'added',
     );
-    const before = await snapshotText(changed.previousSnapshot!);
-    const after = await snapshotText(changed.currentSnapshot!);
-    expect(applyDiff(before, changed.diff!)).toBe(after);
+    const before = await snapshotText(changed.previousSnapshot);
+    const after = await snapshotText(changed.currentSnapshot);
+    expect(applyDiff(before, changed.diff)).toBe(after);
 
     server.setText('/lifecycle/privacy.md', noticeV3());
-    const metadataOnly = await check(notice);
-    expect(metadataOnly.status).toBe('changed');
+    const metadataOnly = expectStatus(await check(notice), 'changed');
     expect(metadataOnly.substantive).toBe(false);
     expect(metadataOnly.metadataChanges).toEqual([
       { key: 'ms.date', before: expect.anything(), after: expect.anything() },
@@ -133,8 +130,7 @@ describe('checkNotice against Azurite and a local notice server', () => {
     expect([first.status, second.status]).toEqual(['error', 'error']);
     expect(first.error?.code).toBe('SUSPECT_BODY');
     expect(second.error?.message).toContain('2 of 3');
-    const third = await check(notice);
-    expect(third.status).toBe('changed');
+    const third = expectStatus(await check(notice), 'changed');
     expect(third.acceptedAfterSuspectRuns).toBe(3);
     recordFault('error page served with 200');
   });
@@ -148,11 +144,10 @@ describe('checkNotice against Azurite and a local notice server', () => {
     server.setText('/flip/privacy.md', noticeV1());
     const baseline = await check(notice);
     server.setText('/flip/privacy.md', noticeV2());
-    const toV2 = await check(notice);
+    const toV2 = expectStatus(await check(notice), 'changed');
     expect(toV2.recurrence).toBeNull();
     server.setText('/flip/privacy.md', noticeV1());
-    const backToV1 = await check(notice);
-    expect(backToV1.status).toBe('changed');
+    const backToV1 = expectStatus(await check(notice), 'changed');
     expect(backToV1.recurrence).toMatchObject({ snapshot: baseline.currentSnapshot, firstSeen: baseline.checkedAt });
     expect([toV2.alert, backToV1.alert]).toEqual([true, false]);
     recordFault('notice alternates between versions already seen');
