@@ -4,7 +4,7 @@ import net from 'node:net';
 import { problemFromError, type Problem } from '../common/result';
 import type { EndpointConfig } from '../config/types';
 import { boundedWait } from './abortable';
-import { normaliseIpLiteral, validatePort } from './address-guard';
+import { normaliseIpLiteral, validatePort } from '../net/address-guard';
 import { describeCertificate } from './certificate-info';
 import { WIRE_VERSION, type LegacyProtocolName } from './client-hello';
 import { KeyedLimiter, mapWithConcurrency } from '../common/concurrency';

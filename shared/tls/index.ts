@@ -1,6 +1,6 @@
 /** TLS promise checking: protocol verdicts, certificate facts, policy findings, and the request-forgery guard. */
 export { checkEndpoint, checkEndpoints } from './check-endpoint';
-export { classifyAddress, parseHostPort, validatePort } from './address-guard';
+export { classifyAddress, parseHostPort, validatePort } from '../net/address-guard';
 export {
   MAX_ON_DEMAND_TARGETS,
   adHocEndpoint,

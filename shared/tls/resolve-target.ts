@@ -1,7 +1,7 @@
 import dns from 'node:dns';
 import { fail, ok, type Result } from '../common/result';
 import { boundedWait } from './abortable';
-import { classifyAddress, isRelaxableReason, normaliseIpLiteral } from './address-guard';
+import { classifyAddress, isRelaxableReason, normaliseIpLiteral } from '../net/address-guard';
 import type { LookupFunction } from './types';
 
 export interface ResolveTargetOptions {

@@ -9,7 +9,7 @@ import {
   validatePort,
   type LookupFunction,
 } from '../../shared/tls';
-import { parseIPv4Loose } from '../../shared/tls/address-guard';
+import { parseIPv4Loose } from '../../shared/net/address-guard';
 import { unusedPort } from './helpers/servers';
 
 const FORBIDDEN: Array<[string, string]> = [
