@@ -4,6 +4,7 @@ export {
   writeReport,
   readReport,
   listReports,
+  listReportPage,
   readLatest,
   recordLatestNotices,
   recordLatestEndpoints,

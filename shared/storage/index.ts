@@ -1,4 +1,11 @@
-export { CONTAINERS, type ObjectStore, type StoredObject, type CreateOutcome, type SwapOutcome } from './object-store';
+export {
+  CONTAINERS,
+  type ObjectStore,
+  type StoredObject,
+  type CreateOutcome,
+  type SwapOutcome,
+  type NamePage,
+} from './object-store';
 export { MemoryObjectStore } from './memory-object-store';
 export { AzureBlobObjectStore, DEFAULT_AZURE_RETRY, type AzureRetrySettings } from './azure-blob-object-store';
 export { startEmbeddedAzurite, connectionStringFor, type EmbeddedAzurite } from './embedded-azurite';
