@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { loadWatchlist, type NoticewatchSettings, type Watchlist } from '../shared/config';
 import { fail, ok, type Result } from '../shared/common/result';
+import { redactSecrets } from '../shared/common/redact';
 import { openStore, type OpenedStore } from '../shared/storage';
 import { progress } from './cli-output';
 
@@ -77,6 +78,8 @@ export async function cliCaBundle(path: string | undefined): Promise<Result<Buff
 export function reportProblem(problem: { code: string; message: string }, json = false): 2 {
   progress(`noticewatch: [${problem.code}] ${problem.message}`);
   if (json)
-    process.stdout.write(`${JSON.stringify({ error: { code: problem.code, message: problem.message } }, null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ error: { code: problem.code, message: redactSecrets(problem.message) } }, null, 2)}\n`,
+    );
   return 2;
 }

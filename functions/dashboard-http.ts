@@ -9,6 +9,7 @@ import {
 } from '@azure/functions';
 import { fail, ok, problemFromError, type Result } from '../shared/common/result';
 import { packageRoot } from '../shared/config/settings';
+import { redactSecrets } from '../shared/common/redact';
 import { problemResponse } from './http-responses';
 
 /**
@@ -126,7 +127,7 @@ export function makeDashboardHttpHandler(options: DashboardOptions = {}) {
     }
     const text = await load(file);
     if (!text.ok) {
-      context.error(`dashboard: [${text.problem.code}] ${text.problem.message}`);
+      context.error(redactSecrets(`dashboard: [${text.problem.code}] ${text.problem.message}`));
       return problemResponse(500, {
         code: text.problem.code,
         message: 'The dashboard is not deployed correctly; see the function log.',

@@ -6,6 +6,7 @@ import {
   type InvocationContext,
 } from '@azure/functions';
 import { fail, ok, type Result } from '../shared/common/result';
+import { redactSecrets } from '../shared/common/redact';
 import { listReportPage, readLatest, readReport } from '../shared/reports';
 import { hostDeps, type FunctionDeps } from './function-deps';
 import { problemResponse, statusForProblem } from './http-responses';
@@ -156,9 +157,9 @@ export function makeReportsHttpHandler(deps: FunctionDeps) {
   }
 }
 
-/** Storage trouble is the operator's to fix: logged in full, answered with the redacted problem. */
+/** Storage trouble is the operator's to fix: logged in full but redacted, answered with the redacted problem. */
 function storageProblem(context: InvocationContext, problem: { code: string; message: string }): HttpResponseInit {
-  context.warn(`reports: [${problem.code}] ${problem.message}`);
+  context.warn(redactSecrets(`reports: [${problem.code}] ${problem.message}`));
   return answer(problemResponse(statusForProblem(problem), problem));
 }
 

@@ -6,6 +6,7 @@ import { fail, ok, type Problem, type Result } from '../common/result';
 import { decodeText } from './decode-text';
 import { defaultUserAgent } from './user-agent';
 import { withoutUndefined } from '../common/json-data';
+import { redactSecrets } from '../common/redact';
 import { DEFAULT_FETCH_TIMEOUT_MS } from '../config/settings';
 import { addressRefusal, isRelaxableReason, normaliseIpLiteral } from '../net/address-guard';
 import { guardedLookup, type AddressRefused } from '../net/guarded-lookup';
@@ -111,6 +112,12 @@ export async function fetchResource(
   url: string,
   options: FetchOptions & FetchCallOptions = {},
 ): Promise<Result<FetchOutcome>> {
+  const result = await fetchWithRetries(url, options);
+  // Messages quote URLs and server errors: a notice or include URL may carry a SAS or a key.
+  return result.ok ? result : fail(result.problem.code, redactSecrets(result.problem.message));
+}
+
+async function fetchWithRetries(url: string, options: FetchOptions & FetchCallOptions): Promise<Result<FetchOutcome>> {
   const opts: Required<FetchOptions> = { ...DEFAULT_FETCH_OPTIONS, ...withoutUndefined(options) };
   const parsed = parseHttpUrl(url);
   if (!parsed) {

@@ -1,6 +1,7 @@
 import type { NoticeConfig } from '../config/types';
 import { fail, ok, type Problem, type Result } from '../common/result';
 import { sha256Hex } from '../common/hash';
+import { redactSecrets } from '../common/redact';
 import { analyseChange } from '../diff';
 import {
   acquireNotice,
@@ -107,7 +108,8 @@ export async function checkNotice(
   const errorResult = (problem: Problem, previousSnapshot: string | null) =>
     finish({
       status: 'error',
-      error: problem,
+      // Reports, latest.json, run summaries, logs and the CLI all show it: a quoted URL or header must not carry a secret.
+      error: { code: problem.code, message: redactSecrets(problem.message) },
       previousSnapshot,
       currentSnapshot: null,
       rawSnapshot: null,
