@@ -144,8 +144,9 @@ export function makeDashboardHttpHandler(options: DashboardOptions = {}) {
         'X-Frame-Options': 'DENY',
         // The page URL may carry a function key: never send it to another site.
         'Referrer-Policy': 'no-referrer',
-        // The page embeds the key, so it is never stored; the assets are small and revalidated.
-        'Cache-Control': file === 'index.html' ? 'no-store' : 'no-cache',
+        // The page embeds the key, and a URL holding a key must not become a cache entry: never stored.
+        // Assets fetched without a key in their URL are small and revalidated.
+        'Cache-Control': file === 'index.html' || code !== null ? 'no-store' : 'no-cache',
       },
     };
   };

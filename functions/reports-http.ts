@@ -28,7 +28,10 @@ export const MAX_LISTED_NAMES = 1000;
 /** Storage's marker, wrapped in base64url so it is opaque and URL-safe; real markers are far shorter. */
 const CONTINUATION = /^[A-Za-z0-9_-]{1,2048}$/;
 const LIMIT = /^[0-9]{1,4}$/;
-/** Reports are written once and never replaced (see writeReport), so a browser may keep them. */
+/**
+ * Reports are written once and never replaced (see writeReport), so a browser may keep them; but not
+ * when the request URL holds a function key (`?code=`): a cache entry, a history or a proxy log would keep the key.
+ */
 const IMMUTABLE_CACHE = 'private, max-age=86400, immutable';
 const ALLOWED_METHODS = 'GET';
 const USAGE =
@@ -103,7 +106,7 @@ export function makeReportsHttpHandler(deps: FunctionDeps) {
     const name = request.params.name ?? '';
     if (name === '') return listHandler(request, context);
     if (name === 'latest' || name === 'latest.json') return latestHandler(context);
-    return oneReport(name, context);
+    return oneReport(name, context, request.query.has('code'));
   };
 
   async function latestHandler(context: InvocationContext): Promise<HttpResponseInit> {
@@ -144,7 +147,7 @@ export function makeReportsHttpHandler(deps: FunctionDeps) {
     });
   }
 
-  async function oneReport(name: string, context: InvocationContext): Promise<HttpResponseInit> {
+  async function oneReport(name: string, context: InvocationContext, keyInUrl: boolean): Promise<HttpResponseInit> {
     const checked = validateReportName(name);
     if (!checked.ok) return answer(problemResponse(400, checked.problem));
     const store = await deps.getStore();
@@ -153,7 +156,7 @@ export function makeReportsHttpHandler(deps: FunctionDeps) {
     if (!report.ok) return storageProblem(context, report.problem);
     if (report.value === null)
       return answer(problemResponse(404, { code: 'REPORT_NOT_FOUND', message: `No report named ${checked.value}.` }));
-    return answer({ status: 200, jsonBody: report.value }, IMMUTABLE_CACHE);
+    return answer({ status: 200, jsonBody: report.value }, keyInUrl ? 'no-store' : IMMUTABLE_CACHE);
   }
 }
 
