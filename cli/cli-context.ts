@@ -1,9 +1,10 @@
-import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { loadWatchlist, type NoticewatchSettings, type Watchlist } from '../shared/config';
-import { fail, ok, type Result } from '../shared/common/result';
+import { join } from 'node:path';
+
 import { redactSecrets } from '../shared/common/redact';
-import { openStore, type OpenedStore } from '../shared/storage';
+import { fail, ok, type Result } from '../shared/common/result';
+import { loadWatchlist, type NoticewatchSettings, type Watchlist } from '../shared/config';
+import { type OpenedStore, openStore } from '../shared/storage';
 import { progress } from './cli-output';
 
 export class UsageError extends Error {}

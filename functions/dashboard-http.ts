@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+
 import {
   app,
   type HttpMethod,
@@ -7,9 +8,10 @@ import {
   type HttpResponseInit,
   type InvocationContext,
 } from '@azure/functions';
+
+import { redactSecrets } from '../shared/common/redact';
 import { fail, ok, problemFromError, type Result } from '../shared/common/result';
 import { packageRoot } from '../shared/config/settings';
-import { redactSecrets } from '../shared/common/redact';
 import { problemResponse } from './http-responses';
 
 /**

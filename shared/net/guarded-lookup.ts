@@ -1,5 +1,6 @@
 import dns from 'node:dns';
 import type net from 'node:net';
+
 import { addressRefusal } from './address-guard';
 
 /** A resolver with dns.lookup's `all: true` shape; injectable so tests can answer differently on each call. */

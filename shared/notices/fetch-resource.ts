@@ -1,15 +1,17 @@
 import http from 'node:http';
 import https from 'node:https';
 import type net from 'node:net';
+
 import fetch, { type Response } from 'node-fetch';
-import { fail, ok, type Problem, type Result } from '../common/result';
-import { decodeText } from './decode-text';
-import { defaultUserAgent } from './user-agent';
+
 import { withoutUndefined } from '../common/json-data';
 import { redactSecrets } from '../common/redact';
+import { fail, ok, type Problem, type Result } from '../common/result';
 import { DEFAULT_FETCH_TIMEOUT_MS } from '../config/settings';
 import { addressRefusal, isRelaxableReason, normaliseIpLiteral } from '../net/address-guard';
-import { guardedLookup, type AddressRefused } from '../net/guarded-lookup';
+import { type AddressRefused, guardedLookup } from '../net/guarded-lookup';
+import { decodeText } from './decode-text';
+import { defaultUserAgent } from './user-agent';
 
 export interface FetchOptions {
   /** Limit for one HTTP request, from sending it to the last body byte (default DEFAULT_FETCH_TIMEOUT_MS, 20 000 ms). */
@@ -134,14 +136,12 @@ async function fetchWithRetries(url: string, options: FetchOptions & FetchCallOp
     if (attempt > 1) await delay(opts.retryBackoffMs * 2 ** (attempt - 2));
     if (options.signal?.aborted)
       return fail('CANCELLED', `The fetch of ${url} was cancelled: the run reached its deadline.`);
-    const result = await fetchFollowingRedirects(
-      parsed.href,
-      opts,
-      options.conditional,
-      options.sameOrigin ?? null,
-      options.signal,
+    const result = await fetchFollowingRedirects(parsed.href, opts, {
+      conditional: options.conditional,
+      sameOrigin: options.sameOrigin ?? null,
+      signal: options.signal,
       policy,
-    );
+    });
     if (!('failure' in result)) return ok(result);
     last = result.failure;
     if (!last.transient) return { ok: false, problem: last.problem };
@@ -154,13 +154,18 @@ async function fetchWithRetries(url: string, options: FetchOptions & FetchCallOp
 
 type AbortReason = 'timeout' | 'cut-short' | 'done' | 'cancelled';
 
+/** What one fetch holds every hop of its redirect chain to. */
+interface ChainRules {
+  readonly conditional: ConditionalValidators | undefined;
+  readonly sameOrigin: string | null;
+  readonly signal: AbortSignal | undefined;
+  readonly policy: AddressPolicy;
+}
+
 async function fetchFollowingRedirects(
   url: string,
   opts: Required<FetchOptions>,
-  conditional: ConditionalValidators | undefined,
-  sameOrigin: string | null,
-  signal: AbortSignal | undefined,
-  policy: AddressPolicy,
+  { conditional, sameOrigin, signal, policy }: ChainRules,
 ): Promise<FetchOutcome | { failure: AttemptFailure }> {
   const chain: string[] = [url];
   let current = url;
@@ -350,7 +355,7 @@ async function requestOnce(
   if (conditional?.etag) headers['If-None-Match'] = conditional.etag;
   if (conditional?.lastModified) headers['If-Modified-Since'] = conditional.lastModified;
 
-  let response: Response | null = null;
+  let response: Response | undefined;
   try {
     response = await fetch(url, { method: 'GET', headers, redirect: 'manual', signal: controller.signal, agent });
     const status = response.status;

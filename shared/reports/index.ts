@@ -1,13 +1,12 @@
-export * from './report-types';
-export { noticeReportName, tlsReportName, runSummaryName, LATEST_NAME } from './report-names';
+export { LATEST_NAME, noticeReportName, runSummaryName, tlsReportName } from './report-names';
 export {
-  writeReport,
-  readReport,
-  listReports,
   listReportPage,
+  listReports,
   readLatest,
-  recordLatestNotices,
+  readReport,
   recordLatestEndpoints,
+  recordLatestNotices,
   toNoticeReport,
-  emptyLatest,
+  writeReport,
 } from './report-store';
+export * from './report-types';

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+
 import { ok, type Result } from '../common/result';
 import type { CreateOutcome, NamePage, ObjectStore, StoredObject, SwapOutcome } from './object-store';
 

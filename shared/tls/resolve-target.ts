@@ -1,7 +1,8 @@
 import dns from 'node:dns';
+
 import { fail, ok, type Result } from '../common/result';
-import { boundedWait } from './abortable';
 import { addressRefusal, normaliseIpLiteral } from '../net/address-guard';
+import { boundedWait } from './abortable';
 import type { LookupFunction } from './types';
 
 export interface ResolveTargetOptions {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { redactJson, redactSecrets } from '../../shared/common/redact';
 
 /** Made-up secrets in the shapes the real ones have (base64 with + / =, which URL-encoding turns into %2B %2F %3D). */

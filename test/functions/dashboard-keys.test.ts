@@ -1,12 +1,16 @@
+import '../../functions/drift-http';
+import '../../functions/tls-http';
+
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+
+import type * as AzureFunctions from '@azure/functions';
 import { HttpRequest, type HttpResponseInit } from '@azure/functions';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+
 import { makeDashboardHttpHandler } from '../../functions/dashboard-http';
-import '../../functions/drift-http';
 import type { FunctionDeps } from '../../functions/function-deps';
 import { makeReportsHttpHandler } from '../../functions/reports-http';
-import '../../functions/tls-http';
 import { noticeReportName, writeReport } from '../../shared/reports';
 import { MemoryObjectStore } from '../../shared/storage';
 import { testContext, testDeps } from '../support/function-harness';
@@ -26,7 +30,7 @@ interface Registration {
 // Functions register themselves when their module loads: record what they declare.
 const registrations = vi.hoisted(() => [] as Registration[]);
 vi.mock('@azure/functions', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('@azure/functions')>();
+  const actual = await importOriginal<typeof AzureFunctions>();
   return {
     ...actual,
     app: {

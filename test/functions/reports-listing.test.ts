@@ -1,9 +1,15 @@
 import { HttpRequest } from '@azure/functions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { makeReportsHttpHandler, MAX_LISTED_NAMES } from '../../functions/reports-http';
 import { mapWithConcurrency } from '../../shared/common/concurrency';
-import { CONTAINERS, connectionStringFor, MemoryObjectStore, storeFromConnectionString } from '../../shared/storage';
-import type { ObjectStore } from '../../shared/storage';
+import {
+  connectionStringFor,
+  CONTAINERS,
+  MemoryObjectStore,
+  type ObjectStore,
+  storeFromConnectionString,
+} from '../../shared/storage';
 import { startTestStorage, type TestStorage } from '../support/azurite';
 import { testContext, testDeps } from '../support/function-harness';
 import { startStorageProxy, type StorageProxy } from '../support/storage-proxy';
@@ -133,7 +139,7 @@ describe('GET /api/reports?prefix= over many reports', () => {
 
   it('the in-memory store pages the same way', async () => {
     const memory = new MemoryObjectStore();
-    for (const name of names.slice(0, 45)) await memory.create(CONTAINERS.reports, name, '{}', 'application/json');
+    for (const name of names.slice(0, 45)) await memory.create(CONTAINERS.reports, name, '{}');
     const collected: string[] = [];
     let continuation: string | null = null;
     do {

@@ -1,9 +1,11 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { fetchResource, type FetchOptions } from '../../shared/notices';
+
 import { guardedLookup, type ResolveAll } from '../../shared/net/guarded-lookup';
-import { observeConnections, type ConnectionObserver } from '../support/connection-observer';
+import { type FetchOptions, fetchResource } from '../../shared/notices';
+import { type ConnectionObserver, observeConnections } from '../support/connection-observer';
 import { respond, startTestServer, type TestServer } from './test-server';
 
 /**

@@ -1,13 +1,15 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import type { NoticeConfig } from '../../shared/config';
 import type { FetchOptions } from '../../shared/notices';
 import { readLatest, readReport } from '../../shared/reports';
 import { newRunId, runDrift } from '../../shared/runs';
 import { startTestStorage, type TestStorage } from '../support/azurite';
-import { observeConnections, type ConnectionObserver } from '../support/connection-observer';
-import { startNoticeServer, type NoticeServer } from '../support/notice-server';
+import { type ConnectionObserver, observeConnections } from '../support/connection-observer';
+import { type NoticeServer, startNoticeServer } from '../support/notice-server';
 import { recordHostileInput } from '../support/reliability-tally';
 import { noticeV1 } from '../support/sample-notices';
 import {

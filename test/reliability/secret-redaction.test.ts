@@ -1,7 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { IncomingMessage } from 'node:http';
+
 import { HttpRequest } from '@azure/functions';
 import {
   AccountSASPermissions,
@@ -11,14 +12,15 @@ import {
   StorageSharedKeyCredential,
 } from '@azure/storage-blob';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+
 import { main } from '../../cli/noticewatch';
 import { makeDriftHttpHandler } from '../../functions/drift-http';
 import { makeReportsHttpHandler } from '../../functions/reports-http';
-import { AZURITE_ACCOUNT, AZURITE_KEY } from '../../shared/storage/embedded-azurite';
 import { storeFromConnectionString } from '../../shared/storage';
+import { AZURITE_ACCOUNT, AZURITE_KEY } from '../../shared/storage/embedded-azurite';
 import { startTestStorage, type TestStorage } from '../support/azurite';
 import { testContext, testDeps } from '../support/function-harness';
-import { startNoticeServer, type NoticeServer } from '../support/notice-server';
+import { type NoticeServer, startNoticeServer } from '../support/notice-server';
 import { recordFault } from '../support/reliability-tally';
 import { noticeV1 } from '../support/sample-notices';
 import { startStorageProxy, type StorageProxy } from '../support/storage-proxy';

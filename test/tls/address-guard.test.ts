@@ -1,15 +1,17 @@
 import net from 'node:net';
+
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
+
+import { parseIPv4Loose } from '../../shared/net/address-guard';
 import {
   checkEndpoint,
   classifyAddress,
+  type LookupFunction,
   parseHostPort,
   resolveTarget,
   validatePort,
-  type LookupFunction,
 } from '../../shared/tls';
-import { parseIPv4Loose } from '../../shared/net/address-guard';
 import { unusedPort } from './helpers/servers';
 
 const FORBIDDEN: Array<[string, string]> = [
