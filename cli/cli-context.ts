@@ -15,6 +15,9 @@ export interface CliOptions {
   readonly concurrency?: string;
   readonly ca?: string;
   readonly json?: boolean;
+  readonly port?: string;
+  readonly host?: string;
+  readonly once?: boolean;
 }
 
 /** Numbers from the command line, checked before anything is started. */

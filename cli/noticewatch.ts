@@ -15,6 +15,7 @@ import {
 import { progress } from './cli-output';
 import { driftPart, endpointsFromArguments, tlsPart, type RunContext } from './check-commands';
 import { runDiffCommand } from './diff-command';
+import { runServeCommand } from './serve-command';
 
 const USAGE = `noticewatch: watch published privacy notices for drift and verify the TLS promises behind them
 
@@ -23,6 +24,7 @@ Usage:
   noticewatch drift [--watchlist FILE] [--notice ID]... [OPTIONS]  notices only
   noticewatch tls   [HOST[:PORT]...] [--watchlist FILE] [OPTIONS]  endpoints only
   noticewatch diff  OLD NEW [--json]                              compare two local notice files
+  noticewatch serve [--port N] [--host ADDRESS] [--storage CS]    the dashboard and read API over the storage
 
 Options:
   --watchlist FILE   watchlist JSON (default: content/watchlist.json of this package, or NOTICEWATCH_WATCHLIST)
@@ -34,6 +36,9 @@ Options:
   --timeout MS       per-request (drift) and per-connection (tls) timeout (default 20000 / 5000)
   --concurrency N    checks at once (default 4)
   --json             print exactly one JSON document on stdout
+  --port N           serve: port to listen on (default 7071; 0 picks a free one)
+  --host ADDRESS     serve: address to listen on (default 127.0.0.1; anywhere else needs the key it
+                     prints, or NOTICEWATCH_SERVE_KEY)
 
 Exit status: 0 all quiet, 1 drift found or an endpoint not compliant,
 2 a check could not complete (or usage, configuration or storage trouble).`;
@@ -46,10 +51,15 @@ const OPTIONS = {
   concurrency: { type: 'string' },
   ca: { type: 'string' },
   json: { type: 'boolean' },
+  port: { type: 'string' },
+  host: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
 type Command = 'run' | 'drift' | 'tls';
+
+/** Options that mean something to some commands only: given to another, they are a mistake to point out. */
+const COMMAND_OPTIONS: Record<string, readonly string[]> = { port: ['serve'], host: ['serve'] };
 
 async function runChecks(command: Command, options: CliOptions, targets: string[]): Promise<number> {
   const settings = readSettings();
@@ -145,6 +155,9 @@ export async function main(argv: string[]): Promise<number> {
     return values.help ? 0 : 2;
   }
   try {
+    for (const [option, commands] of Object.entries(COMMAND_OPTIONS))
+      if (values[option as keyof typeof values] !== undefined && !commands.includes(command))
+        throw new UsageError(`--${option} applies to ${commands.join(' and ')}, not ${command}`);
     switch (command) {
       case 'drift':
       case 'run':
@@ -152,6 +165,9 @@ export async function main(argv: string[]): Promise<number> {
         return await runChecks(command, values, []);
       case 'tls':
         return await runChecks('tls', values, rest);
+      case 'serve':
+        if (rest.length) throw new UsageError(`unexpected argument "${rest[0]}"`);
+        return await runServeCommand(values);
       case 'diff':
         if (rest.length !== 2) throw new UsageError('diff takes exactly two files: noticewatch diff OLD NEW');
         return await runDiffCommand(rest[0], rest[1], values.json === true);
