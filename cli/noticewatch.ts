@@ -14,6 +14,7 @@ import {
 } from './cli-context';
 import { progress } from './cli-output';
 import { driftPart, endpointsFromArguments, tlsPart, type RunContext } from './check-commands';
+import { runDemoCommand } from './demo/demo-command';
 import { runDiffCommand } from './diff-command';
 import { runServeCommand } from './serve-command';
 
@@ -25,6 +26,7 @@ Usage:
   noticewatch tls   [HOST[:PORT]...] [--watchlist FILE] [OPTIONS]  endpoints only
   noticewatch diff  OLD NEW [--json]                              compare two local notice files
   noticewatch serve [--port N] [--host ADDRESS] [--storage CS]    the dashboard and read API over the storage
+  noticewatch demo  [--port N] [--once]                           all of it offline, on a sample notice
 
 Options:
   --watchlist FILE   watchlist JSON (default: content/watchlist.json of this package, or NOTICEWATCH_WATCHLIST)
@@ -36,9 +38,10 @@ Options:
   --timeout MS       per-request (drift) and per-connection (tls) timeout (default 20000 / 5000)
   --concurrency N    checks at once (default 4)
   --json             print exactly one JSON document on stdout
-  --port N           serve: port to listen on (default 7071; 0 picks a free one)
+  --port N           serve, demo: port to listen on (serve: 7071, demo: a free one; 0 picks a free one)
   --host ADDRESS     serve: address to listen on (default 127.0.0.1; anywhere else needs the key it
                      prints, or NOTICEWATCH_SERVE_KEY)
+  --once             demo: print the run summaries and exit instead of serving the dashboard
 
 Exit status: 0 all quiet, 1 drift found or an endpoint not compliant,
 2 a check could not complete (or usage, configuration or storage trouble).`;
@@ -53,13 +56,18 @@ const OPTIONS = {
   json: { type: 'boolean' },
   port: { type: 'string' },
   host: { type: 'string' },
+  once: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
 type Command = 'run' | 'drift' | 'tls';
 
 /** Options that mean something to some commands only: given to another, they are a mistake to point out. */
-const COMMAND_OPTIONS: Record<string, readonly string[]> = { port: ['serve'], host: ['serve'] };
+const COMMAND_OPTIONS: Record<string, readonly string[]> = {
+  port: ['serve', 'demo'],
+  host: ['serve'],
+  once: ['demo'],
+};
 
 async function runChecks(command: Command, options: CliOptions, targets: string[]): Promise<number> {
   const settings = readSettings();
@@ -168,6 +176,9 @@ export async function main(argv: string[]): Promise<number> {
       case 'serve':
         if (rest.length) throw new UsageError(`unexpected argument "${rest[0]}"`);
         return await runServeCommand(values);
+      case 'demo':
+        if (rest.length) throw new UsageError(`unexpected argument "${rest[0]}"`);
+        return await runDemoCommand(values);
       case 'diff':
         if (rest.length !== 2) throw new UsageError('diff takes exactly two files: noticewatch diff OLD NEW');
         return await runDiffCommand(rest[0], rest[1], values.json === true);
