@@ -8,20 +8,26 @@ export interface StopSignal {
   dispose(): void;
 }
 
+/** A wrapper (npm, a shell script) may pass on the Ctrl-C the terminal already sent: that is one signal. */
+const SAME_SIGNAL_MS = 1_000;
+
 /**
- * The first signal asks for an orderly stop; a second one means the user will not wait, so `onForce`
- * (synchronous last-resort cleanup) runs and the process exits with 130.
+ * The first signal asks for an orderly stop; another one later means the user will not wait, so
+ * `onForce` (synchronous last-resort cleanup) runs and the process exits with 130.
  */
 export function catchStopSignal(onForce: () => void = () => undefined): StopSignal {
   let requested = false;
+  let firstAt = 0;
   let resolve!: (signal: NodeJS.Signals) => void;
   const received = new Promise<NodeJS.Signals>((settle) => (resolve = settle));
   const onSignal = (signal: NodeJS.Signals) => {
     if (requested) {
+      if (Date.now() - firstAt < SAME_SIGNAL_MS) return;
       onForce();
       process.exit(130);
     }
     requested = true;
+    firstAt = Date.now();
     resolve(signal);
   };
   process.on('SIGINT', onSignal);
