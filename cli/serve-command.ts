@@ -24,15 +24,17 @@ const TEST_MODE_WARNING =
  * switched to "test mode" and skips each registration: true but meaningless here, where this process
  * is the host. Those messages are dropped; anything else logged meanwhile goes through.
  */
-function loadReadHandlers() {
+async function loadReadHandlers() {
   const warn = console.warn;
   console.warn = (...args: unknown[]) => {
     if (!(typeof args[0] === 'string' && TEST_MODE_WARNING.test(args[0]))) warn(...args);
   };
   try {
-    // require, not import(): loaded on demand, and resolved as the CommonJS the rest of the package is.
-    const reports = require('../functions/reports-http') as typeof import('../functions/reports-http');
-    const dashboard = require('../functions/dashboard-http') as typeof import('../functions/dashboard-http');
+    // Loaded on demand (the other commands never pay for it); `.js` because import() resolves as ESM does.
+    const [reports, dashboard] = await Promise.all([
+      import('../functions/reports-http.js'),
+      import('../functions/dashboard-http.js'),
+    ]);
     return {
       makeReportsHttpHandler: reports.makeReportsHttpHandler,
       makeDashboardHttpHandler: dashboard.makeDashboardHttpHandler,
@@ -73,7 +75,7 @@ export interface ReadApiOptions {
  * same handlers (`reportsList`/`reportsRead` on `reports/{*name}`, `dashboardHttp` on `dashboard/{*file}`).
  */
 export async function startReadApi(store: ObjectStore, options: ReadApiOptions) {
-  const { makeReportsHttpHandler, makeDashboardHttpHandler } = loadReadHandlers();
+  const { makeReportsHttpHandler, makeDashboardHttpHandler } = await loadReadHandlers();
   const settings = readSettings();
   const reports = makeReportsHttpHandler({
     settings,
