@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
+
 import type { LogLevel } from '@azure/functions';
-import { loadWatchlist, readSettings } from '../shared/config';
+
 import { ok } from '../shared/common/result';
+import { loadWatchlist, readSettings } from '../shared/config';
 import type { ObjectStore } from '../shared/storage';
-import { cliStore, reportProblem, UsageError, type CliOptions } from './cli-context';
+import { type CliOptions, cliStore, reportProblem, UsageError } from './cli-context';
 import { progress } from './cli-output';
-import { startFunctionsHttpHost, urlHost, type FunctionsHttpHost, type HostedRoute } from './functions-http-host';
+import { type FunctionsHttpHost, type HostedRoute, startFunctionsHttpHost, urlHost } from './functions-http-host';
 import { catchStopSignal } from './stop-signal';
 
 /** The Functions host's own local port, so the URLs are the ones `func start` would give. */

@@ -1,5 +1,6 @@
 import { generateKeyPair, randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
+
 import forge from 'node-forge';
 
 /** A certificate and its key, PEM-encoded. */

@@ -1,17 +1,18 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { loadWatchlist, readSettings } from '../../shared/config';
 import { packageRoot } from '../../shared/config/settings';
 import { newRunId } from '../../shared/runs';
-import { openStore, type ObjectStore } from '../../shared/storage';
-import { reportProblem, UsageError, type CliOptions } from '../cli-context';
+import { type ObjectStore, openStore } from '../../shared/storage';
+import { driftPart, type RunContext, tlsPart } from '../check-commands';
+import { type CliOptions, reportProblem, UsageError } from '../cli-context';
 import { progress } from '../cli-output';
-import { driftPart, tlsPart, type RunContext } from '../check-commands';
 import { LOOPBACK, parsePort, startReadApi } from '../serve-command';
 import { catchStopSignal } from '../stop-signal';
 import { createDemoPki, EXPIRING_SOON_DAYS } from './demo-certificates';
-import { startDemoPublisher, startDemoTlsEndpoint, type RunningDemoServer } from './demo-servers';
+import { type RunningDemoServer, startDemoPublisher, startDemoTlsEndpoint } from './demo-servers';
 
 export const DEMO_NOTICE_ID = 'fabrikam-fitness-privacy';
 export const DEMO_COOKIES_ID = 'fabrikam-fitness-cookies';

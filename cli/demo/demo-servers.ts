@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Server as NetServer, Socket } from 'node:net';
 import { join, relative, sep } from 'node:path';
 import tls from 'node:tls';
+
 import type { IssuedCertificate } from './demo-certificates';
 
 export interface RunningDemoServer {

@@ -1,10 +1,12 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { chromium } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
+
 import { DEMO_ENDPOINTS, DEMO_NOTICE_ID } from '../../cli/demo/demo-command';
-import { portClosed, runCliInProcess, startCli, type CliProcess } from '../support/cli-process';
+import { type CliProcess, portClosed, runCliInProcess, startCli } from '../support/cli-process';
 
 const CHROMIUM = '/usr/bin/chromium';
 const HAVE_CHROMIUM = existsSync(CHROMIUM);

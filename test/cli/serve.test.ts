@@ -2,18 +2,20 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { HttpRequest, HttpResponse } from '@azure/functions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startReadApi, type ReadApiServer } from '../../cli/serve-command';
+
+import { type ReadApiServer, startReadApi } from '../../cli/serve-command';
 import { makeDashboardHttpHandler } from '../../functions/dashboard-http';
 import { makeReportsHttpHandler } from '../../functions/reports-http';
 import { startTestStorage, type TestStorage } from '../support/azurite';
 import { portClosed, runCliInProcess, startCli } from '../support/cli-process';
 import { testContext, testDeps } from '../support/function-harness';
-import { startNoticeServer, type NoticeServer } from '../support/notice-server';
+import { type NoticeServer, startNoticeServer } from '../support/notice-server';
 import { noticeV1, noticeV2 } from '../support/sample-notices';
 import { buildTestPki } from '../tls/helpers/certs';
-import { startTlsServer, type RunningServer } from '../tls/helpers/servers';
+import { type RunningServer, startTlsServer } from '../tls/helpers/servers';
 
 let storage: TestStorage;
 let notices: NoticeServer;

@@ -1,7 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import { join } from 'node:path';
+
 import { vi } from 'vitest';
+
 import { main } from '../../cli/noticewatch';
 
 const ROOT = join(__dirname, '..', '..');
