@@ -126,7 +126,7 @@ export async function runServeCommand(options: CliOptions): Promise<number> {
   const key = keyFor(host, process.env);
   const stop = catchStopSignal();
   try {
-    const opened = await cliStore(options, readSettings());
+    const opened = await cliStore(options, readSettings(), 'share');
     if (!opened.ok) return reportProblem(opened.problem);
     try {
       const server = await startReadApi(opened.value.store, { host, port, key });

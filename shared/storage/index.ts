@@ -4,3 +4,4 @@ export { type JsonWithEtag, readJson, swapJson } from './json-objects';
 export { MemoryObjectStore } from './memory-object-store';
 export { CONTAINERS, type CreateOutcome, type ObjectStore, type StoredObject, type SwapOutcome } from './object-store';
 export { type OpenedStore, openStore, type StorageSettings, storeFromConnectionString } from './open-store';
+export { findSharedAzurite, type SharedAzurite } from './shared-azurite';

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +13,7 @@ import { startTestStorage, type TestStorage } from '../support/azurite';
 import { portClosed, runCliInProcess, startCli } from '../support/cli-process';
 import { testContext, testDeps } from '../support/function-harness';
 import { type NoticeServer, startNoticeServer } from '../support/notice-server';
-import { noticeV1, noticeV2 } from '../support/sample-notices';
+import { noticeV1, noticeV2, noticeV3 } from '../support/sample-notices';
 import { buildTestPki } from '../tls/helpers/certs';
 import { type RunningServer, startTlsServer } from '../tls/helpers/servers';
 
@@ -201,16 +201,20 @@ describe('noticewatch serve', () => {
 
   it('as a command: serves the embedded storage that `run` filled, on loopback with no key, until SIGINT', async () => {
     // As `npm start` leaves it: no storage configured, so the embedded Azurite under the data folder.
-    const env: NodeJS.ProcessEnv = { ...process.env, NOTICEWATCH_DATA_DIR: join(dir, 'embedded') };
+    const dataDir = join(dir, 'embedded');
+    const env: NodeJS.ProcessEnv = { ...process.env, NOTICEWATCH_DATA_DIR: dataDir };
     delete env.AZURE_STORAGE_CONNECTION_STRING;
     delete env.NOTICEWATCH_STORAGE_ACCOUNT_URL;
-    const saved = process.env;
-    process.env = env;
-    try {
-      await realRuns([]);
-    } finally {
-      process.env = saved;
-    }
+    const withEmbeddedStorage = async <T>(work: () => Promise<T>): Promise<T> => {
+      const saved = process.env;
+      process.env = env;
+      try {
+        return await work();
+      } finally {
+        process.env = saved;
+      }
+    };
+    await withEmbeddedStorage(() => realRuns([]));
 
     const serve = startCli(['serve', '--port', '0'], env);
     try {
@@ -225,10 +229,24 @@ describe('noticewatch serve', () => {
       // @azure/functions' notices that it runs outside the Functions host are not shown to the user.
       expect(serve.stderr()).not.toContain('test mode');
 
+      // A run made while serve is open uses serve's emulator, so the dashboard shows it at once.
+      expect(existsSync(join(dataDir, 'azurite-shared.json'))).toBe(true);
+      notices.setText('/serve/notice.md', noticeV3());
+      const third = await withEmbeddedStorage(() =>
+        runCliInProcess(['drift', '--watchlist', join(dir, 'watchlist.json'), '--timeout', '3000']),
+      );
+      expect(third.stderr).toMatch(/using the embedded Azurite that noticewatch serve \(pid \d+\) runs under/);
+      expect(third.stdout).toMatch(/CHANGED\s+serve-notice: metadata only/);
+      const after = (await (await fetch(new URL('/api/reports/latest', url))).json()) as Awaited<
+        ReturnType<typeof fetchLatest>
+      >;
+      expect(after.notices['serve-notice'].lastChangeReport).not.toBe(latest.notices['serve-notice'].lastChangeReport);
+
       serve.child.kill('SIGINT');
       expect(await serve.exited).toEqual({ code: 0, signal: null });
       expect(serve.stderr()).toContain('SIGINT, stopping');
       expect(await portClosed(Number(new URL(url).port))).toBe(true);
+      expect(existsSync(join(dataDir, 'azurite-shared.json'))).toBe(false);
     } finally {
       serve.kill();
     }
