@@ -62,19 +62,21 @@ function sameSecret(given: string | null, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/**
- * Without a key, only a request whose Host header names loopback is answered: a web page the user visits
- * could otherwise point its own host name at 127.0.0.1 (DNS rebinding) and read the reports.
- */
-function loopbackHostHeader(value: string | undefined): boolean {
-  if (!value) return false;
-  let hostname: string;
+/** `localhost`, `127.x.x.x` or `::1` (bracketed or not), as typed for --host or found in a Host header. */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/** The request's own URL as the handler sees it, from its Host header; null when that is not a host. */
+function requestUrl(incoming: IncomingMessage): URL | null {
   try {
-    hostname = new URL(`http://${value}`).hostname;
+    const base = new URL(`http://${incoming.headers.host ?? 'localhost'}`);
+    // Only the path and query of the request line: an absolute URL there must not change the host.
+    const target = new URL(incoming.url ?? '/', base);
+    return new URL(`${target.pathname}${target.search}`, base);
   } catch {
-    return false;
+    return null;
   }
-  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
 }
 
 export function urlHost(host: string): string {
@@ -92,8 +94,14 @@ export async function startFunctionsHttpHost(options: FunctionsHttpHostOptions):
   const { routes, key, log } = options;
 
   async function handle(incoming: IncomingMessage, outgoing: ServerResponse): Promise<void> {
-    const url = new URL(incoming.url ?? '/', 'http://host.invalid');
-    if (key === undefined && !loopbackHostHeader(incoming.headers.host)) {
+    const url = requestUrl(incoming);
+    if (url === null) {
+      sendProblem(outgoing, 400, 'BAD_REQUEST', 'The Host header or the request target is not valid.');
+      return;
+    }
+    // Without a key, only requests for a loopback name are answered: a web page the user visits could
+    // otherwise point its own host name at 127.0.0.1 (DNS rebinding) and read the reports.
+    if (key === undefined && !isLoopbackHost(url.hostname)) {
       sendProblem(outgoing, 403, 'HOST_NOT_ALLOWED', 'This server answers only requests for localhost or 127.0.0.1.');
       return;
     }
@@ -119,7 +127,7 @@ export async function startFunctionsHttpHost(options: FunctionsHttpHostOptions):
     const rest = url.pathname.slice(match.base.length + 1);
     const request = new HttpRequest({
       method: incoming.method ?? 'GET',
-      url: `http://${incoming.headers.host ?? 'localhost'}${incoming.url ?? '/'}`,
+      url: url.href,
       headers: flattenHeaders(incoming),
       // The host leaves a catch-all parameter out when the path ends at the route.
       params: rest === '' ? {} : { [match.route.param]: rest },

@@ -7,7 +7,13 @@ import { loadWatchlist, readSettings } from '../shared/config';
 import type { ObjectStore } from '../shared/storage';
 import { type CliOptions, cliStore, reportProblem, UsageError } from './cli-context';
 import { progress } from './cli-output';
-import { type FunctionsHttpHost, type HostedRoute, startFunctionsHttpHost, urlHost } from './functions-http-host';
+import {
+  type FunctionsHttpHost,
+  type HostedRoute,
+  isLoopbackHost,
+  startFunctionsHttpHost,
+  urlHost,
+} from './functions-http-host';
 import { catchStopSignal } from './stop-signal';
 
 /** The Functions host's own local port, so the URLs are the ones `func start` would give. */
@@ -44,10 +50,6 @@ async function loadReadHandlers() {
   } finally {
     console.warn = warn;
   }
-}
-
-export function isLoopbackHost(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
 export function parsePort(value: string | undefined, fallback: number): number {
