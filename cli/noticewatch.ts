@@ -64,17 +64,28 @@ const OPTIONS = {
 type Command = 'run' | 'drift' | 'tls';
 
 /** Options that mean something to some commands only: given to another, they are a mistake to point out. */
+const CHECKS = ['run', 'drift', 'tls'];
 const COMMAND_OPTIONS: Record<string, readonly string[]> = {
+  watchlist: CHECKS,
+  notice: ['drift'],
+  storage: [...CHECKS, 'serve'],
+  timeout: CHECKS,
+  concurrency: CHECKS,
+  ca: CHECKS,
+  json: [...CHECKS, 'diff'],
   port: ['serve', 'demo'],
   host: ['serve'],
   once: ['demo'],
 };
 
+function listed(words: readonly string[]): string {
+  return words.length > 1 ? `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}` : words.join('');
+}
+
 async function runChecks(command: Command, options: CliOptions, targets: string[]): Promise<number> {
   const settings = readSettings();
   const json = options.json === true;
   // Everything the command line says is checked before storage or a network is touched.
-  if (options.notice?.length && command !== 'drift') throw new UsageError(`--notice applies to drift, not ${command}`);
   const limits = runLimits(options, settings);
   if (!limits.ok) throw new UsageError(limits.problem.message);
   const adHoc = command === 'tls' && targets.length > 0 ? endpointsFromArguments(targets) : null;
@@ -166,7 +177,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     for (const [option, commands] of Object.entries(COMMAND_OPTIONS))
       if (values[option as keyof typeof values] !== undefined && !commands.includes(command))
-        throw new UsageError(`--${option} applies to ${commands.join(' and ')}, not ${command}`);
+        throw new UsageError(`--${option} applies to ${listed(commands)}, not ${command}`);
     switch (command) {
       case 'drift':
       case 'run':

@@ -2,12 +2,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { ok, type Result } from '../../shared/common/result';
 import { loadWatchlist, readSettings } from '../../shared/config';
 import { packageRoot } from '../../shared/config/settings';
 import { newRunId } from '../../shared/runs';
 import { type ObjectStore, openStore } from '../../shared/storage';
 import { driftPart, type RunContext, tlsPart } from '../check-commands';
-import { type CliOptions, reportProblem, UsageError } from '../cli-context';
+import { type CliOptions, reportProblem } from '../cli-context';
 import { progress } from '../cli-output';
 import { LOOPBACK, parsePort, startReadApi } from '../serve-command';
 import { catchStopSignal } from '../stop-signal';
@@ -30,10 +31,9 @@ interface DemoRun {
 }
 
 /** One full check, as `noticewatch run` does it: drift, then TLS, into the demo's own storage. */
-async function runOnce(store: ObjectStore, watchlistPath: string, label: string): Promise<DemoRun> {
+async function runOnce(store: ObjectStore, watchlistPath: string, label: string): Promise<Result<DemoRun>> {
   const watchlist = await loadWatchlist(watchlistPath);
-  // The watchlist is ours; failing to read it is a bug in the demo, not something the user can fix.
-  if (!watchlist.ok) throw new Error(`demo watchlist: ${watchlist.problem.message}`);
+  if (!watchlist.ok) return watchlist;
   // Settings are the defaults, not the environment's: the demo must behave the same everywhere.
   const settings = readSettings({});
   const startedAt = new Date();
@@ -47,18 +47,18 @@ async function runOnce(store: ObjectStore, watchlistPath: string, label: string)
   };
   progress(`demo: ${label}: run ${context.runId}, drift then TLS`);
   const drift = await driftPart(context, []);
-  if (!drift.ok) throw new Error(`demo ${label}: [${drift.problem.code}] ${drift.problem.message}`);
+  if (!drift.ok) return drift;
   const tls = await tlsPart(context, watchlist.value.endpoints, undefined);
-  return {
+  return ok({
     lines: [`noticewatch demo, ${label} (${context.runId})`, ...drift.value.lines, ...tls.lines],
     notices: drift.value.outcome.notices,
     endpoints: tls.summary.endpoints,
     problems: drift.value.outcome.problems.length + tls.summary.problems.length,
-  };
+  });
 }
 
 /** What the demo is built to show; anything else means the demo (or the checker) is broken. */
-export function demoSurprises(first: DemoRun, second: DemoRun): string[] {
+function demoSurprises(first: DemoRun, second: DemoRun): string[] {
   const surprises: string[] = [];
   const notice = (run: DemoRun, id: string) => run.notices.find((entry) => entry.id === id);
   const endpoint = (id: string) => second.endpoints.find((entry) => entry.id === id);
@@ -87,8 +87,6 @@ export function demoSurprises(first: DemoRun, second: DemoRun): string[] {
  * version of the notice published in between, and the dashboard is served over the result.
  */
 export async function runDemoCommand(options: CliOptions): Promise<number> {
-  if (options.storage !== undefined)
-    throw new UsageError('demo keeps its own storage; --storage applies to run and serve');
   const port = parsePort(options.port, 0);
   const folder = mkdtempSync(join(tmpdir(), 'noticewatch-demo-'));
   const removeFolder = () => rmSync(folder, { recursive: true, force: true });
@@ -166,14 +164,16 @@ export async function runDemoCommand(options: CliOptions): Promise<number> {
     if (stop.requested) return 0;
 
     const first = await runOnce(store, watchlistPath, 'first check');
+    if (!first.ok) return reportProblem(first.problem);
     if (stop.requested) return 0;
     publisher.publish(2);
     progress(
       'demo: published version 2: new wording (location data, a section on sharing with partners), a new ms.date, and a changed include (retention)',
     );
     const second = await runOnce(store, watchlistPath, 'second check');
-    process.stdout.write(`${[...first.lines, '', ...second.lines].join('\n')}\n`);
-    const surprises = demoSurprises(first, second);
+    if (!second.ok) return reportProblem(second.problem);
+    process.stdout.write(`${[...first.value.lines, '', ...second.value.lines].join('\n')}\n`);
+    const surprises = demoSurprises(first.value, second.value);
     for (const surprise of surprises) progress(`demo: unexpected: ${surprise}`);
     const exitCode = surprises.length ? 2 : 0;
     if (options.once || stop.requested) return exitCode;
