@@ -11,3 +11,4 @@ export {
   type SwapOutcome,
 } from './object-store';
 export { type OpenedStore, openStore, type StorageSettings, storeFromConnectionString } from './open-store';
+export { findSharedAzurite, type SharedAzurite } from './shared-azurite';
