@@ -1,6 +1,9 @@
 import { fail, ok, type Problem, type Result } from '../common/result';
 import { splitFrontMatter } from './front-matter';
+import { findIncludeDirectives } from './include-directives';
 import { toLf } from './normalise-text';
+
+export { findIncludeDirectives, type IncludeDirective } from './include-directives';
 
 export interface IncludeOptions {
   /** Nesting levels allowed: an include directly in the notice is level 1 (default 5). */
@@ -16,13 +19,6 @@ export const DEFAULT_INCLUDE_OPTIONS: Readonly<Required<IncludeOptions>> = Objec
   maxDepth: 5,
   maxIncludes: 50,
 });
-
-/**
- * Microsoft Docs include directive, `[!INCLUDE[title](path)]`, in any letter case, with optional
- * spaces (`[!include [t] (p)]`), an empty title, `<path>` and an optional link title.
- */
-export const INCLUDE_PATTERN =
-  /\[\s*!\s*include\s*\[([^\]\n]*)\]\s*\(\s*<?([^)\s<>]+)>?(?:\s+(?:"[^"\n]*"|'[^'\n]*'))?\s*\)\s*\]/gi;
 
 /**
  * Replaces every include directive outside code with the include's body (its own front matter
@@ -69,29 +65,6 @@ interface ExpandState {
   /** Fetched include text by URL: a file included twice (not cyclically) is fetched once. */
   cache: Map<string, string>;
   order: string[];
-}
-
-/** An include directive found in a text, by position. */
-export interface IncludeDirective {
-  start: number;
-  end: number;
-  title: string;
-  path: string;
-}
-
-/** Finds include directives outside fenced code blocks and inline code spans. */
-export function findIncludeDirectives(text: string): IncludeDirective[] {
-  const searchable = maskCode(text);
-  const found: IncludeDirective[] = [];
-  for (const match of searchable.matchAll(INCLUDE_PATTERN)) {
-    const start = match.index ?? 0;
-    const end = start + match[0].length;
-    // Re-read from the original text: masking kept positions, not content.
-    const original = text.slice(start, end);
-    const again = new RegExp(INCLUDE_PATTERN.source, 'i').exec(original);
-    if (again) found.push({ start, end, title: again[1].trim(), path: again[2] });
-  }
-  return found;
 }
 
 async function expand(text: string, fileUrl: string, chain: string[], state: ExpandState): Promise<Result<string>> {
@@ -184,30 +157,4 @@ function stripHash(url: string): string {
     // Left as given; resolveIncludes has already reported an unparseable base URL.
     return url;
   }
-}
-
-/**
- * Replaces fenced code blocks and inline code spans with spaces (same length, newlines kept), so
- * that directives shown as examples in code are not expanded.
- */
-function maskCode(text: string): string {
-  const lines = text.split('\n');
-  const out: string[] = [];
-  let fence: { char: string; length: number } | null = null;
-  for (const line of lines) {
-    if (fence) {
-      const close = /^ {0,3}(`{3,}|~{3,})[ \t]*$/.exec(line);
-      if (close && close[1][0] === fence.char && close[1].length >= fence.length) fence = null;
-      out.push(' '.repeat(line.length));
-      continue;
-    }
-    const open = /^ {0,3}(`{3,}|~{3,})(.*)$/.exec(line);
-    if (open && !(open[1][0] === '`' && open[2].includes('`'))) {
-      fence = { char: open[1][0], length: open[1].length };
-      out.push(' '.repeat(line.length));
-      continue;
-    }
-    out.push(line.replace(/(`+)[^`]*?\1(?!`)/g, (span) => ' '.repeat(span.length)));
-  }
-  return out.join('\n');
 }
