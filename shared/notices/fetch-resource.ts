@@ -32,6 +32,11 @@ export interface FetchCallOptions {
   sameOrigin?: string;
   /** Aborting it stops the fetch at once (the run reached its deadline): CANCELLED, never retried. */
   signal?: AbortSignal;
+  /**
+   * Answer HTTP 404 and 410 with a `missing` outcome instead of an HTTP_STATUS failure, for callers
+   * that have somewhere else to look (a repository's public mirror, its record of moved files).
+   */
+  missingIsOutcome?: boolean;
 }
 
 /** Validators from the previous snapshot, for a conditional GET. */
@@ -42,6 +47,8 @@ export interface ConditionalValidators {
 
 export type FetchOutcome =
   | { kind: 'not-modified'; url: string }
+  /** Only with `missingIsOutcome`: the server says there is no such resource; `problem` is the HTTP_STATUS failure it would have been. */
+  | { kind: 'missing'; url: string; status: number; problem: Problem }
   | {
       kind: 'fetched';
       url: string;
@@ -72,6 +79,8 @@ const ACCEPT = 'text/markdown, text/plain;q=0.9, text/html;q=0.8, */*;q=0.1';
 interface AttemptFailure {
   problem: Problem;
   transient: boolean;
+  /** The HTTP status, for an HTTP_STATUS failure. */
+  status?: number;
 }
 
 type HopResult =
@@ -112,6 +121,9 @@ export async function fetchResource(
     );
     if (!('failure' in result)) return ok(result);
     last = result.failure;
+    if (options.missingIsOutcome && (last.status === 404 || last.status === 410)) {
+      return ok({ kind: 'missing', url, status: last.status, problem: last.problem });
+    }
     if (!last.transient) return { ok: false, problem: last.problem };
   }
   // Only reachable after transient failures on every attempt.
@@ -288,6 +300,7 @@ async function requestOnce(
             message: `${url} answered HTTP ${status}${response.statusText ? ` ${response.statusText}` : ''}; ${statusAdvice(status)}`,
           },
           transient: status >= 500 || status === 429 || status === 408,
+          status,
         },
       };
     }

@@ -12,7 +12,23 @@ export {
   type FetchOutcome,
 } from './fetch-resource';
 export { parseNotice, type ParsedNotice } from './parse-notice';
-export { resolveIncludes, findIncludeDirectives, type IncludeFetcher, type IncludeOptions } from './resolve-includes';
+export {
+  resolveIncludes,
+  findIncludeDirectives,
+  DEFAULT_INCLUDE_OPTIONS,
+  type IncludeFetcher,
+  type IncludeOptions,
+} from './resolve-includes';
+export {
+  RepositoryFiles,
+  parsePublishConfig,
+  parseRedirections,
+  PUBLISH_CONFIG_FILE,
+  REDIRECTION_FILE,
+  type PublishConfig,
+  type Redirection,
+} from './docs-publishing';
+export { describeDocsRepository, locateInclude, type DocsRepository, type IncludeTarget } from './docs-repository';
 export { normaliseText } from './normalise-text';
 export {
   buildSnapshotDocument,
