@@ -19,9 +19,10 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+
 import type { NoticeConfig } from '../shared/config';
 import { newRunId, runDrift } from '../shared/runs';
-import { CONTAINERS, startEmbeddedAzurite, storeFromConnectionString, type ObjectStore } from '../shared/storage';
+import { CONTAINERS, type ObjectStore, startEmbeddedAzurite, storeFromConnectionString } from '../shared/storage';
 import { defaultCorpusDir } from './diff-bench';
 
 const REPOSITORY = '/MicrosoftDocs/dynamics-365-customer-engagement/live';

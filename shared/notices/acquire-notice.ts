@@ -1,9 +1,9 @@
-import type { NoticeConfig } from '../config/types';
-import { repositoryRootOf } from '../config/repository-root';
 import { fail, ok, type Problem, type Result } from '../common/result';
-import { REDIRECTION_FILE, RepositoryFiles, type RepositoryFileFetcher } from './docs-publishing';
-import { describeDocsRepository, repositoryPathOf, type DocsRepository } from './docs-repository';
-import { fetchResource, type ConditionalValidators, type FetchOptions } from './fetch-resource';
+import { repositoryRootOf } from '../config/repository-root';
+import type { NoticeConfig } from '../config/types';
+import { REDIRECTION_FILE, type RepositoryFileFetcher, RepositoryFiles } from './docs-publishing';
+import { describeDocsRepository, type DocsRepository, repositoryPathOf } from './docs-repository';
+import { type ConditionalValidators, type FetchOptions, fetchResource } from './fetch-resource';
 import { parseNotice } from './parse-notice';
 import { resolveIncludes } from './resolve-includes';
 import { buildSnapshotDocument, hashSnapshot, type SnapshotDocument } from './snapshot-document';

@@ -1,4 +1,5 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+
 import { fail, ok, type Result } from '../common/result';
 
 /**

@@ -1,6 +1,6 @@
 import { fail, ok, type Result } from '../common/result';
 import type { NoticeConfig } from '../config/types';
-import { PUBLISH_CONFIG_FILE, repositoryFolder, type PublishConfig } from './docs-publishing';
+import { PUBLISH_CONFIG_FILE, type PublishConfig, repositoryFolder } from './docs-publishing';
 
 /**
  * How a Microsoft Docs build sees a notice's repository, and where each include path leads.

@@ -4,36 +4,27 @@
  */
 export { acquireNotice, type AcquireOptions, type Acquisition } from './acquire-notice';
 export {
-  fetchResource,
-  DEFAULT_FETCH_OPTIONS,
+  parsePublishConfig,
+  parseRedirections,
+  type PublishConfig,
+  type Redirection,
+  RepositoryFiles,
+} from './docs-publishing';
+export { describeDocsRepository, type DocsRepository, type IncludeTarget, locateInclude } from './docs-repository';
+export {
   type ConditionalValidators,
   type FetchCallOptions,
   type FetchOptions,
   type FetchOutcome,
+  fetchResource,
 } from './fetch-resource';
-export { parseNotice, type ParsedNotice } from './parse-notice';
-export {
-  resolveIncludes,
-  findIncludeDirectives,
-  DEFAULT_INCLUDE_OPTIONS,
-  type IncludeFetcher,
-  type IncludeOptions,
-} from './resolve-includes';
-export {
-  RepositoryFiles,
-  parsePublishConfig,
-  parseRedirections,
-  PUBLISH_CONFIG_FILE,
-  REDIRECTION_FILE,
-  type PublishConfig,
-  type Redirection,
-} from './docs-publishing';
-export { describeDocsRepository, locateInclude, type DocsRepository, type IncludeTarget } from './docs-repository';
 export { normaliseText } from './normalise-text';
+export { type ParsedNotice, parseNotice } from './parse-notice';
+export { assessPlausibility } from './plausibility';
+export { findIncludeDirectives, type IncludeFetcher, type IncludeOptions, resolveIncludes } from './resolve-includes';
 export {
   buildSnapshotDocument,
   documentFromSnapshotText,
   hashSnapshot,
   type SnapshotDocument,
 } from './snapshot-document';
-export { assessPlausibility, PLAUSIBILITY_LIMITS } from './plausibility';

@@ -1,11 +1,10 @@
 import { fail, ok, type Problem, type Result } from '../common/result';
-import { locateInclude, type DocsRepository, type IncludeSource, type IncludeTarget } from './docs-repository';
+import { type DocsRepository, type IncludeSource, type IncludeTarget, locateInclude } from './docs-repository';
 import { splitFrontMatter } from './front-matter';
 import { findIncludeDirectives, type IncludeDirective } from './include-directives';
 import { toLf } from './normalise-text';
 
 export { findIncludeDirectives, type IncludeDirective } from './include-directives';
-export { resolveIncludeUrl } from './docs-repository';
 
 export interface IncludeOptions {
   /** Nesting levels allowed: an include directly in the notice is level 1 (default 5). */

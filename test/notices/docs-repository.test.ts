@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
+
+import { ok } from '../../shared/common/result';
 import { repositoryRootOf } from '../../shared/config';
 import {
   describeDocsRepository,
   locateInclude,
   parsePublishConfig,
   parseRedirections,
-  RepositoryFiles,
   type PublishConfig,
+  RepositoryFiles,
 } from '../../shared/notices';
-import { ok } from '../../shared/common/result';
 
 const ROOT = 'https://raw.example/Fabrikam/handbook-docs/live/';
 const NOTICE = `${ROOT}handbook/privacy/notice.md`;

@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import type { NoticeConfig } from '../../shared/config';
-import { readReport, type NoticeReport } from '../../shared/reports';
+import { type NoticeReport, readReport } from '../../shared/reports';
 import { checkNotice, newRunId, readPointer, runDrift } from '../../shared/runs';
 import { CONTAINERS } from '../../shared/storage';
 import { startTestStorage, type TestStorage } from '../support/azurite';
-import { startNoticeServer, type NoticeServer } from '../support/notice-server';
+import { type NoticeServer, startNoticeServer } from '../support/notice-server';
 import { DOCS_REPOS_FIXTURE, serveDirectory } from '../support/raw-file-host';
 
 /**

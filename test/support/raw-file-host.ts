@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+
 import type { NoticeServer } from './notice-server';
 
 /** The fixture docs repositories, laid out as a raw Git file host serves them: OWNER/REPO/BRANCH/path. */
