@@ -9,6 +9,7 @@ import {
   assessPlausibility,
   documentFromSnapshotText,
   type FetchOptions,
+  type RepositoryFiles,
   type SnapshotDocument,
 } from '../notices';
 import {
@@ -49,6 +50,8 @@ export interface CheckNoticeDeps {
   readonly acquire?: typeof acquireNotice;
   /** Aborted when the run gives up on work in flight: the fetch stops instead of running on unseen. */
   readonly signal?: AbortSignal;
+  /** Publishing files read in this run, shared by its checks (one fetch per repository per run); each check makes its own without it. */
+  readonly repositoryFiles?: RepositoryFiles;
 }
 
 async function readSnapshot(store: ObjectStore, name: string): Promise<Result<SnapshotDocument>> {
@@ -159,6 +162,7 @@ export async function checkNotice(
     ...deps.fetchOptions,
     conditional,
     signal: deps.signal,
+    repositoryFiles: deps.repositoryFiles,
   });
   if (!acquired.ok) return errorResult(acquired.problem, lastGood?.snapshot ?? null);
   if (acquired.value.kind === 'not-modified') {
