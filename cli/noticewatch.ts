@@ -65,7 +65,7 @@ async function runChecks(command: Command, options: CliOptions, targets: string[
 
   // Ad-hoc TLS targets need no watchlist; everything else reads it.
   const watchlist = adHoc
-    ? { ok: true as const, value: { notices: [], endpoints: [], problems: [] } }
+    ? { ok: true as const, value: { notices: [], endpoints: [], channels: [], problems: [] } }
     : await cliWatchlist(options, settings);
   if (!watchlist.ok) return reportProblem(watchlist.problem, json);
   const opened = await cliStore(options, settings);

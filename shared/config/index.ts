@@ -1,4 +1,4 @@
-export type { NoticeConfig, EndpointConfig, TlsVersionName } from './types';
+export type { NoticeConfig, EndpointConfig, TlsVersionName, ChannelConfig, ChannelKind } from './types';
 export { loadWatchlist, parseWatchlist, parseWatchlistText, MAX_ENTRIES_PER_KIND, type Watchlist } from './watchlist';
 export {
   readSettings,

@@ -7,6 +7,8 @@ export interface NoticeConfig {
   /** CSS selector of the article body, for `html` notices. */
   readonly selector?: string;
   readonly description?: string;
+  /** Channel ids this notice's alerts go to; absent: every channel. */
+  readonly notify?: string[];
 }
 
 export type TlsVersionName = '1.0' | '1.1' | '1.2' | '1.3';
@@ -25,5 +27,23 @@ export interface EndpointConfig {
   readonly allAddresses?: boolean;
   /** Path to a PEM CA bundle that anchors trust instead of the system roots. */
   readonly ca?: string;
+  readonly description?: string;
+  /** Channel ids this endpoint's alerts go to; absent: every channel. */
+  readonly notify?: string[];
+}
+
+export type ChannelKind = 'webhook' | 'teams';
+
+/**
+ * Where alerts are sent. The URL is given literally (`url`) or, better, by the name of the app
+ * setting that holds it (`urlSetting`): Teams and most webhook URLs are secrets themselves.
+ */
+export interface ChannelConfig {
+  readonly id: string;
+  readonly kind: ChannelKind;
+  readonly url?: string;
+  readonly urlSetting?: string;
+  /** App setting holding the HMAC signing secret of a webhook channel; the secret is never written in the watchlist. */
+  readonly secretSetting?: string;
   readonly description?: string;
 }
