@@ -15,6 +15,7 @@ import {
 import { progress } from './cli-output';
 import { driftPart, endpointsFromArguments, tlsPart, type RunContext } from './check-commands';
 import { runDiffCommand } from './diff-command';
+import { runNotifyTest } from './notify-command';
 
 const USAGE = `noticewatch: watch published privacy notices for drift and verify the TLS promises behind them
 
@@ -23,6 +24,7 @@ Usage:
   noticewatch drift [--watchlist FILE] [--notice ID]... [OPTIONS]  notices only
   noticewatch tls   [HOST[:PORT]...] [--watchlist FILE] [OPTIONS]  endpoints only
   noticewatch diff  OLD NEW [--json]                              compare two local notice files
+  noticewatch notify test CHANNEL [--watchlist FILE] [--json]     send a sample alert to a channel
 
 Options:
   --watchlist FILE   watchlist JSON (default: content/watchlist.json of this package, or NOTICEWATCH_WATCHLIST)
@@ -103,9 +105,12 @@ async function runChecks(command: Command, options: CliOptions, targets: string[
         problems,
         summary,
         trigger: _trigger,
+        notifications,
         ...rest
       } = tls.summary;
-      Object.assign(document, rest, { tls: { counts, notReached, problems, summary } });
+      Object.assign(document, rest, {
+        tls: { counts, notReached, problems, summary, ...(notifications ? { notifications } : {}) },
+      });
       lines.push(...tls.lines);
       exitCode = Math.max(exitCode, tls.exitCode);
     }
@@ -155,6 +160,10 @@ export async function main(argv: string[]): Promise<number> {
       case 'diff':
         if (rest.length !== 2) throw new UsageError('diff takes exactly two files: noticewatch diff OLD NEW');
         return await runDiffCommand(rest[0], rest[1], values.json === true);
+      case 'notify':
+        if (rest[0] !== 'test' || rest.length !== 2)
+          throw new UsageError('notify takes a channel id: noticewatch notify test CHANNEL');
+        return await runNotifyTest(rest[1], values);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }
