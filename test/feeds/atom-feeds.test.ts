@@ -184,7 +184,7 @@ describe('the change index behind the feeds', () => {
     // Copy the change report into a store whose index never heard of it.
     const report = await store.get('reports', lost.report);
     if (!report.ok || !report.value) throw new Error('report missing');
-    await fresh.create('reports', lost.report, report.value.body, 'application/json');
+    await fresh.create('reports', lost.report, report.value.body);
     const named = await indexChanges(
       fresh,
       [
