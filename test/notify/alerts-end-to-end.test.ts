@@ -12,7 +12,7 @@ import { teamsMessageProblems } from '../support/adaptive-card';
 import { startAlertReceiver, type AlertReceiver, type ReceivedRequest } from '../support/alert-receiver';
 import { startTestStorage, type TestStorage } from '../support/azurite';
 import { startNoticeServer, type NoticeServer } from '../support/notice-server';
-import { noticeV1, noticeV2 } from '../support/sample-notices';
+import { ERROR_PAGE, noticeV1, noticeV2 } from '../support/sample-notices';
 import { buildTestPki, type TestPki } from '../tls/helpers/certs';
 import { startTlsServer, type RunningServer } from '../tls/helpers/servers';
 
@@ -281,6 +281,17 @@ describe('alerts reach a webhook and a Teams receiver exactly once', () => {
     expect(keysOf(teams, 'check-recovered')).toHaveLength(1);
   });
 
+  it('sends one notice-held alert for a suspect body served in consecutive runs, and no change', async () => {
+    notices.setText('/contoso/privacy.md', ERROR_PAGE);
+    const held = [await drift(), await drift()];
+    expect(held.map((summary) => summary.notices[0].error?.code)).toEqual(['SUSPECT_BODY', 'SUSPECT_BODY']);
+    expect(held.map((summary) => summary.notifications?.recorded)).toEqual([2, 0]);
+    expect(keysOf(hook, 'notice-held')).toEqual([`${held[0].notices[0].report}#notice-held`]);
+    expect(keysOf(teams, 'notice-held')).toHaveLength(1);
+    notices.setText('/contoso/privacy.md', noticeV5());
+    expect((await drift()).notices[0].status).toBe('unchanged');
+  });
+
   it('signed every webhook request validly, and every payload and Teams card is valid', () => {
     for (const request of hook.requests) {
       expect(request.path).toBe(HOOK_PATH);
@@ -338,6 +349,7 @@ describe('alerts reach a webhook and a Teams receiver exactly once', () => {
         'endpoint-recovered',
         'notice-changed',
         'notice-changed',
+        'notice-held',
       ]);
     }
   });
@@ -364,7 +376,7 @@ describe('alerts reach a webhook and a Teams receiver exactly once', () => {
     // The outbox kept what it sent, and every record ended sent.
     const outbox = await storage.store.list(CONTAINERS.state, 'outbox/');
     if (!outbox.ok) throw new Error(outbox.problem.message);
-    expect(outbox.value).toHaveLength(12);
+    expect(outbox.value).toHaveLength(14);
     for (const name of outbox.value) {
       const blob = await storage.store.get(CONTAINERS.state, name);
       const record = JSON.parse(blob.ok && blob.value ? blob.value.body.toString('utf8') : '{}') as OutboxRecord;
