@@ -1,18 +1,18 @@
-import { runWindow, type EndpointConfig, type NoticewatchSettings, type Watchlist } from '../shared/config';
 import { fail, ok, type Result } from '../shared/common/result';
+import { type EndpointConfig, type NoticewatchSettings, runWindow, type Watchlist } from '../shared/config';
+import { notifyOptions } from '../shared/notify';
 import {
   driftExitCode,
+  type DriftOutcome,
   runDriftRequest,
   runTls,
   tlsExitCode,
-  type DriftOutcome,
   type TlsRunSummary,
 } from '../shared/runs';
-import { notifyOptions } from '../shared/notify';
 import type { ObjectStore } from '../shared/storage';
 import { adHocEndpoint, parseHostPort, uniqueTargets } from '../shared/tls';
-import { describeChangeDetails, describeNotice, describeNotifications, progress } from './cli-output';
 import type { RunLimits } from './cli-context';
+import { describeChangeDetails, describeNotice, describeNotifications, progress } from './cli-output';
 import { describeEndpoint, describeEndpointDetails } from './tls-output';
 
 export interface RunContext {

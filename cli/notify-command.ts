@@ -1,6 +1,6 @@
 import { readSettings } from '../shared/config';
 import { findChannel, sendTestAlert } from '../shared/notify';
-import { cliWatchlist, reportProblem, UsageError, type CliOptions } from './cli-context';
+import { type CliOptions, cliWatchlist, reportProblem, UsageError } from './cli-context';
 
 const DEFAULT_TEST_TIMEOUT_MS = 10_000;
 

@@ -1,12 +1,13 @@
 import { app, type InvocationContext, type Timer } from '@azure/functions';
+
 import { runDriftRequest } from '../shared/runs';
 import {
   driftRunOptions,
+  type FunctionDeps,
   hostDeps,
   logNotifications,
   logProblems,
   runNotifyOptions,
-  type FunctionDeps,
 } from './function-deps';
 import { runOncePerSlot } from './timer-slot';
 

@@ -1,6 +1,7 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+
 import { changesFeed, readChangeIndex } from '../shared/feeds';
-import { hostDeps, type FunctionDeps } from './function-deps';
+import { type FunctionDeps, hostDeps } from './function-deps';
 import { problemResponse, statusForProblem } from './http-responses';
 
 const NOTICE_FEED = /^notices\/((?!.*\.\.)[a-z0-9][a-z0-9._-]{0,79})\.atom$/;

@@ -1,12 +1,13 @@
 import { app, type InvocationContext, type Timer } from '@azure/functions';
+
 import { runTls } from '../shared/runs';
 import {
+  type FunctionDeps,
   hostDeps,
   logNotifications,
   logProblems,
   runNotifyOptions,
   tlsRunOptions,
-  type FunctionDeps,
 } from './function-deps';
 import { runOncePerSlot } from './timer-slot';
 

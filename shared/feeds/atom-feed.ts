@@ -1,4 +1,5 @@
 import { XMLBuilder } from 'fast-xml-parser';
+
 import type { ChangeEntry } from './change-index';
 
 /** A feed reader needs the recent changes, not the archive: the reports API has everything. */

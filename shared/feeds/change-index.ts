@@ -1,7 +1,7 @@
 import { ok, type Result } from '../common/result';
-import { buildPayload, type AlertSummary } from '../notify/payload';
-import { readReport, type NoticeCheckResult, type NoticeReport } from '../reports';
-import { CONTAINERS, readJson, swapJson, type ObjectStore } from '../storage';
+import { type AlertSummary, buildPayload } from '../notify/payload';
+import { type NoticeCheckResult, type NoticeReport, readReport } from '../reports';
+import { CONTAINERS, type ObjectStore, readJson, swapJson } from '../storage';
 
 /** One change in the feeds: enough to write an entry without reading its report. */
 export interface ChangeEntry {

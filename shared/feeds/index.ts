@@ -1,8 +1,2 @@
-export { changesFeed, MAX_FEED_ENTRIES, type FeedOptions } from './atom-feed';
-export {
-  indexChanges,
-  readChangeIndex,
-  CHANGE_INDEX_NAME,
-  MAX_INDEXED_CHANGES,
-  type ChangeEntry,
-} from './change-index';
+export { changesFeed, type FeedOptions, MAX_FEED_ENTRIES } from './atom-feed';
+export { type ChangeEntry, readChangeIndex } from './change-index';

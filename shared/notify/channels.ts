@@ -1,6 +1,6 @@
-import type { ChannelConfig } from '../config/types';
-import { fail, ok, type Result } from '../common/result';
 import { redactSecrets } from '../common/redact';
+import { fail, ok, type Result } from '../common/result';
+import type { ChannelConfig } from '../config/types';
 
 /** A channel with its URL and secret read from the app settings: never logged, never stored. */
 export interface ResolvedChannel {

@@ -1,16 +1,16 @@
-import type { ChannelConfig } from '../config/types';
 import { mapWithConcurrency } from '../common/concurrency';
 import type { Problem } from '../common/result';
+import type { ChannelConfig } from '../config/types';
 import type { ObjectStore } from '../storage';
 import { resolveChannel } from './channels';
 import {
+  type DeliveryState,
+  type DeliveryStateName,
+  type OutboxRecord,
   readPending,
   readRecord,
   removePending,
   swapRecord,
-  type DeliveryState,
-  type DeliveryStateName,
-  type OutboxRecord,
 } from './outbox';
 import { sendAlert } from './send-alert';
 

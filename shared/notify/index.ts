@@ -1,17 +1,17 @@
+export { channelRedactor } from './channels';
+export { DEFAULT_DELIVERY, type DeliveryOutcome, type DeliveryTuning } from './deliver';
 export {
   alertsAfterDrift,
   alertsAfterTls,
-  findChannel,
-  notifyOptions,
   type AlertsOutcome,
   type AlertWindow,
+  findChannel,
   type NotificationSummary,
   type NotifyOptions,
+  notifyOptions,
 } from './notify-run';
-export { ALERT_KINDS, PAYLOAD_SCHEMA_VERSION, type AlertKind, type AlertPayload } from './payload';
-export { signatureFor, verifySignature, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './signing';
-export { teamsMessage, type TeamsMessage } from './teams-card';
-export { channelRedactor, channelsFor, resolveChannel } from './channels';
-export { DEFAULT_DELIVERY, type DeliveryOutcome, type DeliveryTuning } from './deliver';
-export { outboxName, PENDING_NAME, type OutboxRecord } from './outbox';
+export { type OutboxRecord } from './outbox';
+export { ALERT_KINDS, type AlertKind, type AlertPayload } from './payload';
+export { signatureFor, verifySignature } from './signing';
+export { type TeamsMessage, teamsMessage } from './teams-card';
 export { sampleAlert, sendTestAlert } from './test-alert';

@@ -1,25 +1,25 @@
-import type { ChannelConfig, EndpointConfig, NoticeConfig } from '../config/types';
-import { DEFAULT_FAILING_RUNS_TO_ALERT } from '../config/settings';
 import { fail, ok, type Problem, type Result } from '../common/result';
+import { DEFAULT_FAILING_RUNS_TO_ALERT } from '../config/settings';
+import type { ChannelConfig, EndpointConfig, NoticeConfig } from '../config/types';
 import { indexChanges } from '../feeds/change-index';
-import { readReport, type NoticeCheckResult } from '../reports';
+import { type NoticeCheckResult, readReport } from '../reports';
 import { readPointer } from '../runs/notice-pointer';
-import { CONTAINERS, readJson, swapJson, type ObjectStore } from '../storage';
+import { CONTAINERS, type ObjectStore, readJson, swapJson } from '../storage';
 import type { EndpointCheckResult } from '../tls';
 import { channelRedactor, channelsFor } from './channels';
 import { DEFAULT_DELIVERY, deliverPending, type DeliveryOutcome, type DeliveryTuning } from './deliver';
-import { addPending, createRecord, newDelivery, outboxName, OUTBOX_SCHEMA_VERSION } from './outbox';
+import { addPending, createRecord, newDelivery, OUTBOX_SCHEMA_VERSION, outboxName } from './outbox';
 import { buildPayload, type ReportDocument } from './payload';
 import {
-  observeEndpoint,
-  observeNotice,
-  trackingName,
-  TRACKING_SCHEMA_VERSION,
   type AlertDescriptor,
   type EndpointObservation,
   type NoticeObservation,
+  observeEndpoint,
+  observeNotice,
   type Step,
+  TRACKING_SCHEMA_VERSION,
   type TrackingDocument,
+  trackingName,
 } from './tracking';
 
 /** How a run alerts: the watchlist's channels and where their URLs and secrets are read. */
@@ -64,14 +64,20 @@ function isIncompleteCheck(result: EndpointCheckResult): boolean {
   return result.problem !== undefined || Object.values(result.protocols).includes('error');
 }
 
+/** What recording a run's alerts works with. */
+interface RecordContext {
+  readonly store: ObjectStore;
+  /** This run's reports by name; others are read from storage. */
+  readonly documents: ReadonlyMap<string, ReportDocument>;
+  readonly runId: string;
+  readonly options: NotifyOptions;
+  readonly now: string;
+}
+
 /** Builds and creates the outbox records of some alerts, and names them in the pending index. */
 async function writeAlerts(
-  store: ObjectStore,
+  { store, documents, runId, options, now }: RecordContext,
   alerts: readonly AlertDescriptor[],
-  documents: ReadonlyMap<string, ReportDocument>,
-  runId: string,
-  options: NotifyOptions,
-  now: string,
 ): Promise<{ written: Set<AlertDescriptor>; created: number; problems: Problem[] }> {
   const written = new Set<AlertDescriptor>();
   const problems: Problem[] = [];
@@ -143,20 +149,17 @@ function sameAlert(a: AlertDescriptor, b: AlertDescriptor): boolean {
  * so an alert is never lost, and never decided twice.
  */
 async function recordAlerts<O extends { key: string }>(
-  store: ObjectStore,
+  context: RecordContext,
   target: 'notices' | 'endpoints',
   observations: ReadonlyArray<{ observation: O; channels: readonly string[]; subject: AlertDescriptor['subject'] }>,
   observe: (previous: TrackingDocument['items'][string] | undefined, observation: O) => Step | null,
-  documents: ReadonlyMap<string, ReportDocument>,
-  runId: string,
-  options: NotifyOptions,
-  now: string,
 ): Promise<{ created: number; problems: Problem[] }> {
+  const { store, now } = context;
   const name = trackingName(target);
   const problems: Problem[] = [];
   const before = await readJson<TrackingDocument>(store, CONTAINERS.state, name);
   if (!before.ok) return { created: 0, problems: [before.problem] };
-  const leftOver = await writeAlerts(store, before.value?.value.unwritten ?? [], documents, runId, options, now);
+  const leftOver = await writeAlerts(context, before.value?.value.unwritten ?? []);
   problems.push(...leftOver.problems);
   let created = leftOver.created;
 
@@ -182,7 +185,7 @@ async function recordAlerts<O extends { key: string }>(
   if (!swapped.ok) return { created, problems: [...problems, swapped.problem] };
 
   if (decided.length) {
-    const fresh = await writeAlerts(store, decided, documents, runId, options, now);
+    const fresh = await writeAlerts(context, decided);
     problems.push(...fresh.problems);
     created += fresh.created;
     if (fresh.written.size) {
@@ -309,14 +312,10 @@ export function alertsAfterDrift(
     }
     const failing = options.failingRunsToAlert ?? DEFAULT_FAILING_RUNS_TO_ALERT;
     const recorded = await recordAlerts(
-      store,
+      { store, documents, runId: window.runId, options, now },
       'notices',
       observations,
       (previous, observation: NoticeObservation) => observeNotice(previous, observation, failing),
-      documents,
-      window.runId,
-      options,
-      now,
     );
     return deliver(store, options, window, recorded.created, [...problems, ...recorded.problems]);
   }, redact);
@@ -359,14 +358,10 @@ export function alertsAfterTls(
     const now = window.now().toISOString();
     const recorded = observations.length
       ? await recordAlerts(
-          store,
+          { store, documents, runId: window.runId, options, now },
           'endpoints',
           observations,
           (previous, observation: EndpointObservation) => observeEndpoint(previous, observation, failing),
-          documents,
-          window.runId,
-          options,
-          now,
         )
       : { created: 0, problems: [] };
     return deliver(store, options, window, recorded.created, recorded.problems);

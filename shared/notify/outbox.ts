@@ -1,5 +1,5 @@
 import { fail, ok, type Problem, type Result } from '../common/result';
-import { CONTAINERS, readJson, swapJson, type JsonWithEtag, type ObjectStore } from '../storage';
+import { CONTAINERS, type JsonWithEtag, type ObjectStore, readJson, swapJson } from '../storage';
 import type { AlertKind, AlertPayload } from './payload';
 
 export const OUTBOX_SCHEMA_VERSION = 1;

@@ -2,7 +2,7 @@ import type { Problem } from '../common/result';
 import { defaultUserAgent } from '../notices/user-agent';
 import type { ResolvedChannel } from './channels';
 import type { AlertPayload } from './payload';
-import { signatureFor, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './signing';
+import { SIGNATURE_HEADER, signatureFor, TIMESTAMP_HEADER } from './signing';
 import { teamsMessage } from './teams-card';
 
 export interface SendOutcome {

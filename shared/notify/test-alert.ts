@@ -1,7 +1,7 @@
-import type { ChannelConfig } from '../config/types';
 import { fail, ok, type Result } from '../common/result';
+import type { ChannelConfig } from '../config/types';
 import { channelRedactor, resolveChannel } from './channels';
-import { alertLinks, idempotencyKey, PAYLOAD_SCHEMA_VERSION, type AlertPayload } from './payload';
+import { alertLinks, type AlertPayload, idempotencyKey, PAYLOAD_SCHEMA_VERSION } from './payload';
 import { sendAlert } from './send-alert';
 
 /** A made-up notice-changed alert, marked `test`, with the shape of a real one. */

@@ -1,12 +1,11 @@
-export * from './report-types';
-export { noticeReportName, tlsReportName, runSummaryName, LATEST_NAME } from './report-names';
+export { LATEST_NAME, noticeReportName, runSummaryName, tlsReportName } from './report-names';
 export {
-  writeReport,
-  readReport,
   listReports,
   readLatest,
-  recordLatestNotices,
+  readReport,
   recordLatestEndpoints,
+  recordLatestNotices,
   toNoticeReport,
-  emptyLatest,
+  writeReport,
 } from './report-store';
+export * from './report-types';

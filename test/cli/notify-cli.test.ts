@@ -1,12 +1,14 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+
 import { main } from '../../cli/noticewatch';
-import { verifySignature, type AlertPayload } from '../../shared/notify';
-import { startAlertReceiver, type AlertReceiver } from '../support/alert-receiver';
+import { type AlertPayload, verifySignature } from '../../shared/notify';
+import { type AlertReceiver, startAlertReceiver } from '../support/alert-receiver';
 import { startTestStorage, type TestStorage } from '../support/azurite';
-import { startNoticeServer, type NoticeServer } from '../support/notice-server';
+import { type NoticeServer, startNoticeServer } from '../support/notice-server';
 import { noticeV1, noticeV2 } from '../support/sample-notices';
 
 const SECRET = 'cli-hook-secret-5a1d';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { parseWatchlist } from '../../shared/config';
 
 const NOTICE = { id: 'n', url: 'https://example.com/n.md', format: 'markdown' };

@@ -1,11 +1,12 @@
 import { HttpRequest, type Timer } from '@azure/functions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { makeDriftHttpHandler } from '../../functions/drift-http';
 import { makeDriftTimerHandler } from '../../functions/drift-timer';
 import { MemoryObjectStore } from '../../shared/storage';
-import { startAlertReceiver, type AlertReceiver } from '../support/alert-receiver';
+import { type AlertReceiver, startAlertReceiver } from '../support/alert-receiver';
 import { testContext, testDeps } from '../support/function-harness';
-import { startNoticeServer, type NoticeServer } from '../support/notice-server';
+import { type NoticeServer, startNoticeServer } from '../support/notice-server';
 import { noticeV1, noticeV2 } from '../support/sample-notices';
 
 /** The Functions triggers alert like the CLI: channel settings from the app settings, deliveries in the answer and the log. */

@@ -1,20 +1,22 @@
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
+
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { parseWatchlist, type Watchlist } from '../../shared/config';
-import { verifySignature, type AlertPayload, type NotifyOptions, type OutboxRecord } from '../../shared/notify';
-import { newRunId, runDrift, runTls, type DriftRunSummary, type TlsRunSummary } from '../../shared/runs';
+import { type AlertPayload, type NotifyOptions, type OutboxRecord, verifySignature } from '../../shared/notify';
+import { type DriftRunSummary, newRunId, runDrift, runTls, type TlsRunSummary } from '../../shared/runs';
 import { CONTAINERS } from '../../shared/storage';
 import { teamsMessageProblems } from '../support/adaptive-card';
-import { startAlertReceiver, type AlertReceiver, type ReceivedRequest } from '../support/alert-receiver';
+import { type AlertReceiver, type ReceivedRequest, startAlertReceiver } from '../support/alert-receiver';
 import { startTestStorage, type TestStorage } from '../support/azurite';
-import { startNoticeServer, type NoticeServer } from '../support/notice-server';
+import { type NoticeServer, startNoticeServer } from '../support/notice-server';
 import { ERROR_PAGE, noticeV1, noticeV2 } from '../support/sample-notices';
 import { buildTestPki, type TestPki } from '../tls/helpers/certs';
-import { startTlsServer, type RunningServer } from '../tls/helpers/servers';
+import { type RunningServer, startTlsServer } from '../tls/helpers/servers';
 
 /**
  * The promise of issue 11, end to end over real Azurite, a real notice server, real TLS servers and

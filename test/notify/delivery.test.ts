@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
 import type { ChannelConfig } from '../../shared/config';
-import { channelRedactor, DEFAULT_DELIVERY, sampleAlert, type DeliveryTuning } from '../../shared/notify';
+import { channelRedactor, DEFAULT_DELIVERY, type DeliveryTuning, sampleAlert } from '../../shared/notify';
 import { deliverPending, type DeliveryContext } from '../../shared/notify/deliver';
 import { addPending, createRecord, newDelivery, outboxName, readPending, readRecord } from '../../shared/notify/outbox';
 import { MemoryObjectStore } from '../../shared/storage';
-import { startAlertReceiver, type AlertReceiver } from '../support/alert-receiver';
+import { type AlertReceiver, startAlertReceiver } from '../support/alert-receiver';
 
 /**
  * Delivery of outbox records on their own: claims, retries, the slow and the absent receiver,

@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { fail, type Result } from '../../shared/common/result';
 import { parseWatchlist } from '../../shared/config';
 import type { NotifyOptions } from '../../shared/notify';
-import { trackingName, type TrackingDocument } from '../../shared/notify/tracking';
+import { type TrackingDocument, trackingName } from '../../shared/notify/tracking';
 import { newRunId, runDrift } from '../../shared/runs';
-import { CONTAINERS, MemoryObjectStore, readJson, type CreateOutcome } from '../../shared/storage';
-import { startAlertReceiver, type AlertReceiver } from '../support/alert-receiver';
-import { startNoticeServer, type NoticeServer } from '../support/notice-server';
+import { CONTAINERS, type CreateOutcome, MemoryObjectStore, readJson } from '../../shared/storage';
+import { type AlertReceiver, startAlertReceiver } from '../support/alert-receiver';
+import { type NoticeServer, startNoticeServer } from '../support/notice-server';
 import { noticeV1, noticeV2 } from '../support/sample-notices';
 
 /** Storage that refuses outbox records while `down` is set: a run that dies between deciding an alert and writing it. */

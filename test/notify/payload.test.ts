@@ -1,10 +1,12 @@
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import { ALERT_KINDS, sampleAlert, signatureFor, teamsMessage, verifySignature } from '../../shared/notify';
+
+import { type ALERT_KINDS, sampleAlert, signatureFor, teamsMessage, verifySignature } from '../../shared/notify';
 import { buildPayload, type ReportDocument } from '../../shared/notify/payload';
 import { channelBody, channelHeaders } from '../../shared/notify/send-alert';
 import { teamsMessageProblems } from '../support/adaptive-card';

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
+
 import {
-  observeEndpoint,
-  observeNotice,
   type EndpointObservation,
   type ItemTrack,
   type NoticeObservation,
+  observeEndpoint,
+  observeNotice,
 } from '../../shared/notify/tracking';
 
 let tick = 0;

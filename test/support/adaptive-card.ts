@@ -1,7 +1,8 @@
+import { createRequire } from 'node:module';
+
+import type * as AdaptiveCardsModule from 'adaptivecards';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
-import { createRequire } from 'node:module';
-import type * as AdaptiveCardsModule from 'adaptivecards';
 
 // The package's main entry is ES modules without file extensions, which Node cannot load; its UMD build is the same library.
 const AdaptiveCards = createRequire(__filename)('adaptivecards/dist/adaptivecards.js') as typeof AdaptiveCardsModule;
