@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
+import { redactSecrets } from '../shared/common/redact';
 import { fail, ok, type Result } from '../shared/common/result';
 import { loadWatchlist, type NoticewatchSettings, type Watchlist } from '../shared/config';
 import { type OpenedStore, openStore } from '../shared/storage';
@@ -78,6 +79,8 @@ export async function cliCaBundle(path: string | undefined): Promise<Result<Buff
 export function reportProblem(problem: { code: string; message: string }, json = false): 2 {
   progress(`noticewatch: [${problem.code}] ${problem.message}`);
   if (json)
-    process.stdout.write(`${JSON.stringify({ error: { code: problem.code, message: problem.message } }, null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ error: { code: problem.code, message: redactSecrets(problem.message) } }, null, 2)}\n`,
+    );
   return 2;
 }

@@ -1,5 +1,6 @@
 export { LATEST_NAME, noticeReportName, runSummaryName, tlsReportName } from './report-names';
 export {
+  listReportPage,
   listReports,
   readLatest,
   readReport,
