@@ -17,6 +17,7 @@ import {
 import { progress } from './cli-output';
 import { runDemoCommand } from './demo/demo-command';
 import { runDiffCommand } from './diff-command';
+import { runNotifyTest } from './notify-command';
 import { runServeCommand } from './serve-command';
 
 const USAGE = `noticewatch: watch published privacy notices for drift and verify the TLS promises behind them
@@ -28,6 +29,7 @@ Usage:
   noticewatch diff  OLD NEW [--json]                              compare two local notice files
   noticewatch serve [--port N] [--host ADDRESS] [--storage CS]    the dashboard and read API over the storage
   noticewatch demo  [--port N] [--once]                           all of it offline, on a sample notice
+  noticewatch notify test CHANNEL [--watchlist FILE] [--json]     send a sample alert to a channel
 
 Options:
   --watchlist FILE   watchlist JSON (default: content/watchlist.json of this package, or NOTICEWATCH_WATCHLIST)
@@ -66,13 +68,13 @@ type Command = 'run' | 'drift' | 'tls';
 /** Options that mean something to some commands only: given to another, they are a mistake to point out. */
 const CHECKS = ['run', 'drift', 'tls'];
 const COMMAND_OPTIONS: Record<string, readonly string[]> = {
-  watchlist: CHECKS,
+  watchlist: [...CHECKS, 'notify'],
   notice: ['drift'],
   storage: [...CHECKS, 'serve'],
-  timeout: CHECKS,
+  timeout: [...CHECKS, 'notify'],
   concurrency: CHECKS,
   ca: CHECKS,
-  json: [...CHECKS, 'diff'],
+  json: [...CHECKS, 'diff', 'notify'],
   port: ['serve', 'demo'],
   host: ['serve'],
   once: ['demo'],
@@ -95,7 +97,7 @@ async function runChecks(command: Command, options: CliOptions, targets: string[
 
   // Ad-hoc TLS targets need no watchlist; everything else reads it.
   const watchlist = adHoc
-    ? { ok: true as const, value: { notices: [], endpoints: [], problems: [] } }
+    ? { ok: true as const, value: { notices: [], endpoints: [], channels: [], problems: [] } }
     : await cliWatchlist(options, settings);
   if (!watchlist.ok) return reportProblem(watchlist.problem, json);
   const opened = await cliStore(options, settings);
@@ -133,9 +135,12 @@ async function runChecks(command: Command, options: CliOptions, targets: string[
         problems,
         summary,
         trigger: _trigger,
+        notifications,
         ...rest
       } = tls.summary;
-      Object.assign(document, rest, { tls: { counts, notReached, problems, summary } });
+      Object.assign(document, rest, {
+        tls: { counts, notReached, problems, summary, ...(notifications ? { notifications } : {}) },
+      });
       lines.push(...tls.lines);
       exitCode = Math.max(exitCode, tls.exitCode);
     }
@@ -194,6 +199,10 @@ export async function main(argv: string[]): Promise<number> {
       case 'diff':
         if (rest.length !== 2) throw new UsageError('diff takes exactly two files: noticewatch diff OLD NEW');
         return await runDiffCommand(rest[0], rest[1], values.json === true);
+      case 'notify':
+        if (rest[0] !== 'test' || rest.length !== 2)
+          throw new UsageError('notify takes a channel id: noticewatch notify test CHANNEL');
+        return await runNotifyTest(rest[1], values);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }

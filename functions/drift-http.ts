@@ -2,7 +2,7 @@ import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } 
 
 import { redactJson } from '../shared/common/redact';
 import { newRunId, runDriftRequest } from '../shared/runs';
-import { driftRunOptions, type FunctionDeps, hostDeps, logProblems } from './function-deps';
+import { driftRunOptions, type FunctionDeps, hostDeps, logProblems, runNotifyOptions } from './function-deps';
 import { problemResponse, statusForProblem } from './http-responses';
 
 const NOTICE_ID = /^(?!.*\.\.)[a-z0-9][a-z0-9._-]{0,79}$/;
@@ -36,6 +36,7 @@ export function makeDriftHttpHandler(deps: FunctionDeps) {
       watchlist: watchlist.value,
       noticeIds,
       ...driftRunOptions(deps, context, 'http', newRunId(startedAt), startedAt),
+      notify: runNotifyOptions(deps, watchlist.value),
     });
     if (!outcome.ok) return problemResponse(statusForProblem(outcome.problem), outcome.problem);
     logProblems(context, 'drift run', outcome.value.problems);

@@ -26,6 +26,8 @@ export interface NoticeConfig {
    * dependent repositories are mounted at are read from; overrides the publishing config's entries.
    */
   readonly dependentRepositories?: Readonly<Record<string, string>>;
+  /** Channel ids this notice's alerts go to; absent: every channel. */
+  readonly notify?: string[];
 }
 
 export type TlsVersionName = '1.0' | '1.1' | '1.2' | '1.3';
@@ -44,5 +46,23 @@ export interface EndpointConfig {
   readonly allAddresses?: boolean;
   /** Path to a PEM CA bundle that anchors trust instead of the system roots. */
   readonly ca?: string;
+  readonly description?: string;
+  /** Channel ids this endpoint's alerts go to; absent: every channel. */
+  readonly notify?: string[];
+}
+
+export type ChannelKind = 'webhook' | 'teams';
+
+/**
+ * Where alerts are sent. The URL is given literally (`url`) or, better, by the name of the app
+ * setting that holds it (`urlSetting`): Teams and most webhook URLs are secrets themselves.
+ */
+export interface ChannelConfig {
+  readonly id: string;
+  readonly kind: ChannelKind;
+  readonly url?: string;
+  readonly urlSetting?: string;
+  /** App setting holding the HMAC signing secret of a webhook channel; the secret is never written in the watchlist. */
+  readonly secretSetting?: string;
   readonly description?: string;
 }

@@ -371,4 +371,21 @@ describe.each(HOSTS)('dashboard in a browser, $name', (host) => {
     },
     60_000,
   );
+
+  it.skipIf(!HAVE_CHROMIUM)(
+    'opens the change an alert or feed entry links to (#change=<report>)',
+    async () => {
+      const { page, problems } = await open(
+        seeded,
+        `/api/dashboard/?code=${encodeURIComponent(KEY)}#change=${encodeURIComponent(seed.changeReport)}`,
+      );
+      await page.waitForSelector('body[data-state="loaded"]');
+      await expect.poll(() => page.locator('#change-heading').textContent()).toBe(`Change of ${seed.changedNoticeId}`);
+      await expect.poll(() => page.locator('#change-panel').isVisible()).toBe(true);
+      await expect.poll(() => page.locator('#diff').count()).toBe(1);
+      expect(problems).toEqual([]);
+      await page.context().close();
+    },
+    60_000,
+  );
 });
