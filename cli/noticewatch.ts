@@ -29,7 +29,8 @@ Usage:
   noticewatch diff  OLD NEW [--json]                              compare two local notice files
   noticewatch serve [--port N] [--host ADDRESS] [--storage CS]    the dashboard and read API over the storage
   noticewatch demo  [--port N] [--once]                           all of it offline, on a sample notice
-  noticewatch notify test CHANNEL [--watchlist FILE] [--json]     send a sample alert to a channel
+  noticewatch notify test CHANNEL [--watchlist FILE] [--timeout MS] [--json]
+                                                                  send a sample alert to a channel
 
 Options:
   --watchlist FILE   watchlist JSON (default: content/watchlist.json of this package, or NOTICEWATCH_WATCHLIST)
