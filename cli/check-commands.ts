@@ -1,5 +1,6 @@
 import { fail, ok, type Result } from '../shared/common/result';
 import { type EndpointConfig, type NoticewatchSettings, type Watchlist } from '../shared/config';
+import { notifyOptions } from '../shared/notify';
 import {
   driftExitCode,
   type DriftOutcome,
@@ -13,7 +14,7 @@ import {
 import type { ObjectStore } from '../shared/storage';
 import { adHocEndpoint, parseHostPort, uniqueTargets } from '../shared/tls';
 import type { RunLimits } from './cli-context';
-import { describeChangeDetails, describeNotice, progress } from './cli-output';
+import { describeChangeDetails, describeNotice, describeNotifications, progress } from './cli-output';
 import { describeEndpoint, describeEndpointDetails } from './tls-output';
 
 export interface RunContext {
@@ -41,6 +42,7 @@ export async function driftPart(
       startedAt: context.startedAt,
       onProgress: (result, done, total) => progress(`[notice ${done}/${total}] ${describeNotice(result)}`),
     }),
+    notify: notifyOptions(context.watchlist.channels, settings),
   });
   if (!outcome.ok) return outcome;
   const run = outcome.value;
@@ -53,6 +55,7 @@ export async function driftPart(
   lines.push(
     `notices: ${changed} changed, ${unchanged} unchanged, ${baseline} baseline, ${error} error${run.notReached.length ? `, ${run.notReached.length} not reached` : ''}`,
   );
+  lines.push(...describeNotifications(run.notifications));
   return ok({ outcome: run, exitCode: driftExitCode(run), lines });
 }
 
@@ -76,10 +79,8 @@ export async function tlsPart(
   ca: Buffer | undefined,
 ): Promise<{ summary: TlsRunSummary; exitCode: number; lines: string[] }> {
   const { settings, limits } = context;
-  const summary = await runTls(
-    context.store,
-    endpoints,
-    tlsRunOptions(
+  const summary = await runTls(context.store, endpoints, {
+    ...tlsRunOptions(
       {
         settings: { ...settings, ...limits },
         trigger: 'cli',
@@ -94,7 +95,8 @@ export async function tlsPart(
       { allowPrivate: true, opaqueErrors: false },
       { ca },
     ),
-  );
+    notify: notifyOptions(context.watchlist.channels, settings),
+  });
   for (const problem of summary.problems) progress(`run: [${problem.code}] ${problem.message}`);
   const lines: string[] = [];
   for (const result of summary.endpoints) lines.push(describeEndpoint(result), ...describeEndpointDetails(result));
@@ -103,5 +105,6 @@ export async function tlsPart(
   lines.push(
     `endpoints: ${compliant} compliant, ${nonCompliant} not compliant, ${incomplete} could not be fully checked${summary.notReached.length ? `, ${summary.notReached.length} not reached` : ''}`,
   );
+  lines.push(...describeNotifications(summary.notifications));
   return { summary, exitCode: tlsExitCode(summary), lines };
 }

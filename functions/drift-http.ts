@@ -1,9 +1,9 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 
-import { redactSecrets } from '../shared/common/redact';
+import { redactJson } from '../shared/common/redact';
 import { WATCHLIST_ID } from '../shared/config';
 import { driftRunOptions, newRunId, runDriftRequest } from '../shared/runs';
-import { type FunctionDeps, hostDeps, logDriftProgress, logProblems } from './function-deps';
+import { type FunctionDeps, hostDeps, logDriftProgress, logProblems, runNotifyOptions } from './function-deps';
 import { problemResponse } from './http-responses';
 
 export function makeDriftHttpHandler(deps: FunctionDeps) {
@@ -42,6 +42,7 @@ export function makeDriftHttpHandler(deps: FunctionDeps) {
         now: deps.now,
         onProgress: logDriftProgress(context),
       }),
+      notify: runNotifyOptions(deps, watchlist.value),
     });
     if (!outcome.ok) return problemResponse(outcome.problem);
     logProblems(context, 'drift run', outcome.value.problems);
@@ -50,10 +51,8 @@ export function makeDriftHttpHandler(deps: FunctionDeps) {
     if (storageDown)
       return {
         status: 503,
-        jsonBody: {
-          error: { code: storageDown.code, message: redactSecrets(storageDown.message) },
-          run: outcome.value,
-        },
+        // Storage's own words are in it (the run's problems, each notice's error): nothing secret may leave.
+        jsonBody: redactJson({ error: { code: storageDown.code, message: storageDown.message }, run: outcome.value }),
       };
     return { status: 200, jsonBody: outcome.value };
   };

@@ -1,7 +1,14 @@
 import { app, type InvocationContext, type Timer } from '@azure/functions';
 
 import { driftRunOptions, runDriftRequest } from '../shared/runs';
-import { type FunctionDeps, hostDeps, logDriftProgress, logProblems } from './function-deps';
+import {
+  type FunctionDeps,
+  hostDeps,
+  logDriftProgress,
+  logNotifications,
+  logProblems,
+  runNotifyOptions,
+} from './function-deps';
 import { runTimerSlot } from './timer-slot';
 
 export function makeDriftTimerHandler(deps: FunctionDeps) {
@@ -17,12 +24,14 @@ export function makeDriftTimerHandler(deps: FunctionDeps) {
           now: deps.now,
           onProgress: logDriftProgress(context),
         }),
+        notify: runNotifyOptions(deps, watchlist),
       });
       if (!outcome.ok) throw new Error(`[${outcome.problem.code}] ${outcome.problem.message}`);
       const { counts, notReached } = outcome.value;
       context.log(
         `drift run ${runId}: ${counts.changed} changed, ${counts.unchanged} unchanged, ${counts.baseline} baseline, ${counts.error} error, ${notReached.length} not reached`,
       );
+      logNotifications(context, 'drift run', outcome.value.notifications);
       logProblems(context, 'drift run', outcome.value.problems);
       if (notReached.length) context.warn(`drift run ${runId} did not complete: ${notReached.join(', ')}`);
     });

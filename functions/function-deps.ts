@@ -1,9 +1,11 @@
 import type { InvocationContext } from '@azure/functions';
 
+import type { Progress } from '../shared/common/pool';
+import { redactSecrets } from '../shared/common/redact';
 import type { Result } from '../shared/common/result';
 import { loadWatchlist, type NoticewatchSettings, readSettings, type Watchlist } from '../shared/config';
+import { type NotificationSummary, type NotifyOptions, notifyOptions } from '../shared/notify';
 import type { NoticeCheckResult } from '../shared/reports';
-import type { Progress } from '../shared/runs';
 import { type ObjectStore, openStore } from '../shared/storage';
 import type { EndpointCheckResult, TlsCheckOptions } from '../shared/tls';
 
@@ -15,6 +17,8 @@ export interface FunctionDeps {
   now(): Date;
   /** Connection-layer overrides (lookup, connect); tests use them to prove what is never connected to. */
   readonly tls?: Pick<TlsCheckOptions, 'lookup' | 'connect'>;
+  /** App settings that channel URLs and secrets are read from; process.env by default. */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -41,7 +45,13 @@ export function hostDeps(env: NodeJS.ProcessEnv = process.env): FunctionDeps {
     },
     getWatchlist: () => loadWatchlist(settings.watchlistPath),
     now: () => new Date(),
+    env,
   };
+}
+
+/** How a scheduled or HTTP run alerts: the watchlist's channels, with URLs and secrets from the app settings. */
+export function runNotifyOptions(deps: FunctionDeps, watchlist: Watchlist): NotifyOptions {
+  return notifyOptions(watchlist.channels, deps.settings, deps.env ?? process.env);
 }
 
 export function logProblems(
@@ -49,14 +59,28 @@ export function logProblems(
   what: string,
   problems: ReadonlyArray<{ code: string; message: string }>,
 ): void {
-  for (const problem of problems) context.warn(`${what}: [${problem.code}] ${problem.message}`);
+  for (const problem of problems) context.warn(redactSecrets(`${what}: [${problem.code}] ${problem.message}`));
+}
+
+/** One line for the alerts a run delivered, and one per delivery still pending or given up. */
+export function logNotifications(context: InvocationContext, what: string, notifications?: NotificationSummary): void {
+  if (!notifications) return;
+  const { recorded, sent, pending, failed, deliveries } = notifications;
+  context.log(`${what} alerts: ${recorded} recorded, ${sent} sent, ${pending} pending, ${failed} failed`);
+  for (const delivery of deliveries)
+    if (delivery.state !== 'sent')
+      context.warn(
+        `${what} alert ${delivery.kind} ${delivery.subject} -> ${delivery.channel}: ${delivery.state} after ${delivery.attempts} attempt(s)${delivery.lastError ? ` [${delivery.lastError.code}] ${delivery.lastError.message}` : ''}`,
+      );
 }
 
 /** Drift progress in the invocation log, one line per notice. */
 export function logDriftProgress(context: InvocationContext): Progress<NoticeCheckResult> {
   return (result, done, total) =>
     context.log(
-      `drift ${done}/${total} ${result.id}: ${result.status}${result.error ? ` (${result.error.code}: ${result.error.message})` : ''}`,
+      redactSecrets(
+        `drift ${done}/${total} ${result.id}: ${result.status}${result.error ? ` (${result.error.code}: ${result.error.message})` : ''}`,
+      ),
     );
 }
 

@@ -1,5 +1,6 @@
 import type { InvocationContext, Timer } from '@azure/functions';
 
+import { redactSecrets } from '../shared/common/redact';
 import type { Result } from '../shared/common/result';
 import type { Watchlist } from '../shared/config';
 import { runOncePerSlot } from '../shared/runs';
@@ -8,7 +9,7 @@ import { type FunctionDeps, logProblems } from './function-deps';
 
 /** A timer has no caller to answer: a problem fails the invocation, where the host records it. */
 function orThrow<T>(result: Result<T>): T {
-  if (!result.ok) throw new Error(`[${result.problem.code}] ${result.problem.message}`);
+  if (!result.ok) throw new Error(redactSecrets(`[${result.problem.code}] ${result.problem.message}`));
   return result.value;
 }
 

@@ -467,7 +467,7 @@
     var panel = $('change-panel');
     var status = $('change-status');
     var request = ++openRequest;
-    $('change-heading').textContent = 'Last change of ' + notice.id;
+    $('change-heading').textContent = (notice.linked ? 'Change of ' : 'Last change of ') + notice.id;
     clear($('change-meta'));
     clear($('change-body'));
     status.className = 'change-status';
@@ -564,12 +564,30 @@
     }
   }
 
+  /**
+   * Alerts and feed entries link to `#change=<report name>`: open that change once the page has loaded.
+   * The name is checked like any other before it is asked for.
+   */
+  function openLinkedChange() {
+    var hash = window.location.hash;
+    if (hash.indexOf('#change=') !== 0) return;
+    var name;
+    try {
+      name = decodeURIComponent(hash.slice('#change='.length));
+    } catch {
+      return;
+    }
+    var parts = name.split('/');
+    if (parts[0] !== 'drift' || parts.length !== 6) return;
+    openChange({ id: parts[4], lastChangeReport: name, linked: true });
+  }
+
   document.addEventListener('DOMContentLoaded', function () {
     $('refresh').addEventListener('click', refresh);
     $('change-close').addEventListener('click', function () {
       openRequest += 1;
       show($('change-panel'), false);
     });
-    refresh();
+    refresh().then(openLinkedChange);
   });
 })();

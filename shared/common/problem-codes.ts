@@ -25,6 +25,10 @@ export const PROBLEM_CODES = {
   URL_INVALID: [500, 'config', 'A notice URL (or the base of its includes) is not an absolute http(s) URL.'],
   SELECTOR_INVALID: [500, 'config', "The notice's `selector` is not a valid CSS selector."],
   CA_BUNDLE_UNREADABLE: [500, 'config', "The CA bundle (`--ca`, an endpoint's `ca`) cannot be read."],
+  WATCHLIST_CHANNEL_UNKNOWN: [500, 'config', 'A watchlist entry names an alert channel that is not defined.'],
+  CHANNEL_URL_REQUIRED: [500, 'config', "An alert channel's URL setting is not set."],
+  CHANNEL_URL_INVALID: [500, 'config', "An alert channel's URL is not an http(s) URL."],
+  CHANNEL_SECRET_REQUIRED: [500, 'config', "A signed alert channel's secret setting is not set."],
 
   // Storage
   STORAGE_NOT_CONFIGURED: [503, 'storage', 'No storage is configured.'],
@@ -36,6 +40,7 @@ export const PROBLEM_CODES = {
   AZURITE_NOT_FOUND: [503, 'storage', 'No storage is configured and the Azurite emulator is not installed.'],
   AZURITE_START_FAILED: [503, 'storage', 'The embedded Azurite emulator did not start.'],
   SNAPSHOT_NOT_FOUND: [500, 'storage', "The snapshot named by a notice's pointer is missing."],
+  STORAGE_LOCATION_UNWRITABLE: [503, 'storage', 'The folder for the embedded storage cannot be written.'],
 
   // Fetching a notice or an include
   FETCH_TIMEOUT: [504, 'fetch', 'The server did not finish answering within the fetch timeout.'],
@@ -55,6 +60,7 @@ export const PROBLEM_CODES = {
   REDIRECT_LIMIT: [502, 'fetch', 'More than 5 redirects.'],
   UNEXPECTED_NOT_MODIFIED: [502, 'fetch', 'The server answered 304 Not Modified to an unconditional request.'],
   CANCELLED: [504, 'fetch', "The fetch was cancelled at the run's hard deadline."],
+  FETCH_ADDRESS_FORBIDDEN: [403, 'fetch', "A host other than the notice's own resolves to a non-public address."],
 
   // Reading a notice
   NOT_MARKDOWN: [502, 'notice', 'An HTML page came back where markdown was expected.'],
@@ -66,12 +72,38 @@ export const PROBLEM_CODES = {
   INCLUDE_CYCLE: [502, 'notice', 'Includes include each other in a cycle.'],
   INCLUDE_TOO_DEEP: [502, 'notice', 'Includes are nested deeper than the limit.'],
   INCLUDE_LIMIT: [502, 'notice', 'The notice uses more includes than the limit.'],
+  INCLUDE_DOCSET_UNKNOWN: [
+    502,
+    'notice',
+    'An include starts at a DocFX docset or dependent repository that is not known.',
+  ],
+  PUBLISH_CONFIG_INVALID: [
+    502,
+    'notice',
+    "The docs repository's publishing configuration is not valid JSON of its shape.",
+  ],
+  REDIRECTION_FILE_INVALID: [502, 'notice', "The docs repository's redirection file is not valid JSON of its shape."],
+  NOTICE_MOVED: [502, 'notice', "The notice answers 404 and its repository's redirection file says where it moved."],
 
   // Runs
   NOTICE_NOT_FOUND: [404, 'run', 'A notice id asked for is not on the watchlist.'],
   RUN_DEADLINE: [504, 'run', "The run's deadline passed before a check or a closing write finished."],
   REPORT_NOT_WRITTEN: [503, 'run', 'A report could not be written (the check itself was recorded).'],
   INTERNAL_ERROR: [500, 'run', 'A defect while checking one notice or endpoint; please report it.'],
+
+  // Alerts
+  ALERTS_INCOMPLETE: [503, 'alerts', "Some of a run's alerts could not be recorded or delivered yet."],
+  ALERT_REPORT_NOT_FOUND: [500, 'alerts', 'The report an alert points to is missing, so the alert is not sent.'],
+  CHANNEL_NOT_FOUND: [404, 'alerts', '`notify test` names a channel that is not on the watchlist.'],
+  CHANNEL_NOT_CONFIGURED: [500, 'alerts', 'An alert waits for a channel that is no longer on the watchlist.'],
+  CHANNEL_HTTP_ERROR: [502, 'alerts', 'The channel answered with an HTTP error status.'],
+  CHANNEL_TIMEOUT: [504, 'alerts', 'The channel did not answer in time.'],
+  CHANNEL_UNREACHABLE: [502, 'alerts', 'The channel could not be reached.'],
+  CHANNEL_ERROR: [502, 'alerts', 'The channel refused a test alert without saying why.'],
+  DELIVERY_GAVE_UP: [502, 'alerts', 'An alert was not delivered after its last attempt.'],
+  DELIVERY_EXPIRED: [502, 'alerts', 'An alert was not delivered in time and is too old to send.'],
+  DELIVERY_FAILED: [500, 'alerts', 'Delivering an alert failed unexpectedly; please report it.'],
+  OUTBOX_CONFLICT: [503, 'alerts', 'An outbox record changed while this run held its claim; another run sends it.'],
 
   // TLS targets
   HOST_INVALID: [400, 'tls', 'A host is not a valid name or IP address.'],
@@ -90,6 +122,9 @@ export const PROBLEM_CODES = {
   REPORT_NAME_INVALID: [400, 'http', 'A report name breaks the naming rules.'],
   PREFIX_INVALID: [400, 'http', 'A report prefix breaks the naming rules.'],
   PREFIX_REQUIRED: [400, 'http', 'Listing reports needs a `prefix`.'],
+  LIMIT_INVALID: [400, 'http', 'A listing `limit` is not a whole number in range.'],
+  CONTINUATION_INVALID: [400, 'http', 'A listing `continuation` is not the token of a previous listing.'],
+  FEED_NOT_FOUND: [404, 'http', 'No feed has this name.'],
   REPORT_NOT_FOUND: [404, 'http', 'No report has this name.'],
   CODE_INVALID: [400, 'http', "The dashboard's `code` parameter is not a function key."],
   DASHBOARD_FILE_NOT_FOUND: [404, 'http', 'The dashboard has no such file.'],
@@ -97,12 +132,18 @@ export const PROBLEM_CODES = {
 
   // CLI and benchmarks
   USAGE: [400, 'cli', 'A command-line option has an invalid value.'],
+  LISTEN_FAILED: [500, 'cli', '`noticewatch serve` cannot listen on its host and port.'],
+  REQUEST_INVALID: [400, 'cli', '`noticewatch serve`: the Host header or the request target is not valid.'],
+  HOST_NOT_ALLOWED: [403, 'cli', '`noticewatch serve` answers only requests for localhost or 127.0.0.1.'],
+  KEY_REQUIRED: [401, 'cli', '`noticewatch serve` needs the key it printed, as `?code=`.'],
+  ROUTE_NOT_FOUND: [404, 'cli', '`noticewatch serve` has no such route.'],
   FILE_UNREADABLE: [400, 'cli', '`noticewatch diff` cannot read one of its files.'],
   BENCH_CORPUS_INVALID: [500, 'bench', 'The benchmark corpus manifest has no documents list.'],
   BENCH_CORPUS_UNREADABLE: [500, 'bench', 'The benchmark corpus cannot be read.'],
 } as const satisfies Record<string, readonly [number, ProblemArea, string]>;
 
-export type ProblemArea = 'config' | 'storage' | 'fetch' | 'notice' | 'run' | 'tls' | 'http' | 'cli' | 'bench';
+export type ProblemArea =
+  'config' | 'storage' | 'fetch' | 'notice' | 'run' | 'alerts' | 'tls' | 'http' | 'cli' | 'bench';
 
 export type ProblemCode = keyof typeof PROBLEM_CODES;
 

@@ -1,4 +1,5 @@
 import type { ProblemCode } from './problem-codes';
+import { redactSecrets } from './redact';
 
 export type { ProblemCode } from './problem-codes';
 
@@ -23,8 +24,8 @@ export function fail<T = never>(code: ProblemCode, message: string): Result<T> {
   return { ok: false, problem: { code, message } };
 }
 
-/** Turns an unexpected exception into a Problem without losing its message. */
+/** Turns an unexpected exception into a Problem without losing its message (secrets redacted: it may quote a request). */
 export function problemFromError(code: ProblemCode, context: string, error: unknown): Problem {
   const detail = error instanceof Error ? error.message : String(error);
-  return { code, message: `${context}: ${detail}` };
+  return { code, message: redactSecrets(`${context}: ${detail}`) };
 }

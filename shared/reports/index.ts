@@ -1,5 +1,6 @@
 export { validateReportName, validateReportPrefix } from './report-name-rules';
 export {
+  listReportPage,
   listReports,
   readLatest,
   readReport,

@@ -1,9 +1,9 @@
+import type { Progress } from '../common/pool';
 import { type NoticewatchSettings, runWindow } from '../config/settings';
 import type { NoticeCheckResult } from '../reports';
 import type { EndpointCheckResult, TlsCheckOptions } from '../tls';
 import type { DriftRunOptions } from './run-drift';
 import type { RunOptions } from './run-options';
-import type { Progress } from './run-pool';
 import type { TlsRunOptions } from './run-tls';
 
 /** The settings a run's options come from: the host's (function app settings) or the CLI's, with its flags applied. */

@@ -1,7 +1,14 @@
 import { sha256Hex } from '../common/hash';
+import { redactSecrets } from '../common/redact';
 import { fail, ok, type Problem, type Result } from '../common/result';
 import type { NoticeConfig } from '../config/types';
-import { acquireNotice, documentFromSnapshotText, type FetchOptions, type SnapshotDocument } from '../notices';
+import {
+  acquireNotice,
+  documentFromSnapshotText,
+  type FetchOptions,
+  type RepositoryFiles,
+  type SnapshotDocument,
+} from '../notices';
 import {
   type NoticeCheckResult,
   type NoticeOutcome,
@@ -38,6 +45,8 @@ export interface CheckNoticeDeps {
   readonly acquire?: typeof acquireNotice;
   /** Aborted when the run gives up on work in flight: the fetch stops instead of running on unseen. */
   readonly signal?: AbortSignal;
+  /** Publishing files read in this run, shared by its checks (one fetch per repository per run); each check makes its own without it. */
+  readonly repositoryFiles?: RepositoryFiles;
 }
 
 async function readSnapshot(store: ObjectStore, name: string): Promise<Result<SnapshotDocument>> {
@@ -76,7 +85,14 @@ async function writeEvidence(store: ObjectStore, evidence: Evidence): Promise<Re
 }
 
 function errorOutcome(problem: Problem, previousSnapshot: string | null): NoticeOutcome {
-  return { status: 'error', error: problem, previousSnapshot, currentSnapshot: null, rawSnapshot: null };
+  return {
+    status: 'error',
+    // Reports, latest.json, run summaries, logs and the CLI all show it: a quoted URL or header must not carry a secret.
+    error: { code: problem.code, message: redactSecrets(problem.message) },
+    previousSnapshot,
+    currentSnapshot: null,
+    rawSnapshot: null,
+  };
 }
 
 /**
@@ -147,6 +163,7 @@ export async function checkNotice(
     ...deps.fetchOptions,
     conditional,
     signal: deps.signal,
+    repositoryFiles: deps.repositoryFiles,
   });
   if (!acquired.ok) return failWith(acquired.problem, lastGood?.snapshot ?? null);
   if (acquired.value.kind === 'not-modified') {

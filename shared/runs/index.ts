@@ -5,7 +5,6 @@ export { type NoticePointer, readPointer } from './notice-pointer';
 export { type DriftRunOptions, type DriftRunSummary, runDrift } from './run-drift';
 export { newRunId } from './run-id';
 export type { RunOptions, RunSummaryFields } from './run-options';
-export { type Progress, runPool } from './run-pool';
 export { type EndpointOutcome, runTls, tlsExitCode, type TlsRunOptions, type TlsRunSummary } from './run-tls';
 export {
   type ClaimOutcome,

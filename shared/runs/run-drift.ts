@@ -1,9 +1,10 @@
-import { type Problem, problemFromError } from '../common/result';
+import { ok, type Problem, problemFromError } from '../common/result';
 import type { NoticeConfig } from '../config/types';
-import type { FetchOptions } from '../notices';
+import { type FetchOptions, RepositoryFiles } from '../notices';
+import { alertsAfterDrift } from '../notify';
 import { type NoticeCheckResult, recordLatestNotices, REPORT_SCHEMA_VERSION, writeReport } from '../reports';
 import { driftRunSummaryName, type ObjectStore } from '../storage';
-import { byDeadline } from './by-deadline';
+import { abandonTime, byDeadline } from './by-deadline';
 import { checkNotice, type CheckNoticeDeps } from './check-notice';
 import { runItems } from './run-items';
 import { DEFAULT_TRIGGER, type RunOptions, type RunSummaryFields } from './run-options';
@@ -46,6 +47,9 @@ export async function runDrift(
 ): Promise<DriftRunSummary> {
   const now = options.now ?? (() => new Date());
   const run = { runId: options.runId, startedAt: options.startedAt.toISOString() };
+  const abandonAt = abandonTime(now().getTime(), options.hardDeadline);
+  // One read of each repository's publishing files per run, whatever the number of its notices.
+  const repositoryFiles = new RepositoryFiles();
   // Circuit breaker: with storage unreachable every check fails the same way after its retries;
   // stop starting new ones instead of spending the whole budget proving it again and again.
   let consecutiveStorageFailures = 0;
@@ -60,6 +64,7 @@ export async function runDrift(
         acquire: options.acquire,
         now,
         signal,
+        repositoryFiles,
       }),
     options,
     {
@@ -105,6 +110,17 @@ export async function runDrift(
   );
   if (!latest.ok) problems.push(latest.problem);
 
+  // After the checks and before the summary, which lists the deliveries; bounded like the other closing writes.
+  const alerts = await byDeadline(
+    alertsAfterDrift(store, results, notices, options.notify, { runId: run.runId, now, deadline: abandonAt }).then(ok),
+    abandonAt,
+    'record and deliver its alerts',
+    clock,
+  );
+  if (!alerts.ok) problems.push(alerts.problem);
+  else problems.push(...alerts.value.problems);
+  const notifications = alerts.ok ? alerts.value.notifications : undefined;
+
   const counts = { baseline: 0, unchanged: 0, changed: 0, error: 0 };
   for (const result of results) counts[result.status] += 1;
   const summaryName = driftRunSummaryName(run.startedAt, run.runId);
@@ -118,6 +134,7 @@ export async function runDrift(
     abandoned: checked.abandoned,
     problems,
     counts,
+    ...(notifications ? { notifications } : {}),
   };
   const written = await byDeadline(
     writeReport(store, summaryName, {

@@ -1,7 +1,7 @@
+import { type Progress, runPool } from '../common/pool';
 import type { Problem } from '../common/result';
-import { closingReserveMs } from './by-deadline';
+import { abandonTime } from './by-deadline';
 import { DEFAULT_CONCURRENCY, type RunOptions } from './run-options';
-import { type Progress, runPool } from './run-pool';
 
 export interface ItemsOutcome<R> {
   /** Results of the items completed, in input order. */
@@ -33,10 +33,7 @@ export async function runItems<T extends { readonly id: string }, R>(
 ): Promise<ItemsOutcome<R>> {
   const now = options.now ?? (() => new Date());
   const startMs = now().getTime();
-  const abandonAt =
-    options.hardDeadline === undefined
-      ? undefined
-      : options.hardDeadline - closingReserveMs(startMs, options.hardDeadline);
+  const abandonAt = abandonTime(startMs, options.hardDeadline);
   const pool = await runPool(items, (item, _index, signal) => work(item, signal), {
     concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
     deadline: options.deadline,

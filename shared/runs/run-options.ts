@@ -1,5 +1,6 @@
+import type { Progress } from '../common/pool';
 import type { Problem } from '../common/result';
-import type { Progress } from './run-pool';
+import type { NotificationSummary, NotifyOptions } from '../notify';
 
 /**
  * What every run takes, drift or TLS: the same shape and the same meaning of each deadline, so the
@@ -22,6 +23,8 @@ export interface RunOptions<R> {
   readonly onProgress?: Progress<R>;
   /** The run's clock: deadlines and recorded times agree with it. */
   readonly now?: () => Date;
+  /** Channels and settings for alerts; without them a drift run only indexes its changes for the feeds. */
+  readonly notify?: NotifyOptions;
 }
 
 /** What every run summary says, drift or TLS, besides its results and counts. */
@@ -38,6 +41,8 @@ export interface RunSummaryFields {
   readonly problems: Problem[];
   /** Blob name of the run summary in the reports container, or null if it could not be written. */
   readonly summary: string | null;
+  /** Alerts recorded and delivered by this run (when channels are configured). */
+  readonly notifications?: NotificationSummary;
 }
 
 export const DEFAULT_CONCURRENCY = 4;

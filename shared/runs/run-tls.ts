@@ -1,6 +1,7 @@
 import { KeyedLimiter } from '../common/concurrency';
 import { ok, type Problem, problemFromError } from '../common/result';
 import type { EndpointConfig } from '../config/types';
+import { alertsAfterTls } from '../notify';
 import { type LatestEndpointEntry, recordLatestEndpoints, REPORT_SCHEMA_VERSION, writeReport } from '../reports';
 import { type ObjectStore, tlsReportName, tlsRunSummaryName } from '../storage';
 import { checkEndpoint, checkFailedResult, type EndpointCheckResult, type TlsCheckOptions } from '../tls';
@@ -145,6 +146,21 @@ export async function runTls(
     );
     if (!latest.ok) problems.push(latest.problem);
   }
+  // After the checks and before the summary, which lists the deliveries.
+  const alertsBy = options.hardDeadline === undefined ? undefined : options.hardDeadline - 5_000;
+  const alerts = await byDeadline(
+    alertsAfterTls(store, outcomes, endpoints, options.notify, {
+      runId: options.runId,
+      now,
+      deadline: alertsBy,
+    }).then(ok),
+    alertsBy,
+    'record and deliver its alerts',
+    clock,
+  );
+  if (!alerts.ok) problems.push(alerts.problem);
+  else problems.push(...alerts.value.problems);
+  const notifications = alerts.ok ? alerts.value.notifications : undefined;
   const counts = {
     compliant: outcomes.filter((outcome) => outcome.compliant).length,
     nonCompliant: outcomes.filter((outcome) => !outcome.compliant && !isIncomplete(outcome)).length,
@@ -161,6 +177,7 @@ export async function runTls(
     abandoned: checked.abandoned,
     problems,
     counts,
+    ...(notifications ? { notifications } : {}),
   };
   const written = await byDeadline(
     writeReport(store, summaryName, { schemaVersion: REPORT_SCHEMA_VERSION, kind: 'tls-run', ...summary }),

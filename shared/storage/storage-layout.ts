@@ -68,6 +68,26 @@ export function tlsRunSummaryName(runStartedAt: string, runId: string): string {
 /** `reports`: `latest.json`, the latest state of every notice and endpoint; ETag read-modify-write. */
 export const LATEST_NAME = 'latest.json';
 
+/**
+ * `state`: `outbox/<report name>/<kind>/<channel>.json`, one alert to one channel, for example
+ * `outbox/drift/2026/11/29/<notice>/<run>/notice-changed/<channel>.json`; create-only, then its
+ * delivery state by ETag compare-and-swap.
+ */
+export function outboxName(report: string, kind: string, channel: string): string {
+  return `outbox/${report.replace(/\.json$/, '')}/${kind}/${channel}.json`;
+}
+
+/** `state`: `notify/pending.json`, the outbox records still to deliver (read instead of every record ever written). */
+export const PENDING_ALERTS_NAME = 'notify/pending.json';
+
+/** `state`: `notify/notices.json`, `notify/endpoints.json`, per-item alert counters and alerts decided but not yet written. */
+export function alertTrackingName(target: 'notices' | 'endpoints'): string {
+  return `notify/${target}.json`;
+}
+
+/** `state`: `feeds/changes.json`, the newest changes, for the Atom feeds. */
+export const CHANGE_INDEX_NAME = 'feeds/changes.json';
+
 /** The folders of the reports container that hold reports (latest.json sits beside them). */
 export const REPORT_FOLDERS = ['drift/', 'runs/', 'tls/'] as const;
 

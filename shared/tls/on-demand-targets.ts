@@ -1,7 +1,7 @@
 import { fail, ok, type Result } from '../common/result';
 import type { EndpointConfig } from '../config/types';
 import { WATCHLIST_ID } from '../config/watchlist';
-import { normaliseIpLiteral, parseHostPort, validatePort } from './address-guard';
+import { normaliseIpLiteral, parseHostPort, validatePort } from '../net/address-guard';
 import { resolveTarget } from './resolve-target';
 import type { LookupFunction } from './types';
 

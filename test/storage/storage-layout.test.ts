@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
 
 import {
+  alertTrackingName,
+  CHANGE_INDEX_NAME,
   driftRunSummaryName,
+  LATEST_NAME,
   noticeReportName,
+  outboxName,
+  PENDING_ALERTS_NAME,
   pointerName,
   rawName,
   slotClaimName,
@@ -24,6 +29,16 @@ describe('the storage layout', () => {
     expect(slotClaimName('drift', new Date(startedAt))).toBe('slots/drift/20261129T060000Z.json');
     expect(driftRunSummaryName(startedAt, runId)).toBe(`runs/2026/11/29/${runId}.json`);
     expect(tlsRunSummaryName(startedAt, runId)).toBe(`runs/2026/11/29/${runId}-tls.json`);
+    expect(LATEST_NAME).toBe('latest.json');
+    expect(outboxName(`drift/2026/11/29/contoso/${runId}.json`, 'notice-changed', 'teams')).toBe(
+      `outbox/drift/2026/11/29/contoso/${runId}/notice-changed/teams.json`,
+    );
+    expect([PENDING_ALERTS_NAME, alertTrackingName('notices'), alertTrackingName('endpoints')]).toEqual([
+      'notify/pending.json',
+      'notify/notices.json',
+      'notify/endpoints.json',
+    ]);
+    expect(CHANGE_INDEX_NAME).toBe('feeds/changes.json');
   });
 
   it('dates report names by the run id, so a run taken over on another day writes the same names', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { runPool } from '../../shared/runs';
+import { runPool } from '../../shared/common/pool';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
