@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { fail } from '../../shared/common/result';
 import type { NoticeConfig } from '../../shared/config';
 import { applyDiff } from '../../shared/diff';
 import { type NoticeReport, readLatest, readReport } from '../../shared/reports';
 import { checkNotice, newRunId, readPointer, runDrift } from '../../shared/runs';
-import { CONTAINERS, type ObjectStore } from '../../shared/storage';
+import { CONTAINERS, MemoryObjectStore, type ObjectStore } from '../../shared/storage';
 import { startTestStorage, type TestStorage } from '../support/azurite';
+import { faultyStore } from '../support/fakes';
 import { expectStatus } from '../support/notice-results';
 import { type NoticeServer, startNoticeServer } from '../support/notice-server';
 import { recordFault } from '../support/reliability-tally';
@@ -160,17 +162,12 @@ describe('checkNotice against Azurite and a local notice server', () => {
     server.setText('/crash/privacy.md', noticeV2());
 
     let failReports = true;
-    const flaky: ObjectStore = {
-      description: 'flaky',
-      get: (c, n) => storage.store.get(c, n),
-      swap: (c, n, b, t, e) => storage.store.swap(c, n, b, t, e),
-      list: (c, p) => storage.store.list(c, p),
-      listPage: (c, p, page) => storage.store.listPage(c, p, page),
+    const flaky = faultyStore(storage.store, {
       create: async (c, n, b, t) =>
         c === CONTAINERS.reports && failReports
-          ? { ok: false, problem: { code: 'STORAGE_ERROR', message: 'injected outage' } }
+          ? fail('STORAGE_ERROR', 'injected outage')
           : storage.store.create(c, n, b, t),
-    };
+    });
     const crashed = await check(notice, flaky);
     expect(crashed.status).toBe('error');
     expect(crashed.error?.code).toBe('REPORT_NOT_WRITTEN');
@@ -224,5 +221,63 @@ describe('checkNotice against Azurite and a local notice server', () => {
     expect(summary.notices).toEqual([]);
     expect(summary.notReached).toEqual(notices.map((notice) => notice.id));
     expect(summary.summary).toMatch(/^runs\//);
+  });
+});
+
+/** A run identity with its start as a Date, as runDrift takes it. */
+function runStart() {
+  const identity = nextRun();
+  return { runId: identity.runId, startedAt: new Date(identity.startedAt) };
+}
+
+describe('suspect bodies must be consecutive', () => {
+  it('a 304 of the last good version resets the count', async () => {
+    const store = new MemoryObjectStore();
+    const notice: NoticeConfig = { id: 'suspect-304', url: `${server.origin}/s304.md`, format: 'markdown' };
+    const fast = { store, fetchOptions: { retries: 0 } };
+    server.setText('/s304.md', noticeV2(), { etag: '"v2"' });
+    expect((await checkNotice(notice, nextRun(), fast)).status).toBe('baseline');
+    server.setText('/s304.md', ERROR_PAGE, { etag: null });
+    expect((await checkNotice(notice, nextRun(), fast)).error?.message).toContain('1 of 3');
+    server.setText('/s304.md', noticeV2(), { etag: '"v2"' });
+    expect(expectStatus(await checkNotice(notice, nextRun(), fast), 'unchanged').notModified).toBe(true);
+    server.setText('/s304.md', ERROR_PAGE, { etag: null });
+    expect((await checkNotice(notice, nextRun(), fast)).error?.message).toContain('1 of 3');
+    expect((await checkNotice(notice, nextRun(), fast)).error?.message).toContain('2 of 3');
+    recordFault('error page interrupted by a 304 is not consecutive');
+  });
+});
+
+describe('a change report rebuilt after a crash', () => {
+  it('says all the live one would have: alert, includes, and latest.json learns it from the next run', async () => {
+    const memory = new MemoryObjectStore();
+    let failReports = true;
+    const flaky = faultyStore(memory, {
+      create: async (c, n, b) =>
+        c === CONTAINERS.reports && failReports ? fail('STORAGE_ERROR', 'injected') : memory.create(c, n, b),
+    });
+    const notice: NoticeConfig = { id: 'rebuilt', url: `${server.origin}/rebuilt.md`, format: 'markdown' };
+    server.setText('/rebuilt.md', noticeV1(), { etag: null });
+    failReports = false;
+    await runDrift(flaky, [notice], { ...runStart(), fetchOptions: { retries: 0 } });
+    server.setText('/rebuilt.md', noticeV2(), { etag: null });
+    failReports = true;
+    const crashed = await checkNotice(notice, nextRun(), { store: flaky, fetchOptions: { retries: 0 } });
+    expect(crashed.error?.code).toBe('REPORT_NOT_WRITTEN');
+    failReports = false;
+    const next = await runDrift(flaky, [notice], { ...runStart(), fetchOptions: { retries: 0 } });
+    expect(next.notices[0].status).toBe('unchanged');
+    const names = await memory.list(CONTAINERS.reports, 'drift/');
+    const reports = await Promise.all(
+      (names.ok ? names.value : []).map((name) => readReport<NoticeReport & { recovered?: boolean }>(memory, name)),
+    );
+    const rebuilt = reports.map((report) => (report.ok ? report.value : null)).find((report) => report?.recovered);
+    expect(rebuilt).toMatchObject({ status: 'changed', substantive: true, alert: true, recurrence: null });
+    const latest = await readLatest(memory);
+    expect(latest.ok && latest.value.notices.rebuilt).toMatchObject({
+      lastChangeReport: rebuilt?.report,
+      substantive: true,
+      lastChangeAlert: true,
+    });
   });
 });

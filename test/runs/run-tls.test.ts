@@ -5,8 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newRunId, runTls } from '../../shared/runs';
 import { MemoryObjectStore } from '../../shared/storage';
 import type { TlsCheckOptions } from '../../shared/tls';
+import { faultyStore } from '../support/fakes';
+import { recordFault } from '../support/reliability-tally';
 import { buildTestPki } from '../tls/helpers/certs';
-import { type RunningServer, startRawServer, startTlsServer } from '../tls/helpers/servers';
+import { type RunningServer, startRawServer, startTlsServer, unusedPort } from '../tls/helpers/servers';
 
 let tls12and13: RunningServer;
 /** On a second loopback address, so the per-address cap does not serialise it with the others. */
@@ -93,5 +95,38 @@ describe('a TLS run', () => {
     expect(run.endpoints).toEqual([]);
     expect(run.notReached).toEqual(['never']);
     expect(run.abandoned).toEqual([]);
+  });
+});
+
+describe('a TLS run whose report writes outlast it', () => {
+  it('lists each endpoint once, without a report, and says why', async () => {
+    const memory = new MemoryObjectStore();
+    const slow = faultyStore(memory, {
+      create: async (c, n, b) => {
+        if (n.startsWith('tls/')) await new Promise((resolve) => setTimeout(resolve, 2_000));
+        return memory.create(c, n, b);
+      },
+    });
+    const [a, b] = [await unusedPort(), await unusedPort()];
+    const started = Date.now();
+    const endpoints = [
+      { id: 'one', host: '127.0.0.1', port: a },
+      { id: 'two', host: '127.0.0.1', port: b },
+    ];
+    const summary = await runTls(slow, endpoints, {
+      ...identity(),
+      hardDeadline: started + 800,
+      tls: { allowPrivate: true, timeoutMs: 300 },
+    });
+    expect(Date.now() - started).toBeLessThan(1_900);
+    expect(summary.endpoints.map((endpoint) => [endpoint.id, endpoint.report])).toEqual([
+      ['one', null],
+      ['two', null],
+    ]);
+    expect(summary.problems.map((problem) => problem.code)).toContain('RUN_DEADLINE');
+    const before = JSON.stringify(summary.endpoints);
+    await new Promise((resolve) => setTimeout(resolve, 2_300));
+    expect(JSON.stringify(summary.endpoints)).toBe(before); // late writes change nothing
+    recordFault('TLS report writes outlast the run');
   });
 });
