@@ -12,8 +12,8 @@ import { startTestStorage, type TestStorage } from '../support/azurite';
 import { fakeTimer, faultyStore } from '../support/fakes';
 import { testContext, testDeps } from '../support/function-harness';
 import { recordHostileInput } from '../support/reliability-tally';
-import { buildTestPki } from '../tls/helpers/certs';
-import { type RunningServer, startTlsServer } from '../tls/helpers/servers';
+import { buildTestPki } from '../support/tls-certs';
+import { type RunningServer, startTlsServer } from '../support/tls-servers';
 
 let storage: TestStorage;
 let modern: RunningServer;

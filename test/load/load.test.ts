@@ -33,7 +33,7 @@ import { type NoticeCheckResult, readLatest } from '../../shared/reports';
 import { type DriftRunSummary, newRunId, runDrift, type TlsRunSummary } from '../../shared/runs';
 import { CONTAINERS, noticeReportName, type ObjectStore, storeFromConnectionString } from '../../shared/storage';
 import { recordFault } from '../support/reliability-tally';
-import { buildTestPki } from '../tls/helpers/certs';
+import { buildTestPki } from '../support/tls-certs';
 
 const NOTICES = 2_000;
 const ENDPOINTS = 2_000;

@@ -15,8 +15,8 @@ import { type AlertReceiver, type ReceivedRequest, startAlertReceiver } from '..
 import { startTestStorage, type TestStorage } from '../support/azurite';
 import { type NoticeServer, startNoticeServer } from '../support/notice-server';
 import { ERROR_PAGE, noticeV1, noticeV2 } from '../support/sample-notices';
-import { buildTestPki, type TestPki } from '../tls/helpers/certs';
-import { type RunningServer, startTlsServer } from '../tls/helpers/servers';
+import { buildTestPki, type TestPki } from '../support/tls-certs';
+import { type RunningServer, startTlsServer } from '../support/tls-servers';
 
 /**
  * The promise of issue 11, end to end over real Azurite, a real notice server, real TLS servers and

@@ -11,8 +11,8 @@ import { checkNotice, newRunId, runDrift, runTls } from '../../shared/runs';
 import { CONTAINERS, LATEST_NAME, MemoryObjectStore } from '../../shared/storage';
 import { type NoticeServer, startNoticeServer } from '../support/notice-server';
 import { ERROR_PAGE, noticeV1, noticeV2, noticeV3 } from '../support/sample-notices';
-import { buildTestPki } from '../tls/helpers/certs';
-import { type RunningServer, startTlsServer, unusedPort } from '../tls/helpers/servers';
+import { buildTestPki } from '../support/tls-certs';
+import { type RunningServer, startTlsServer, unusedPort } from '../support/tls-servers';
 
 const SCHEMAS = join(__dirname, '..', '..', 'content', 'schemas');
 

@@ -7,8 +7,8 @@ import { MemoryObjectStore } from '../../shared/storage';
 import type { TlsCheckOptions } from '../../shared/tls';
 import { faultyStore } from '../support/fakes';
 import { recordFault } from '../support/reliability-tally';
-import { buildTestPki } from '../tls/helpers/certs';
-import { type RunningServer, startRawServer, startTlsServer, unusedPort } from '../tls/helpers/servers';
+import { buildTestPki } from '../support/tls-certs';
+import { type RunningServer, startRawServer, startTlsServer, unusedPort } from '../support/tls-servers';
 
 let tls12and13: RunningServer;
 /** On a second loopback address, so the per-address cap does not serialise it with the others. */

@@ -12,7 +12,7 @@ import {
   resolveTarget,
   validatePort,
 } from '../../shared/tls';
-import { unusedPort } from './helpers/servers';
+import { unusedPort } from '../support/tls-servers';
 
 const FORBIDDEN: Array<[string, string]> = [
   ['127.0.0.1', 'loopback'],

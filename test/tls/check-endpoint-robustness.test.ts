@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newRunId, runTls } from '../../shared/runs';
 import { MemoryObjectStore } from '../../shared/storage';
 import { checkEndpoint, type LookupFunction, resolveTarget } from '../../shared/tls';
-import { buildTestPki } from './helpers/certs';
-import { type RunningServer, startTlsServer } from './helpers/servers';
+import { buildTestPki } from '../support/tls-certs';
+import { type RunningServer, startTlsServer } from '../support/tls-servers';
 
 let server: RunningServer;
 

@@ -9,8 +9,14 @@ import {
   type ProtocolVerdict,
   type TlsCheckOptions,
 } from '../../shared/tls';
-import { buildTestPki, type TestPki } from './helpers/certs';
-import { legacyResponder, type RunningServer, startRawServer, startTlsServer, unusedPort } from './helpers/servers';
+import { buildTestPki, type TestPki } from '../support/tls-certs';
+import {
+  legacyResponder,
+  type RunningServer,
+  startRawServer,
+  startTlsServer,
+  unusedPort,
+} from '../support/tls-servers';
 
 type Matrix = Record<ProtocolName, ProtocolVerdict>;
 const matrix = (

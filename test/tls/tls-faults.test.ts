@@ -13,7 +13,7 @@ import {
   type TlsCheckOptions,
 } from '../../shared/tls';
 import { recordFault } from '../support/reliability-tally';
-import { buildTestPki, type TestPki } from './helpers/certs';
+import { buildTestPki, type TestPki } from '../support/tls-certs';
 import {
   alertRecord,
   readClientHello,
@@ -21,7 +21,7 @@ import {
   serverHelloRecord,
   startRawServer,
   startTlsServer,
-} from './helpers/servers';
+} from '../support/tls-servers';
 
 /**
  * TLS endpoints that misbehave at the byte level. Every check ends in bounded time with `error`
