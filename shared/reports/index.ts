@@ -1,5 +1,12 @@
 export * from './report-types';
-export { noticeReportName, tlsReportName, runSummaryName, LATEST_NAME } from './report-names';
+export {
+  noticeReportName,
+  tlsReportName,
+  runSummaryName,
+  parseNoticeReportName,
+  LATEST_NAME,
+  type NoticeReportNameParts,
+} from './report-names';
 export {
   writeReport,
   readReport,
@@ -7,6 +14,8 @@ export {
   readLatest,
   recordLatestNotices,
   recordLatestEndpoints,
+  recordLatestReview,
+  type NoticeReviewState,
   toNoticeReport,
   emptyLatest,
 } from './report-store';
