@@ -15,6 +15,7 @@ import {
 import { progress } from './cli-output';
 import { driftPart, endpointsFromArguments, tlsPart, type RunContext } from './check-commands';
 import { runDiffCommand } from './diff-command';
+import { runHistoryCommand, runReviewCommand, runReviewsCommand } from './history-commands';
 
 const USAGE = `noticewatch: watch published privacy notices for drift and verify the TLS promises behind them
 
@@ -23,6 +24,10 @@ Usage:
   noticewatch drift [--watchlist FILE] [--notice ID]... [OPTIONS]  notices only
   noticewatch tls   [HOST[:PORT]...] [--watchlist FILE] [OPTIONS]  endpoints only
   noticewatch diff  OLD NEW [--json]                              compare two local notice files
+  noticewatch history NOTICE [--limit N] [--before REPORT] [--json]  a notice's changes, newest first
+  noticewatch review  REPORT --status S [--note TEXT] [--reviewer NAME] [--json]
+                                                                  record a review of a change
+  noticewatch reviews REPORT [--json]                             every review of a change
 
 Options:
   --watchlist FILE   watchlist JSON (default: content/watchlist.json of this package, or NOTICEWATCH_WATCHLIST)
@@ -34,6 +39,11 @@ Options:
   --timeout MS       per-request (drift) and per-connection (tls) timeout (default 20000 / 5000)
   --concurrency N    checks at once (default 4)
   --json             print exactly one JSON document on stdout
+  --limit N          history: changes per page (default 20, at most 100)
+  --before REPORT    history: start after this change report (the "older" line of the last page)
+  --status S         review: acknowledged, not-material or needs-action
+  --note TEXT        review: what the reviewer found
+  --reviewer NAME    review: who reviewed (default NOTICEWATCH_REVIEWER, else the system user name)
 
 Exit status: 0 all quiet, 1 drift found or an endpoint not compliant,
 2 a check could not complete (or usage, configuration or storage trouble).`;
@@ -46,6 +56,11 @@ const OPTIONS = {
   concurrency: { type: 'string' },
   ca: { type: 'string' },
   json: { type: 'boolean' },
+  limit: { type: 'string' },
+  before: { type: 'string' },
+  status: { type: 'string' },
+  note: { type: 'string' },
+  reviewer: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -130,6 +145,21 @@ function orderKeys(document: Record<string, unknown>): Record<string, unknown> {
   };
 }
 
+/** Options that belong to one command only; given to another, they are a mistake worth saying. */
+const COMMAND_OPTIONS: Record<string, readonly string[]> = {
+  limit: ['history'],
+  before: ['history'],
+  status: ['review'],
+  note: ['review'],
+  reviewer: ['review'],
+};
+
+function misplacedOption(command: string, values: Record<string, unknown>): string | null {
+  for (const [option, commands] of Object.entries(COMMAND_OPTIONS))
+    if (values[option] !== undefined && !commands.includes(command)) return option;
+  return null;
+}
+
 export async function main(argv: string[]): Promise<number> {
   let parsed;
   try {
@@ -145,6 +175,8 @@ export async function main(argv: string[]): Promise<number> {
     return values.help ? 0 : 2;
   }
   try {
+    const misplaced = misplacedOption(command, values);
+    if (misplaced) throw new UsageError(`--${misplaced} does not apply to ${command}`);
     switch (command) {
       case 'drift':
       case 'run':
@@ -155,6 +187,16 @@ export async function main(argv: string[]): Promise<number> {
       case 'diff':
         if (rest.length !== 2) throw new UsageError('diff takes exactly two files: noticewatch diff OLD NEW');
         return await runDiffCommand(rest[0], rest[1], values.json === true);
+      case 'history':
+        if (rest.length !== 1) throw new UsageError('history takes one notice id: noticewatch history NOTICE');
+        return await runHistoryCommand(rest[0], values);
+      case 'review':
+        if (rest.length !== 1)
+          throw new UsageError('review takes one report name: noticewatch review REPORT --status S');
+        return await runReviewCommand(rest[0], values);
+      case 'reviews':
+        if (rest.length !== 1) throw new UsageError('reviews takes one report name: noticewatch reviews REPORT');
+        return await runReviewsCommand(rest[0], values);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }
