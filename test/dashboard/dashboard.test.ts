@@ -5,6 +5,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeDashboardHttpHandler } from '../../functions/dashboard-http';
 import { makeReportsHttpHandler } from '../../functions/reports-http';
+import { makeReviewsHttpHandler } from '../../functions/reviews-http';
 import { MemoryObjectStore } from '../../shared/storage';
 import { testDeps } from '../support/function-harness';
 import { startFunctionServer, type FunctionServer } from './function-server';
@@ -29,6 +30,7 @@ async function serve(store: MemoryObjectStore): Promise<FunctionServer> {
   return startFunctionServer(
     [
       { route: 'reports', param: 'name', handler: makeReportsHttpHandler(deps) },
+      { route: 'reviews', param: 'report', handler: makeReviewsHttpHandler(deps) },
       { route: 'dashboard', param: 'file', handler: makeDashboardHttpHandler() },
     ],
     { functionKey: KEY },
