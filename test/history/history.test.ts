@@ -11,7 +11,7 @@ import {
   type HistoryPage,
 } from '../../shared/history';
 import { readLatest, readReport, type NoticeReport } from '../../shared/reports';
-import { readPointer } from '../../shared/runs';
+import { newRunId, readPointer, runDrift } from '../../shared/runs';
 import { CONTAINERS, type ObjectStore } from '../../shared/storage';
 import { startTestStorage, type TestStorage } from '../support/azurite';
 import { changesOf, runSteps, threeChanges, type SeededRun } from '../support/change-history';
@@ -121,6 +121,31 @@ describe('history of a notice', () => {
     const all = await page('contoso');
     expect(all.entries.map((entry) => entry.change)).toEqual([3, 2, 1]);
     expect(all.changes).toBe(3);
+  });
+
+  it('concurrent runs over the same changes number and index each change once', async () => {
+    const notice = { id: 'racing', url: `${server.origin}/race/racing.md`, format: 'markdown' as const };
+    const race = async (text: string, at: string) => {
+      server.setText('/race/racing.md', text);
+      const startedAt = new Date(at);
+      return Promise.all(
+        ['a', 'b', 'c'].map((suffix) =>
+          runDrift([notice], storage.store, { runId: newRunId(startedAt, `race${suffix}`), startedAt }),
+        ),
+      );
+    };
+    await race(noticeV1(), '2026-12-10T06:00:00.000Z');
+    const second = await race(noticeV2(), '2026-12-11T06:00:00.000Z');
+    const third = await race(noticeV3(), '2026-12-12T06:00:00.000Z');
+    for (const runsOfOne of [second, third])
+      expect(runsOfOne.map((run) => run.notices[0].status).sort()).toEqual(['changed', 'unchanged', 'unchanged']);
+    const history = await page('racing');
+    expect(history.entries.map((entry) => [entry.change, entry.kind])).toEqual([
+      [2, 'metadata-only'],
+      [1, 'new-wording'],
+    ]);
+    const latest = await readLatest(storage.store);
+    expect(latest.ok && latest.value.notices.racing).toMatchObject({ changeCount: 2, pendingReview: 2 });
   });
 
   it('a change whose history entry could not be written is indexed by the next run', async () => {
