@@ -9,26 +9,22 @@
  * process are those of the checker alone, as in a Function App, and the servers use the other core.
  * The scenario builders are exported for test/load/load.test.ts, which runs them in-process.
  */
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
+import type net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import tls from 'node:tls';
 import v8 from 'node:v8';
 import vm from 'node:vm';
+
 import forge from 'node-forge';
+
 import type { EndpointConfig, NoticeConfig } from '../shared/config';
 import { readLatest } from '../shared/reports';
-import { newRunId, runDrift, runTls, type DriftRunSummary, type TlsRunSummary } from '../shared/runs';
-import {
-  connectionStringFor,
-  CONTAINERS,
-  startEmbeddedAzurite,
-  storeFromConnectionString,
-  type ObjectStore,
-} from '../shared/storage';
+import { type DriftRunSummary, newRunId, runDrift, runTls, type TlsRunSummary } from '../shared/runs';
+import { CONTAINERS, type ObjectStore, startEmbeddedAzurite, storeFromConnectionString } from '../shared/storage';
 
 // ---------------------------------------------------------------------------------------------
 // Notice bodies: deterministic, realistic markdown of 5-20 KB, generated on demand so neither the

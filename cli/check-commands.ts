@@ -1,17 +1,17 @@
-import { runWindow, type EndpointConfig, type NoticewatchSettings, type Watchlist } from '../shared/config';
 import { fail, ok, type Result } from '../shared/common/result';
+import { type EndpointConfig, type NoticewatchSettings, runWindow, type Watchlist } from '../shared/config';
 import {
   driftExitCode,
+  type DriftOutcome,
   runDriftRequest,
   runTls,
   tlsExitCode,
-  type DriftOutcome,
   type TlsRunSummary,
 } from '../shared/runs';
 import type { ObjectStore } from '../shared/storage';
 import { adHocEndpoint, parseHostPort, uniqueTargets } from '../shared/tls';
-import { describeChangeDetails, describeNotice, progress } from './cli-output';
 import type { RunLimits } from './cli-context';
+import { describeChangeDetails, describeNotice, progress } from './cli-output';
 import { describeEndpoint, describeEndpointDetails } from './tls-output';
 
 export interface RunContext {

@@ -1,8 +1,9 @@
-import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { loadWatchlist, type NoticewatchSettings, type Watchlist } from '../shared/config';
+import { join } from 'node:path';
+
 import { fail, ok, type Result } from '../shared/common/result';
-import { openStore, type OpenedStore } from '../shared/storage';
+import { loadWatchlist, type NoticewatchSettings, type Watchlist } from '../shared/config';
+import { type OpenedStore, openStore } from '../shared/storage';
 import { progress } from './cli-output';
 
 export class UsageError extends Error {}

@@ -1,19 +1,20 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
+
 import { redactSecrets } from '../shared/common/redact';
-import { newRunId } from '../shared/runs';
 import { readSettings } from '../shared/config';
+import { newRunId } from '../shared/runs';
+import { driftPart, endpointsFromArguments, type RunContext, tlsPart } from './check-commands';
 import {
   cliCaBundle,
+  type CliOptions,
   cliStore,
   cliWatchlist,
   reportProblem,
   runLimits,
   UsageError,
-  type CliOptions,
 } from './cli-context';
 import { progress } from './cli-output';
-import { driftPart, endpointsFromArguments, tlsPart, type RunContext } from './check-commands';
 import { runDiffCommand } from './diff-command';
 import { runHistoryCommand, runReviewCommand, runReviewsCommand } from './history-commands';
 

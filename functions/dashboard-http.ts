@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+
 import {
   app,
   type HttpMethod,
@@ -7,6 +8,7 @@ import {
   type HttpResponseInit,
   type InvocationContext,
 } from '@azure/functions';
+
 import { fail, ok, problemFromError, type Result } from '../shared/common/result';
 import { packageRoot } from '../shared/config/settings';
 import { problemResponse } from './http-responses';

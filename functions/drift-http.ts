@@ -1,7 +1,8 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+
 import { redactSecrets } from '../shared/common/redact';
 import { newRunId, runDriftRequest } from '../shared/runs';
-import { driftRunOptions, hostDeps, logProblems, type FunctionDeps } from './function-deps';
+import { driftRunOptions, type FunctionDeps, hostDeps, logProblems } from './function-deps';
 import { problemResponse, statusForProblem } from './http-responses';
 
 const NOTICE_ID = /^(?!.*\.\.)[a-z0-9][a-z0-9._-]{0,79}$/;

@@ -1,6 +1,7 @@
 import { app, type InvocationContext, type Timer } from '@azure/functions';
+
 import { runDriftRequest } from '../shared/runs';
-import { driftRunOptions, hostDeps, logProblems, type FunctionDeps } from './function-deps';
+import { driftRunOptions, type FunctionDeps, hostDeps, logProblems } from './function-deps';
 import { runOncePerSlot } from './timer-slot';
 
 export function makeDriftTimerHandler(deps: FunctionDeps) {

@@ -1,8 +1,9 @@
 import type { InvocationContext } from '@azure/functions';
-import { loadWatchlist, readSettings, runWindow, type NoticewatchSettings, type Watchlist } from '../shared/config';
-import type { NoticeCheckResult } from '../shared/reports';
+
 import type { Result } from '../shared/common/result';
-import { openStore, type ObjectStore } from '../shared/storage';
+import { loadWatchlist, type NoticewatchSettings, readSettings, runWindow, type Watchlist } from '../shared/config';
+import type { NoticeCheckResult } from '../shared/reports';
+import { type ObjectStore, openStore } from '../shared/storage';
 import type { EndpointCheckResult, TlsCheckOptions } from '../shared/tls';
 
 /** What every handler needs; tests pass their own, the host gets the real ones from app settings. */
@@ -75,6 +76,7 @@ export function driftRunOptions(
 }
 
 /** The same for TLS triggers; `allowPrivate` is the caller's: trusted configuration or caller input. */
+// eslint-disable-next-line @typescript-eslint/max-params -- to become one options object with the run-model refactor (issue 9)
 export function tlsRunOptions(
   deps: FunctionDeps,
   context: InvocationContext,

@@ -1,6 +1,7 @@
 import type { HttpResponseInit } from '@azure/functions';
-import type { Problem } from '../shared/common/result';
+
 import { redactSecrets } from '../shared/common/redact';
+import type { Problem } from '../shared/common/result';
 
 /** Every error answer has the same shape and never a stack trace. */
 export function problemResponse(status: number, problem: Problem): HttpResponseInit {

@@ -5,9 +5,10 @@ import {
   type HttpResponseInit,
   type InvocationContext,
 } from '@azure/functions';
+
 import { fail, ok, type Result } from '../shared/common/result';
 import { listReports, readLatest, readReport } from '../shared/reports';
-import { hostDeps, type FunctionDeps } from './function-deps';
+import { type FunctionDeps, hostDeps } from './function-deps';
 import { serveNoticeHistory } from './history-http';
 import { problemResponse, statusForProblem } from './http-responses';
 

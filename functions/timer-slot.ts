@@ -1,9 +1,10 @@
 import type { InvocationContext, Timer } from '@azure/functions';
-import type { Watchlist } from '../shared/config';
+
 import type { Result } from '../shared/common/result';
-import type { ObjectStore } from '../shared/storage';
+import type { Watchlist } from '../shared/config';
 import { claimSlot, finishSlot, scheduleSlot } from '../shared/runs';
-import { logProblems, type FunctionDeps } from './function-deps';
+import type { ObjectStore } from '../shared/storage';
+import { type FunctionDeps, logProblems } from './function-deps';
 
 /** After a run's budget, its grace and a margin, an unfinished claim can only belong to a dead run. */
 const STALE_MARGIN_MS = 120_000;
@@ -18,6 +19,7 @@ function orThrow<T>(result: Result<T>): T {
  * Loads the watchlist, then runs `work` once per schedule slot, whether the timer fires late (isPastDue) or twice for the
  * same slot; the run id is derived from the slot, so a taken-over run repeats nothing.
  */
+// eslint-disable-next-line @typescript-eslint/max-params -- to become one options object with the run-model refactor (issue 9)
 export async function runOncePerSlot(
   deps: FunctionDeps,
   context: InvocationContext,

@@ -1,7 +1,8 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+
 import { redactSecrets } from '../shared/common/redact';
-import type { EndpointConfig } from '../shared/config';
 import { fail, ok, type Result } from '../shared/common/result';
+import type { EndpointConfig } from '../shared/config';
 import { newRunId, runTls } from '../shared/runs';
 import {
   adHocEndpoint,
@@ -11,7 +12,7 @@ import {
   resolveTarget,
   type TargetInput,
 } from '../shared/tls';
-import { hostDeps, logProblems, tlsRunOptions, type FunctionDeps } from './function-deps';
+import { type FunctionDeps, hostDeps, logProblems, tlsRunOptions } from './function-deps';
 import { problemResponse, statusForProblem } from './http-responses';
 
 const MAX_BODY_BYTES = 16 * 1024;

@@ -1,6 +1,7 @@
 import { app, type InvocationContext, type Timer } from '@azure/functions';
+
 import { runTls } from '../shared/runs';
-import { hostDeps, logProblems, tlsRunOptions, type FunctionDeps } from './function-deps';
+import { type FunctionDeps, hostDeps, logProblems, tlsRunOptions } from './function-deps';
 import { runOncePerSlot } from './timer-slot';
 
 export function makeTlsTimerHandler(deps: FunctionDeps) {

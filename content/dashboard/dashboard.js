@@ -15,7 +15,7 @@
   var STATUS_ORDER = { changed: 0, error: 1, baseline: 2, unchanged: 3 };
   var STATUS_LABEL = { baseline: 'Baseline', unchanged: 'Unchanged', changed: 'Changed', error: 'Error' };
   /** Same rule as the API: a report name we would ask for must look like one. */
-  var REPORT_NAME = /^(drift|runs|tls)\/[A-Za-z0-9._\/@-]+\.json$/;
+  var REPORT_NAME = /^(drift|runs|tls)\/[A-Za-z0-9._/@-]+\.json$/;
   var MAX_DIFF_LINES = 4000;
   var FETCH_TIMEOUT_MS = 20000;
 
@@ -99,7 +99,7 @@
     try {
       var url = new URL(String(value));
       return url.protocol === 'http:' || url.protocol === 'https:' ? url.toString() : null;
-    } catch (error) {
+    } catch {
       return null;
     }
   }
@@ -122,6 +122,7 @@
         error && error.name === 'AbortError'
           ? 'the reports API did not answer in time.'
           : 'the reports API could not be reached.',
+        { cause: error },
       );
     } finally {
       clearTimeout(timer);
@@ -129,9 +130,8 @@
     var body = null;
     try {
       body = await response.json();
-    } catch (error) {
+    } catch {
       // A proxy or the host may answer with HTML; the status is what matters then.
-      body = null;
     }
     if (!response.ok) {
       var detail = body && body.error && typeof body.error.message === 'string' ? body.error.message : '';

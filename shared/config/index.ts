@@ -1,12 +1,3 @@
-export type { NoticeConfig, EndpointConfig, TlsVersionName } from './types';
-export { loadWatchlist, parseWatchlist, parseWatchlistText, MAX_ENTRIES_PER_KIND, type Watchlist } from './watchlist';
-export {
-  readSettings,
-  defaultWatchlistPath,
-  packageRoot,
-  runWindow,
-  DEFAULT_DRIFT_SCHEDULE,
-  DEFAULT_TLS_SCHEDULE,
-  type NoticewatchSettings,
-  type RunWindow,
-} from './settings';
+export { defaultWatchlistPath, type NoticewatchSettings, readSettings, type RunWindow, runWindow } from './settings';
+export type { EndpointConfig, NoticeConfig, TlsVersionName } from './types';
+export { loadWatchlist, MAX_ENTRIES_PER_KIND, parseWatchlist, parseWatchlistText, type Watchlist } from './watchlist';

@@ -1,7 +1,9 @@
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { readFile } from 'node:fs/promises';
-import { fail, ok, type Problem, type Result } from '../common/result';
+
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+
 import watchlistSchema from '../../content/schemas/watchlist.schema.json';
+import { fail, ok, type Problem, type Result } from '../common/result';
 import type { EndpointConfig, NoticeConfig } from './types';
 
 export interface Watchlist {

@@ -1,6 +1,6 @@
-import type { NoticeConfig } from '../config/types';
 import { fail, ok, type Result } from '../common/result';
-import { fetchResource, type ConditionalValidators, type FetchOptions } from './fetch-resource';
+import type { NoticeConfig } from '../config/types';
+import { type ConditionalValidators, type FetchOptions, fetchResource } from './fetch-resource';
 import { parseNotice } from './parse-notice';
 import { resolveIncludes } from './resolve-includes';
 import { buildSnapshotDocument, hashSnapshot, type SnapshotDocument } from './snapshot-document';

@@ -1,12 +1,14 @@
 import http from 'node:http';
 import https from 'node:https';
 import type net from 'node:net';
+
 import fetch, { type Response } from 'node-fetch';
+
+import { withoutUndefined } from '../common/json-data';
 import { fail, ok, type Problem, type Result } from '../common/result';
+import { DEFAULT_FETCH_TIMEOUT_MS } from '../config/settings';
 import { decodeText } from './decode-text';
 import { defaultUserAgent } from './user-agent';
-import { withoutUndefined } from '../common/json-data';
-import { DEFAULT_FETCH_TIMEOUT_MS } from '../config/settings';
 
 export interface FetchOptions {
   /** Limit for one HTTP request, from sending it to the last body byte (default DEFAULT_FETCH_TIMEOUT_MS, 20 000 ms). */
@@ -270,7 +272,7 @@ async function requestOnce(
   if (conditional?.etag) headers['If-None-Match'] = conditional.etag;
   if (conditional?.lastModified) headers['If-Modified-Since'] = conditional.lastModified;
 
-  let response: Response | null = null;
+  let response: Response | undefined;
   try {
     response = await fetch(url, { method: 'GET', headers, redirect: 'manual', signal: controller.signal, agent });
     const status = response.status;

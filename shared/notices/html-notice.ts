@@ -1,5 +1,6 @@
-import { parse, type HTMLElement } from 'node-html-parser';
+import { type HTMLElement, parse } from 'node-html-parser';
 import TurndownService from 'turndown';
+
 import { fail, ok, type Result } from '../common/result';
 
 /** Page chrome and active content that is never part of a notice's text. */

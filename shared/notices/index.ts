@@ -4,20 +4,19 @@
  */
 export { acquireNotice, type AcquireOptions, type Acquisition } from './acquire-notice';
 export {
-  fetchResource,
-  DEFAULT_FETCH_OPTIONS,
   type ConditionalValidators,
   type FetchCallOptions,
   type FetchOptions,
   type FetchOutcome,
+  fetchResource,
 } from './fetch-resource';
-export { parseNotice, type ParsedNotice } from './parse-notice';
-export { resolveIncludes, findIncludeDirectives, type IncludeFetcher, type IncludeOptions } from './resolve-includes';
 export { normaliseText } from './normalise-text';
+export { type ParsedNotice, parseNotice } from './parse-notice';
+export { assessPlausibility } from './plausibility';
+export { findIncludeDirectives, type IncludeFetcher, type IncludeOptions, resolveIncludes } from './resolve-includes';
 export {
   buildSnapshotDocument,
   documentFromSnapshotText,
   hashSnapshot,
   type SnapshotDocument,
 } from './snapshot-document';
-export { assessPlausibility, PLAUSIBILITY_LIMITS } from './plausibility';

@@ -1,21 +1,20 @@
-export * from './report-types';
 export {
-  noticeReportName,
-  tlsReportName,
-  runSummaryName,
-  parseNoticeReportName,
   LATEST_NAME,
+  noticeReportName,
   type NoticeReportNameParts,
+  parseNoticeReportName,
+  runSummaryName,
+  tlsReportName,
 } from './report-names';
 export {
-  writeReport,
-  readReport,
   listReports,
-  readLatest,
-  recordLatestNotices,
-  recordLatestEndpoints,
-  recordLatestReview,
   type NoticeReviewState,
+  readLatest,
+  readReport,
+  recordLatestEndpoints,
+  recordLatestNotices,
+  recordLatestReview,
   toNoticeReport,
-  emptyLatest,
+  writeReport,
 } from './report-store';
+export * from './report-types';

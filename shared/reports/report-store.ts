@@ -1,14 +1,14 @@
 import { fail, ok, type Result } from '../common/result';
-import { CONTAINERS, readJson, swapJson, type ObjectStore } from '../storage';
+import { CONTAINERS, type ObjectStore, readJson, swapJson } from '../storage';
 import { LATEST_NAME } from './report-names';
 import {
-  REPORT_SCHEMA_VERSION,
   type LatestDocument,
   type LatestEndpointEntry,
   type LatestNoticeEntry,
   type LatestReview,
   type NoticeCheckResult,
   type NoticeReport,
+  REPORT_SCHEMA_VERSION,
 } from './report-types';
 
 /** Reports are append-only: a name is written once and never replaced. */

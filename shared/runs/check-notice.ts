@@ -1,33 +1,33 @@
-import type { NoticeConfig } from '../config/types';
-import { fail, ok, type Problem, type Result } from '../common/result';
 import { sha256Hex } from '../common/hash';
+import { fail, ok, type Problem, type Result } from '../common/result';
+import type { NoticeConfig } from '../config/types';
 import { analyseChange } from '../diff';
 import {
   acquireNotice,
+  type Acquisition,
   assessPlausibility,
   documentFromSnapshotText,
-  type Acquisition,
   type FetchOptions,
   type SnapshotDocument,
 } from '../notices';
 import {
+  type NoticeCheckResult,
+  type NoticeReport,
   noticeReportName,
   readReport,
   toNoticeReport,
   writeReport,
-  type NoticeCheckResult,
-  type NoticeReport,
 } from '../reports';
 import { CONTAINERS, type ObjectStore } from '../storage';
 import { recordChange } from '../history';
 import {
+  type NoticePointer,
+  POINTER_SCHEMA_VERSION,
   rawName,
   readPointer,
   rememberVersion,
   snapshotName,
   swapPointer,
-  POINTER_SCHEMA_VERSION,
-  type NoticePointer,
 } from './notice-pointer';
 
 /** A suspect body (error page, far smaller) must be seen in this many consecutive runs before it counts as a change. */
@@ -240,6 +240,7 @@ type Decision = {
   pointer: NoticePointer | null;
 };
 
+// eslint-disable-next-line @typescript-eslint/max-params -- to become one options object with the run-model refactor (issue 9)
 async function decide(
   notice: NoticeConfig,
   run: RunIdentity,

@@ -1,7 +1,7 @@
-import type { Watchlist } from '../config';
 import { fail, ok, type Problem, type Result } from '../common/result';
+import type { Watchlist } from '../config';
 import type { ObjectStore } from '../storage';
-import { runDrift, type DriftRunOptions, type DriftRunSummary } from './run-drift';
+import { type DriftRunOptions, type DriftRunSummary, runDrift } from './run-drift';
 
 export interface DriftRequest extends DriftRunOptions {
   readonly watchlist: Watchlist;

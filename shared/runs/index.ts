@@ -1,15 +1,7 @@
-export { checkNotice, DEFAULT_SUSPECT_RUNS_TO_ACCEPT, type RunIdentity, type CheckNoticeDeps } from './check-notice';
-export { runDrift, type DriftRunOptions, type DriftRunSummary } from './run-drift';
+export { checkNotice, type CheckNoticeDeps, type RunIdentity } from './check-notice';
+export { driftExitCode, type DriftOutcome, type DriftRequest, runDriftRequest } from './drift-use-case';
+export { type NoticePointer, readPointer } from './notice-pointer';
+export { type DriftRunOptions, type DriftRunSummary, runDrift } from './run-drift';
 export { newRunId } from './run-id';
-export { runPool } from './run-pool';
-export { readPointer, type NoticePointer } from './notice-pointer';
-export { runDriftRequest, driftExitCode, type DriftRequest, type DriftOutcome } from './drift-use-case';
-export {
-  runTls,
-  tlsExitCode,
-  isIncomplete,
-  type TlsRunRequest,
-  type TlsRunSummary,
-  type EndpointOutcome,
-} from './run-tls';
-export { scheduleSlot, claimSlot, finishSlot, type ClaimOutcome, type SlotClaim } from './schedule-slot';
+export { type EndpointOutcome, runTls, tlsExitCode, type TlsRunRequest, type TlsRunSummary } from './run-tls';
+export { type ClaimOutcome, claimSlot, finishSlot, scheduleSlot, type SlotClaim } from './schedule-slot';

@@ -1,5 +1,5 @@
 import { ok, type Result } from '../common/result';
-import { CONTAINERS, readJson, type ObjectStore } from '../storage';
+import { CONTAINERS, type ObjectStore, readJson } from '../storage';
 
 export const POINTER_SCHEMA_VERSION = 1;
 /** How many distinct earlier versions a notice remembers, for recognising returns to them. */

@@ -1,16 +1,16 @@
+import { type Problem, problemFromError } from '../common/result';
 import type { NoticeConfig } from '../config/types';
-import { problemFromError, type Problem } from '../common/result';
 import type { FetchOptions } from '../notices';
 import {
+  type NoticeCheckResult,
   recordLatestNotices,
+  REPORT_SCHEMA_VERSION,
   runSummaryName,
   writeReport,
-  REPORT_SCHEMA_VERSION,
-  type NoticeCheckResult,
 } from '../reports';
 import type { ObjectStore } from '../storage';
-import { checkNotice, type CheckNoticeDeps } from './check-notice';
 import { byDeadline, closingReserveMs } from './by-deadline';
+import { checkNotice, type CheckNoticeDeps } from './check-notice';
 import { runPool } from './run-pool';
 
 export interface DriftRunOptions {

@@ -1,17 +1,16 @@
+import { KeyedLimiter } from '../common/concurrency';
+import { ok, type Problem, problemFromError } from '../common/result';
 import type { EndpointConfig } from '../config/types';
-import type { Problem } from '../common/result';
 import {
+  type LatestEndpointEntry,
   recordLatestEndpoints,
-  tlsReportName,
-  writeReport,
   REPORT_SCHEMA_VERSION,
   runSummaryName,
-  type LatestEndpointEntry,
+  tlsReportName,
+  writeReport,
 } from '../reports';
 import type { ObjectStore } from '../storage';
-import { ok, problemFromError } from '../common/result';
 import { checkEndpoints, type EndpointCheckResult, type TlsCheckOptions } from '../tls';
-import { KeyedLimiter } from '../common/concurrency';
 import { byDeadline } from './by-deadline';
 
 const REPORT_WRITES_AT_ONCE = 8;

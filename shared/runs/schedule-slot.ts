@@ -1,6 +1,7 @@
 import { CronExpressionParser } from 'cron-parser';
+
 import { fail, ok, type Result } from '../common/result';
-import { CONTAINERS, readJson, type ObjectStore } from '../storage';
+import { CONTAINERS, type ObjectStore, readJson } from '../storage';
 import { compactTimestamp, newRunId } from './run-id';
 
 /** Timers may fire a little early; an occurrence this close ahead still counts as now. */

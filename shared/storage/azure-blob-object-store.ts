@@ -1,6 +1,7 @@
-import { BlobServiceClient, RestError, type StoragePipelineOptions } from '@azure/storage-blob';
-import { fail, ok, type Result } from '../common/result';
+import { type BlobServiceClient, RestError, type StoragePipelineOptions } from '@azure/storage-blob';
+
 import { redactSecrets } from '../common/redact';
+import { fail, ok, type Result } from '../common/result';
 import type { CreateOutcome, ObjectStore, StoredObject, SwapOutcome } from './object-store';
 
 export interface AzureRetrySettings {

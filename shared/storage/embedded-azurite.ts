@@ -1,5 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+
 import { fail, ok, type Result } from '../common/result';
 
 /** Azurite's well-known development account; public by design, not a secret. */

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+
 import { ok, type Result } from '../common/result';
 import type { CreateOutcome, ObjectStore, StoredObject, SwapOutcome } from './object-store';
 

@@ -1,12 +1,14 @@
-import { BlobServiceClient } from '@azure/storage-blob';
-import { DefaultAzureCredential } from '@azure/identity';
 import { join } from 'node:path';
+
+import { DefaultAzureCredential } from '@azure/identity';
+import { BlobServiceClient } from '@azure/storage-blob';
+
 import { fail, ok, problemFromError, type Result } from '../common/result';
 import {
   AzureBlobObjectStore,
+  type AzureRetrySettings,
   DEFAULT_AZURE_RETRY,
   pipelineOptions,
-  type AzureRetrySettings,
 } from './azure-blob-object-store';
 import { startEmbeddedAzurite } from './embedded-azurite';
 import type { ObjectStore } from './object-store';

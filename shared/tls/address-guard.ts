@@ -1,4 +1,5 @@
 import net from 'node:net';
+
 import { fail, ok, type Result } from '../common/result';
 
 /**

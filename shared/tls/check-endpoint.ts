@@ -1,22 +1,23 @@
 import { setMaxListeners } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import net from 'node:net';
-import { problemFromError, type Problem } from '../common/result';
+
+import { KeyedLimiter, mapWithConcurrency } from '../common/concurrency';
+import { type Problem, problemFromError } from '../common/result';
 import type { EndpointConfig } from '../config/types';
 import { boundedWait } from './abortable';
 import { normaliseIpLiteral, validatePort } from './address-guard';
 import { describeCertificate } from './certificate-info';
-import { WIRE_VERSION, type LegacyProtocolName } from './client-hello';
-import { KeyedLimiter, mapWithConcurrency } from '../common/concurrency';
-import { NEVER_CONNECTED, defaultConnect, withRetry, type ConnectionSettings, type ProbeOutcome } from './connection';
+import { type LegacyProtocolName, WIRE_VERSION } from './client-hello';
+import { type ConnectionSettings, defaultConnect, NEVER_CONNECTED, type ProbeOutcome, withRetry } from './connection';
 import { evaluatePolicy } from './policy';
 import { rawProbe } from './raw-probe';
 import { resolveTarget } from './resolve-target';
-import { tlsHandshake, type HandshakeOutcome, type HandshakeSession } from './tls-handshake';
+import { type HandshakeOutcome, type HandshakeSession, tlsHandshake } from './tls-handshake';
 import {
-  PROTOCOL_NAMES,
   type CertificateInfo,
   type EndpointCheckResult,
+  PROTOCOL_NAMES,
   type ProtocolDetail,
   type ProtocolName,
   type ProtocolVerdict,

@@ -1,4 +1,5 @@
 import net from 'node:net';
+
 import type { ConnectFunction, ProtocolVerdict } from './types';
 
 /** Why a connection produced no usable answer. `refused`/`unreachable` mean we never reached a listener. */

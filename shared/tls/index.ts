@@ -1,18 +1,15 @@
 /** TLS promise checking: protocol verdicts, certificate facts, policy findings, and the request-forgery guard. */
-export { checkEndpoint, checkEndpoints } from './check-endpoint';
 export { classifyAddress, parseHostPort, validatePort } from './address-guard';
+export { checkEndpoint, checkEndpoints } from './check-endpoint';
 export {
-  MAX_ON_DEMAND_TARGETS,
   adHocEndpoint,
   findWatchlistEndpoint,
   parseTargetInput,
   parseTargetList,
-  uniqueTargets,
   type TargetInput,
+  uniqueTargets,
 } from './on-demand-targets';
 export { resolveTarget, type ResolveTargetOptions } from './resolve-target';
-export { cipherSuiteName } from './cipher-suites';
-export { PROTOCOL_NAMES } from './types';
 export type {
   CertificateInfo,
   ConnectFunction,
@@ -29,3 +26,4 @@ export type {
   TlsRunResult,
   TlsVersionName,
 } from './types';
+export { PROTOCOL_NAMES } from './types';

@@ -1,8 +1,8 @@
 import { weakCipherReason } from './cipher-suites';
 import {
-  PROTOCOL_NAMES,
   type CertificateInfo,
   type FindingSeverity,
+  PROTOCOL_NAMES,
   type ProtocolDetail,
   type ProtocolName,
   type TlsFinding,

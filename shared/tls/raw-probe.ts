@@ -1,13 +1,13 @@
-import { buildClientHello } from './client-hello';
 import { cipherSuiteName } from './cipher-suites';
+import { buildClientHello } from './client-hello';
 import {
+  type ConnectionSettings,
   errorOutcome,
   failureFromError,
-  runConnection,
-  type ConnectionSettings,
   type ProbeOutcome,
+  runConnection,
 } from './connection';
-import { alertName, parseServerAnswer, versionLabel, type ServerAnswer } from './server-answer';
+import { alertName, parseServerAnswer, type ServerAnswer, versionLabel } from './server-answer';
 
 /**
  * Alerts by which servers say "not this version" or "nothing in common at this version". Other alerts

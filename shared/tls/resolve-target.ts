@@ -1,4 +1,5 @@
 import dns from 'node:dns';
+
 import { fail, ok, type Result } from '../common/result';
 import { boundedWait } from './abortable';
 import { classifyAddress, isRelaxableReason, normaliseIpLiteral } from './address-guard';

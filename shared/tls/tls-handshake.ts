@@ -1,12 +1,13 @@
+import type { X509Certificate } from 'node:crypto';
 import net from 'node:net';
 import tls from 'node:tls';
-import type { X509Certificate } from 'node:crypto';
+
 import {
+  type ConnectionSettings,
   errorOutcome,
   failureFromError,
-  runConnection,
-  type ConnectionSettings,
   type ProbeOutcome,
+  runConnection,
 } from './connection';
 
 export interface HandshakeRequest extends ConnectionSettings {

@@ -1,4 +1,5 @@
 import type net from 'node:net';
+
 import type { Problem } from '../common/result';
 import type { TlsVersionName } from '../config/types';
 

@@ -1,11 +1,15 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+
 import { main } from '../../cli/noticewatch';
 import { startTestStorage, type TestStorage } from '../support/azurite';
-import { startNoticeServer, type NoticeServer } from '../support/notice-server';
+import { type NoticeServer, startNoticeServer } from '../support/notice-server';
 import { noticeV1, noticeV2, noticeV3 } from '../support/sample-notices';
+import { buildTestPki } from '../tls/helpers/certs';
+import { startTlsServer, unusedPort } from '../tls/helpers/servers';
 
 let storage: TestStorage;
 let server: NoticeServer;
@@ -162,8 +166,6 @@ describe('noticewatch diff', () => {
 
 describe('noticewatch tls', () => {
   it('checks HOST:PORT arguments with a CA bundle: exit 0 when compliant, 1 when not, 2 when unreachable', async () => {
-    const { buildTestPki } = await import('../tls/helpers/certs');
-    const { startTlsServer, unusedPort } = await import('../tls/helpers/servers');
     const pki = buildTestPki();
     const caFile = join(dir, 'ca.pem');
     writeFileSync(caFile, pki.ca.certPem);

@@ -1,13 +1,15 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { describe, expect, it } from 'vitest';
+
 import {
   defaultWatchlistPath,
   loadWatchlist,
+  MAX_ENTRIES_PER_KIND,
   parseWatchlist,
   parseWatchlistText,
-  MAX_ENTRIES_PER_KIND,
 } from '../../shared/config';
 import { recordHostileInput } from '../support/reliability-tally';
 

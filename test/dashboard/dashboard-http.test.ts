@@ -1,8 +1,10 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { HttpRequest, type HttpResponseInit } from '@azure/functions';
 import { describe, expect, it } from 'vitest';
+
 import {
   DASHBOARD_CSP,
   defaultDashboardDir,

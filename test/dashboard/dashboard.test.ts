@@ -1,15 +1,17 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { makeDashboardHttpHandler } from '../../functions/dashboard-http';
 import { makeReportsHttpHandler } from '../../functions/reports-http';
 import { makeReviewsHttpHandler } from '../../functions/reviews-http';
 import { MemoryObjectStore } from '../../shared/storage';
 import { testDeps } from '../support/function-harness';
-import { startFunctionServer, type FunctionServer } from './function-server';
-import { seedDashboard, XSS_IMG, XSS_SCRIPT, type DashboardSeed } from './seed-dashboard';
+import { type FunctionServer, startFunctionServer } from './function-server';
+import { type DashboardSeed, seedDashboard, XSS_IMG, XSS_SCRIPT } from './seed-dashboard';
 
 const CHROMIUM = '/usr/bin/chromium';
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
@@ -86,8 +88,13 @@ async function open(
   // Injected by the browser tooling, outside the page's CSP, so it can report what the CSP blocks.
   await page.addInitScript(() => {
     const violations: string[] = [];
-    (window as unknown as { __cspViolations: string[] }).__cspViolations = violations;
-    document.addEventListener('securitypolicyviolation', (event) =>
+    // Runs in the page, not in Node: the test config has no DOM types, so the page's globals are typed here.
+    const pageGlobals = globalThis as unknown as {
+      __cspViolations: string[];
+      document: { addEventListener(type: string, listener: (event: CspViolation) => void): void };
+    };
+    pageGlobals.__cspViolations = violations;
+    pageGlobals.document.addEventListener('securitypolicyviolation', (event) =>
       violations.push(`${event.violatedDirective} ${event.blockedURI}`),
     );
   });
@@ -95,8 +102,13 @@ async function open(
   return { page, problems };
 }
 
+interface CspViolation {
+  readonly violatedDirective: string;
+  readonly blockedURI: string;
+}
+
 async function cspViolations(page: Page): Promise<string[]> {
-  return page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations);
+  return page.evaluate(() => (globalThis as unknown as { __cspViolations: string[] }).__cspViolations);
 }
 
 describe('dashboard in a browser', () => {
@@ -220,7 +232,7 @@ describe('dashboard in a browser', () => {
       // The markup was shown as text and nothing of it ran.
       await page.locator('#diff').scrollIntoViewIfNeeded();
       await page.waitForTimeout(200); // give any injected <img onerror> the chance to fire, which it must not
-      expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+      expect(await page.evaluate(() => (globalThis as unknown as { __xss?: number }).__xss)).toBeUndefined();
       expect(await page.locator('img').count()).toBe(0);
       expect(await page.locator('script').count()).toBe(1); // only dashboard.js
       await expect.poll(() => page.getByText(XSS_SCRIPT).first().isVisible()).toBe(true);
@@ -283,7 +295,7 @@ describe('dashboard in a browser', () => {
         `HTTP 503: Storage is unavailable ${XSS_IMG}`,
       );
       expect(await page.locator('#notices-panel').isVisible()).toBe(false);
-      expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+      expect(await page.evaluate(() => (globalThis as unknown as { __xss?: number }).__xss)).toBeUndefined();
 
       await page.unroute('**/api/reports/latest?*');
       await page.getByRole('button', { name: 'Refresh' }).click();

@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+
 import { HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+
 import { testContext } from '../support/function-harness';
 
 type Handler = (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>;

@@ -1,13 +1,13 @@
 import { analyseChange } from '../../shared/diff';
 import { documentFromSnapshotText } from '../../shared/notices';
 import {
+  type LatestEndpointEntry,
+  type NoticeCheckResult,
   noticeReportName,
   recordLatestEndpoints,
   recordLatestNotices,
   toNoticeReport,
   writeReport,
-  type LatestEndpointEntry,
-  type NoticeCheckResult,
 } from '../../shared/reports';
 import type { ObjectStore } from '../../shared/storage';
 import { noticeV1, noticeV2 } from '../support/sample-notices';

@@ -1,12 +1,13 @@
 import { HttpRequest } from '@azure/functions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { makeDriftHttpHandler } from '../../functions/drift-http';
 import { makeDriftTimerHandler } from '../../functions/drift-timer';
 import { fail } from '../../shared/common/result';
 import { readLatest } from '../../shared/reports';
 import { startTestStorage, type TestStorage } from '../support/azurite';
 import { testContext, testDeps } from '../support/function-harness';
-import { startNoticeServer, type NoticeServer } from '../support/notice-server';
+import { type NoticeServer, startNoticeServer } from '../support/notice-server';
 import { noticeV1, noticeV2 } from '../support/sample-notices';
 
 let storage: TestStorage;
@@ -90,7 +91,7 @@ describe('driftTimer', () => {
   it('checks the whole watchlist and updates latest.json', async () => {
     const { context, logs } = testContext('driftTimer');
     await makeDriftTimerHandler(testDeps(storage.store, watchlist()))(
-      { isPastDue: true, scheduleStatus: { last: '', next: '', lastUpdated: '' } },
+      { isPastDue: true, schedule: { adjustForDST: false }, scheduleStatus: { last: '', next: '', lastUpdated: '' } },
       context,
     );
     expect(logs.some((log) => log.level === 'warning' && log.message.includes('past due'))).toBe(true);

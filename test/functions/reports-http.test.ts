@@ -1,17 +1,18 @@
 import { HttpRequest, type HttpResponseInit } from '@azure/functions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { makeReportsHttpHandler, MAX_LISTED_NAMES, validateReportName } from '../../functions/reports-http';
 import { fail } from '../../shared/common/result';
 import {
+  type LatestDocument,
+  type NoticeCheckResult,
   noticeReportName,
   recordLatestNotices,
+  REPORT_SCHEMA_VERSION,
   runSummaryName,
   tlsReportName,
   toNoticeReport,
   writeReport,
-  REPORT_SCHEMA_VERSION,
-  type LatestDocument,
-  type NoticeCheckResult,
 } from '../../shared/reports';
 import { MemoryObjectStore, storeFromConnectionString } from '../../shared/storage';
 import { startTestStorage, type TestStorage } from '../support/azurite';

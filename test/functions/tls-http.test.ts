@@ -1,17 +1,19 @@
-import { HttpRequest } from '@azure/functions';
 import type net from 'node:net';
+
+import { HttpRequest } from '@azure/functions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import type { FunctionDeps } from '../../functions/function-deps';
 import { makeTlsHttpHandler } from '../../functions/tls-http';
 import { makeTlsTimerHandler } from '../../functions/tls-timer';
 import { fail } from '../../shared/common/result';
 import { readLatest, readReport } from '../../shared/reports';
 import type { ObjectStore } from '../../shared/storage';
-import type { FunctionDeps } from '../../functions/function-deps';
 import { startTestStorage, type TestStorage } from '../support/azurite';
-import { recordHostileInput } from '../support/reliability-tally';
 import { testContext, testDeps } from '../support/function-harness';
+import { recordHostileInput } from '../support/reliability-tally';
 import { buildTestPki } from '../tls/helpers/certs';
-import { startTlsServer, type RunningServer } from '../tls/helpers/servers';
+import { type RunningServer, startTlsServer } from '../tls/helpers/servers';
 
 let storage: TestStorage;
 let modern: RunningServer;
@@ -265,7 +267,7 @@ describe('tlsHttp and tlsTimer against a local TLS server', () => {
   it('the timer checks every watchlist endpoint and records it in latest.json', async () => {
     const { context, logs } = testContext('tlsTimer');
     await makeTlsTimerHandler(localDeps({}))(
-      { isPastDue: false, scheduleStatus: { last: '', next: '', lastUpdated: '' } },
+      { isPastDue: false, schedule: { adjustForDST: false }, scheduleStatus: { last: '', next: '', lastUpdated: '' } },
       context,
     );
     expect(logs.some((log) => /tls run .*: \d+ compliant/.test(log.message))).toBe(true);

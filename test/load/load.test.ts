@@ -5,19 +5,20 @@
  * checks/s, peak RSS) come from bench/load-bench.ts; this file proves the properties in a few minutes.
  */
 import { performance } from 'node:perf_hooks';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { noticeReportName, readLatest, type NoticeCheckResult } from '../../shared/reports';
-import { newRunId, runDrift, type DriftRunSummary, type TlsRunSummary } from '../../shared/runs';
-import { CONTAINERS, storeFromConnectionString, type ObjectStore } from '../../shared/storage';
+
 import {
   changedIndexes,
-  fleetEndpoints,
   findGc,
+  fleetEndpoints,
   loadNotices,
+  type LoadNoticeServer,
   loopbackAddresses,
   mib,
   missingReports,
   noticeBodyBytes,
+  type QuietAzurite,
   readSummary,
   SERVER_KINDS,
   startLoadNoticeServer,
@@ -25,11 +26,12 @@ import {
   startTlsFleet,
   timedDrift,
   timedTls,
-  wrongVerdicts,
-  type LoadNoticeServer,
-  type QuietAzurite,
   type TlsFleet,
+  wrongVerdicts,
 } from '../../bench/load-bench';
+import { type NoticeCheckResult, noticeReportName, readLatest } from '../../shared/reports';
+import { type DriftRunSummary, newRunId, runDrift, type TlsRunSummary } from '../../shared/runs';
+import { CONTAINERS, type ObjectStore, storeFromConnectionString } from '../../shared/storage';
 import { recordFault } from '../support/reliability-tally';
 import { buildTestPki } from '../tls/helpers/certs';
 

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import {
   acquireNotice,
+  type AcquireOptions,
+  type Acquisition,
   documentFromSnapshotText,
   hashSnapshot,
   normaliseText,
-  type AcquireOptions,
-  type Acquisition,
 } from '../../shared/notices';
 import { respond, startTestServer, type TestServer } from './test-server';
 

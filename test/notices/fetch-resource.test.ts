@@ -1,6 +1,8 @@
 import net from 'node:net';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fetchResource, type FetchOptions } from '../../shared/notices';
+
+import { type FetchOptions, fetchResource } from '../../shared/notices';
 import { OVERRUN_WATCH_MS } from '../../shared/notices/fetch-resource';
 import { respond, startTestServer, type TestServer } from './test-server';
 

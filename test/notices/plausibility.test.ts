@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { assessPlausibility, buildSnapshotDocument, type SnapshotDocument } from '../../shared/notices';
 
 function doc(body: string): SnapshotDocument {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+
 import { fail, ok, type Result } from '../../shared/common/result';
-import { findIncludeDirectives, resolveIncludes, type IncludeFetcher } from '../../shared/notices';
+import { findIncludeDirectives, type IncludeFetcher, resolveIncludes } from '../../shared/notices';
 
 const BASE = 'https://docs.example/privacy/statement.md';
 

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import type { NoticeConfig } from '../../shared/config';
 import { applyDiff } from '../../shared/diff';
-import { hashSnapshot, type FetchOptions } from '../../shared/notices';
+import { type FetchOptions, hashSnapshot } from '../../shared/notices';
 import { readReport } from '../../shared/reports';
 import { startTestStorage, type TestStorage } from '../support/azurite';
-import { startNoticeServer, type NoticeServer } from '../support/notice-server';
+import { type NoticeServer, startNoticeServer } from '../support/notice-server';
 import { recordHostileInput } from '../support/reliability-tally';
 import { noticeV1 } from '../support/sample-notices';
 import {
@@ -305,7 +306,6 @@ describe('size', () => {
 
 describe('includes', () => {
   it('nested past the depth limit: INCLUDE_TOO_DEEP naming the limit', async () => {
-    const notice = noticeAt('hostile-deep');
     for (let level = 1; level <= 8; level++)
       server.setText(`/hostile-deep/d${level}.md`, `Level ${level}.\n\n[!INCLUDE[next](d${level + 1}.md)]\n`, {
         etag: null,

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { makeDriftTimerHandler } from '../../functions/drift-timer';
 import { listReports } from '../../shared/reports';
 import { claimSlot, readPointer, runDrift, scheduleSlot } from '../../shared/runs';
 import { startTestStorage, type TestStorage } from '../support/azurite';
 import { testContext, testDeps } from '../support/function-harness';
-import { startNoticeServer, type NoticeServer } from '../support/notice-server';
+import { type NoticeServer, startNoticeServer } from '../support/notice-server';
 import { recordFault } from '../support/reliability-tally';
 import { noticeV1 } from '../support/sample-notices';
 
@@ -17,7 +18,11 @@ afterAll(async () => {
   await Promise.all([storage?.stop(), server?.close()]);
 });
 
-const timer = (isPastDue: boolean) => ({ isPastDue, scheduleStatus: { last: '', next: '', lastUpdated: '' } });
+const timer = (isPastDue: boolean) => ({
+  isPastDue,
+  schedule: { adjustForDST: false },
+  scheduleStatus: { last: '', next: '', lastUpdated: '' },
+});
 
 describe('scheduleSlot', () => {
   it('maps an invocation to the latest occurrence at or before it', () => {

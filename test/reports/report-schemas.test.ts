@@ -1,17 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import type { NoticeConfig } from '../../shared/config';
 import { recordReview } from '../../shared/history';
 import { LATEST_NAME, type NoticeCheckResult } from '../../shared/reports';
 import { checkNotice, newRunId, runDrift, runTls } from '../../shared/runs';
-import type { NoticeConfig } from '../../shared/config';
 import { CONTAINERS, MemoryObjectStore } from '../../shared/storage';
-import { startNoticeServer, type NoticeServer } from '../support/notice-server';
+import { type NoticeServer, startNoticeServer } from '../support/notice-server';
 import { ERROR_PAGE, noticeV1, noticeV2, noticeV3 } from '../support/sample-notices';
 import { buildTestPki } from '../tls/helpers/certs';
-import { startTlsServer, unusedPort, type RunningServer } from '../tls/helpers/servers';
+import { type RunningServer, startTlsServer, unusedPort } from '../tls/helpers/servers';
 
 const SCHEMAS = join(__dirname, '..', '..', 'content', 'schemas');
 

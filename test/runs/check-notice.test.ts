@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyDiff } from '../../shared/diff';
-import { CONTAINERS, type ObjectStore } from '../../shared/storage';
-import { readLatest, readReport, type NoticeReport } from '../../shared/reports';
-import { checkNotice, newRunId, readPointer, runDrift } from '../../shared/runs';
+
 import type { NoticeConfig } from '../../shared/config';
+import { applyDiff } from '../../shared/diff';
+import { type NoticeReport, readLatest, readReport } from '../../shared/reports';
+import { checkNotice, newRunId, readPointer, runDrift } from '../../shared/runs';
+import { CONTAINERS, type ObjectStore } from '../../shared/storage';
 import { startTestStorage, type TestStorage } from '../support/azurite';
+import { type NoticeServer, startNoticeServer } from '../support/notice-server';
 import { recordFault } from '../support/reliability-tally';
-import { startNoticeServer, type NoticeServer } from '../support/notice-server';
 import { ERROR_PAGE, noticeV1, noticeV2, noticeV3 } from '../support/sample-notices';
 
 let storage: TestStorage;
@@ -180,10 +181,8 @@ describe('checkNotice against Azurite and a local notice server', () => {
     const pointer = await readPointer(storage.store, notice.id);
     const lostReport = pointer.ok ? pointer.value.pointer?.lastChange?.report : undefined;
     expect(lostReport).toBeTruthy();
-    expect(
-      (await storage.store.get(CONTAINERS.reports, lostReport!)).ok &&
-        (await storage.store.get(CONTAINERS.reports, lostReport!)).value,
-    ).toBeNull();
+    const lost = await storage.store.get(CONTAINERS.reports, lostReport!);
+    expect(lost.ok && lost.value).toBeNull();
 
     failReports = false;
     const next = await check(notice);

@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import type { NoticeConfig } from '../../shared/config';
-import { noticeReportName, readLatest, readReport, runSummaryName, type NoticeReport } from '../../shared/reports';
+import { acquireNotice } from '../../shared/notices';
+import { type NoticeReport, noticeReportName, readLatest, readReport, runSummaryName } from '../../shared/reports';
 import { checkNotice, newRunId, runDrift, runTls } from '../../shared/runs';
 import { CONTAINERS, MemoryObjectStore, type ObjectStore } from '../../shared/storage';
-import { startNoticeServer, type NoticeServer } from '../support/notice-server';
+import { type NoticeServer, startNoticeServer } from '../support/notice-server';
 import { recordFault } from '../support/reliability-tally';
 import { ERROR_PAGE, noticeV1, noticeV2 } from '../support/sample-notices';
 import { unusedPort } from '../tls/helpers/servers';
@@ -60,10 +62,10 @@ describe('a change report rebuilt after a crash', () => {
       get: (c, n) => memory.get(c, n),
       swap: (c, n, b, t, e) => memory.swap(c, n, b, t, e),
       list: (c, p) => memory.list(c, p),
-      create: async (c, n, b, t) =>
+      create: async (c, n, b) =>
         c === CONTAINERS.reports && failReports
           ? { ok: false, problem: { code: 'STORAGE_ERROR', message: 'injected' } }
-          : memory.create(c, n, b, t),
+          : memory.create(c, n, b),
     };
     const notice: NoticeConfig = { id: 'rebuilt', url: `${server.origin}/rebuilt.md`, format: 'markdown' };
     server.setText('/rebuilt.md', noticeV1(), { etag: null });
@@ -108,7 +110,6 @@ describe('a defect in one check', () => {
       ...idAndStart(),
       acquire: async (notice, options) => {
         if (notice.id === 'buggy') throw new TypeError('simulated defect');
-        const { acquireNotice } = await import('../../shared/notices');
         return acquireNotice(notice, options);
       },
     });
@@ -130,9 +131,9 @@ describe('a TLS run whose report writes outlast it', () => {
       get: (c, n) => memory.get(c, n),
       list: (c, p) => memory.list(c, p),
       swap: (c, n, b, t, e) => memory.swap(c, n, b, t, e),
-      create: async (c, n, b, t) => {
+      create: async (c, n, b) => {
         if (n.startsWith('tls/')) await new Promise((resolve) => setTimeout(resolve, 2_000));
-        return memory.create(c, n, b, t);
+        return memory.create(c, n, b);
       },
     };
     const [a, b] = [await unusedPort(), await unusedPort()];

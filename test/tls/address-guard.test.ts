@@ -1,13 +1,15 @@
 import net from 'node:net';
+
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
+
 import {
   checkEndpoint,
   classifyAddress,
+  type LookupFunction,
   parseHostPort,
   resolveTarget,
   validatePort,
-  type LookupFunction,
 } from '../../shared/tls';
 import { parseIPv4Loose } from '../../shared/tls/address-guard';
 import { unusedPort } from './helpers/servers';

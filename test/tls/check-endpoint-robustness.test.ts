@@ -1,8 +1,10 @@
 import net from 'node:net';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkEndpoint, checkEndpoints, resolveTarget, type LookupFunction } from '../../shared/tls';
+
+import { checkEndpoint, checkEndpoints, type LookupFunction, resolveTarget } from '../../shared/tls';
 import { buildTestPki } from './helpers/certs';
-import { startTlsServer, type RunningServer } from './helpers/servers';
+import { type RunningServer, startTlsServer } from './helpers/servers';
 
 let server: RunningServer;
 

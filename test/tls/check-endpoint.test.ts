@@ -1,5 +1,7 @@
 import net from 'node:net';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import {
   checkEndpoint,
   checkEndpoints,
@@ -9,7 +11,7 @@ import {
   type TlsCheckOptions,
 } from '../../shared/tls';
 import { buildTestPki, type TestPki } from './helpers/certs';
-import { legacyResponder, startRawServer, startTlsServer, unusedPort, type RunningServer } from './helpers/servers';
+import { legacyResponder, type RunningServer, startRawServer, startTlsServer, unusedPort } from './helpers/servers';
 
 type Matrix = Record<ProtocolName, ProtocolVerdict>;
 const matrix = (

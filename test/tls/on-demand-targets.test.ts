@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { endpointsFromArguments } from '../../cli/check-commands';
 import {
   adHocEndpoint,

@@ -1,10 +1,12 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { checkEndpoint, type ProtocolName, type ProtocolVerdict } from '../../shared/tls';
 import { buildTestPki } from './helpers/certs';
-import { legacyResponder, startRawServer, startTlsServer, type RunningServer } from './helpers/servers';
+import { legacyResponder, type RunningServer, startRawServer, startTlsServer } from './helpers/servers';
 
 const run = promisify(execFile);
 const SSLSCAN = ['/usr/bin/sslscan', '/usr/local/bin/sslscan'].find((path) => existsSync(path));

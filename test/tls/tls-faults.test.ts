@@ -1,10 +1,12 @@
-import net from 'node:net';
+import type net from 'node:net';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import {
   checkEndpoint,
   checkEndpoints,
-  PROTOCOL_NAMES,
   type EndpointCheckResult,
+  PROTOCOL_NAMES,
   type ProtocolName,
   type ProtocolVerdict,
   type TlsCheckOptions,
@@ -14,10 +16,10 @@ import { buildTestPki, type TestPki } from './helpers/certs';
 import {
   alertRecord,
   readClientHello,
+  type RunningServer,
   serverHelloRecord,
   startRawServer,
   startTlsServer,
-  type RunningServer,
 } from './helpers/servers';
 
 /**

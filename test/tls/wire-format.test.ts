@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+
 import { cipherSuiteName, offeredCipherSuites } from '../../shared/tls/cipher-suites';
 import { buildClientHello } from '../../shared/tls/client-hello';
 import { verdictFromAnswer } from '../../shared/tls/raw-probe';

@@ -1,4 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
+
 import forge from 'node-forge';
 
 /** Test PKI built at run time so nothing in the repo can expire. */

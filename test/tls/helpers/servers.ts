@@ -1,5 +1,6 @@
 import net from 'node:net';
 import tls from 'node:tls';
+
 import type { Issued } from './certs';
 
 export interface RunningServer {
