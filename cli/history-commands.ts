@@ -1,18 +1,19 @@
 import { userInfo } from 'node:os';
-import { readSettings } from '../shared/config';
+
 import { fail, ok, type Result } from '../shared/common/result';
+import { readSettings } from '../shared/config';
 import {
-  readHistory,
-  readReviews,
-  recordReview,
-  MAX_HISTORY_LIMIT,
   type HistoryEntry,
   type HistoryPage,
+  MAX_HISTORY_LIMIT,
+  readHistory,
+  readReviews,
   type RecordedReview,
+  recordReview,
   type ReviewTrail,
 } from '../shared/history';
 import type { ObjectStore } from '../shared/storage';
-import { cliStore, reportProblem, UsageError, type CliOptions } from './cli-context';
+import { type CliOptions, cliStore, reportProblem, UsageError } from './cli-context';
 
 export interface HistoryOptions extends CliOptions {
   readonly limit?: string;

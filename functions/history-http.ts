@@ -5,9 +5,10 @@ import {
   type HttpResponseInit,
   type InvocationContext,
 } from '@azure/functions';
+
 import type { Problem } from '../shared/common/result';
-import { changesSinceReview, readHistory, MAX_HISTORY_LIMIT } from '../shared/history';
-import { hostDeps, type FunctionDeps } from './function-deps';
+import { changesSinceReview, MAX_HISTORY_LIMIT, readHistory } from '../shared/history';
+import { type FunctionDeps, hostDeps } from './function-deps';
 import { noStore, problemResponse, statusForProblem } from './http-responses';
 
 /** The watchlist's id rule: what is not one is refused before storage is asked. */

@@ -5,9 +5,10 @@ import {
   type HttpResponseInit,
   type InvocationContext,
 } from '@azure/functions';
+
 import type { Problem } from '../shared/common/result';
 import { readReviews, recordReview } from '../shared/history';
-import { hostDeps, type FunctionDeps } from './function-deps';
+import { type FunctionDeps, hostDeps } from './function-deps';
 import { noStore, problemResponse, statusForProblem } from './http-responses';
 
 /** A review is a status, a note of at most a few thousand characters and a name: far below this. */

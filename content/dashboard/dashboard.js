@@ -104,7 +104,8 @@
     }
   }
 
-  async function fetchJson(path) {
+  /** GETs JSON from the API, or POSTs `body` as JSON when one is given. */
+  async function fetchJson(path, body) {
     var controller = new AbortController();
     var timer = setTimeout(function () {
       controller.abort();
@@ -112,7 +113,12 @@
     var response;
     try {
       response = await fetch(apiUrl(path), {
-        headers: { Accept: 'application/json' },
+        method: body === undefined ? 'GET' : 'POST',
+        headers:
+          body === undefined
+            ? { Accept: 'application/json' }
+            : { Accept: 'application/json', 'Content-Type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
         cache: 'no-store',
         credentials: 'same-origin',
         signal: controller.signal,
@@ -127,56 +133,18 @@
     } finally {
       clearTimeout(timer);
     }
-    var body = null;
-    try {
-      body = await response.json();
-    } catch {
-      // A proxy or the host may answer with HTML; the status is what matters then.
-    }
-    if (!response.ok) {
-      var detail = body && body.error && typeof body.error.message === 'string' ? body.error.message : '';
-      throw new Error('HTTP ' + response.status + (detail ? ': ' + detail : ''));
-    }
-    if (body === null || typeof body !== 'object')
-      throw new Error('the reports API answered with something that is not JSON.');
-    return body;
-  }
-
-  /** Posts JSON to the API (same key forwarding and error reading as fetchJson). */
-  async function sendJson(path, body) {
-    var controller = new AbortController();
-    var timer = setTimeout(function () {
-      controller.abort();
-    }, FETCH_TIMEOUT_MS);
-    var response;
-    try {
-      response = await fetch(apiUrl(path), {
-        method: 'POST',
-        headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
-        body: JSON.stringify(body),
-        cache: 'no-store',
-        credentials: 'same-origin',
-        signal: controller.signal,
-      });
-    } catch (error) {
-      throw new Error(
-        error && error.name === 'AbortError' ? 'the API did not answer in time.' : 'the API could not be reached.',
-      );
-    } finally {
-      clearTimeout(timer);
-    }
     var answer = null;
     try {
       answer = await response.json();
-    } catch (error) {
-      answer = null;
+    } catch {
+      // A proxy or the host may answer with HTML; the status is what matters then.
     }
     if (!response.ok) {
       var detail = answer && answer.error && typeof answer.error.message === 'string' ? answer.error.message : '';
       throw new Error('HTTP ' + response.status + (detail ? ': ' + detail : ''));
     }
     if (answer === null || typeof answer !== 'object')
-      throw new Error('the API answered with something that is not JSON.');
+      throw new Error('the reports API answered with something that is not JSON.');
     return answer;
   }
 
@@ -902,7 +870,7 @@
     }
     try {
       window.localStorage.setItem(REVIEWER_KEY, reviewer);
-    } catch (error) {
+    } catch {
       // Storage may be disabled; the name is then asked again next time.
     }
     var buttons = document.querySelectorAll('[data-review-status]');
@@ -912,7 +880,7 @@
     result.className = 'review-result';
     result.textContent = 'Recording…';
     try {
-      var recorded = await sendJson('reviews', {
+      var recorded = await fetchJson('reviews', {
         report: reportName,
         status: status,
         note: $('review-note').value,
@@ -1200,7 +1168,7 @@
     });
     try {
       $('reviewer-name').value = window.localStorage.getItem(REVIEWER_KEY) || '';
-    } catch (error) {
+    } catch {
       // Storage may be disabled: the reviewer types their name.
     }
     document.addEventListener('keydown', onKey);

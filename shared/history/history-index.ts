@@ -1,10 +1,10 @@
 import { fail, ok, type Result } from '../common/result';
-import { parseNoticeReportName, readLatest, type NoticeReport } from '../reports';
-import { CONTAINERS, readJson, swapJson, type ObjectStore } from '../storage';
+import { type NoticeReport, parseNoticeReportName, readLatest } from '../reports';
+import { CONTAINERS, type ObjectStore, readJson, swapJson } from '../storage';
 import {
-  HISTORY_SCHEMA_VERSION,
   type ChangeKind,
   type ChangeRef,
+  HISTORY_SCHEMA_VERSION,
   type HistoryEntry,
   type HistoryHead,
   type HistoryMonth,

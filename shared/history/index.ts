@@ -3,26 +3,13 @@
  * reports are written, and the append-only trail of what reviewers decided about each change.
  */
 export {
-  recordChange,
+  historyHeadName,
+  type HistoryQuery,
+  MAX_HISTORY_LIMIT,
   readHistory,
   readHistoryHead,
-  historyHeadName,
-  historyMonthName,
-  changeKind,
-  DEFAULT_HISTORY_LIMIT,
-  MAX_HISTORY_LIMIT,
-  type HistoryQuery,
+  recordChange,
 } from './history-index';
-export {
-  recordReview,
-  readReviews,
-  checkReviewInput,
-  reviewsPrefix,
-  MAX_NOTE_CHARS,
-  MAX_REVIEWER_CHARS,
-  type ReviewInput,
-  type RecordedReview,
-  type ReviewTrail,
-} from './reviews';
-export { changesSinceReview, type SinceReview, type SinceReviewSide } from './since-review';
 export * from './history-types';
+export { readReviews, type RecordedReview, recordReview, type ReviewInput, type ReviewTrail } from './reviews';
+export { changesSinceReview, type SinceReview, type SinceReviewSide } from './since-review';

@@ -1,15 +1,16 @@
 import { randomBytes } from 'node:crypto';
+
 import { fail, ok, type Problem, type Result } from '../common/result';
 import {
   CLEARING_STATUSES,
-  REVIEW_STATUSES,
+  type NoticeReport,
   parseNoticeReportName,
   readReport,
   recordLatestReview,
-  type NoticeReport,
+  REVIEW_STATUSES,
   type ReviewStatus,
 } from '../reports';
-import { CONTAINERS, readJson, swapJson, type ObjectStore } from '../storage';
+import { CONTAINERS, type ObjectStore, readJson, swapJson } from '../storage';
 import {
   changeRef,
   cut,

@@ -1,9 +1,9 @@
 import { fail, ok, type Result } from '../common/result';
 import { analyseChange, type MetadataChange, type SectionChange, type WordChange } from '../diff';
 import { documentFromSnapshotText, type SnapshotDocument } from '../notices';
+import type { ReviewStatus } from '../reports';
 import { CONTAINERS, type ObjectStore } from '../storage';
 import { readHistoryHead } from './history-index';
-import type { ReviewStatus } from '../reports';
 
 export interface SinceReviewSide {
   /** The change whose snapshot this side is (for `from`: the last reviewed change; null when nothing was reviewed). */

@@ -2,6 +2,7 @@ import { sha256Hex } from '../common/hash';
 import { fail, ok, type Problem, type Result } from '../common/result';
 import type { NoticeConfig } from '../config/types';
 import { analyseChange } from '../diff';
+import { recordChange } from '../history';
 import {
   acquireNotice,
   type Acquisition,
@@ -19,7 +20,6 @@ import {
   writeReport,
 } from '../reports';
 import { CONTAINERS, type ObjectStore } from '../storage';
-import { recordChange } from '../history';
 import {
   type NoticePointer,
   POINTER_SCHEMA_VERSION,

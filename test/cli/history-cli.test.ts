@@ -1,12 +1,14 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import type { HistoryPage, RecordedReview, ReviewTrail } from '../../shared/history';
 import { readLatest } from '../../shared/reports';
 import { startTestStorage, type TestStorage } from '../support/azurite';
 import { threeChanges } from '../support/change-history';
-import { startNoticeServer, type NoticeServer } from '../support/notice-server';
+import { type NoticeServer, startNoticeServer } from '../support/notice-server';
 import { runCli } from '../support/run-cli';
 
 let storage: TestStorage;
@@ -121,7 +123,7 @@ describe('noticewatch review and reviews', () => {
       'Retention doubled; legal agreed.',
     ]);
     const readable = await runCli(['reviews', reports[0], ...storageArgs]);
-    expect(readable.stdout).toMatch(/acknowledged\s+Alice \(declared\)\n    Retention doubled; legal agreed\./);
+    expect(readable.stdout).toMatch(/acknowledged\s+Alice \(declared\)\n {4}Retention doubled; legal agreed\./);
 
     const history = await runCli(['history', 'cli-history', ...storageArgs]);
     expect(history.stdout).toContain('3 change(s), 2 pending review (reviewed through change #1)');

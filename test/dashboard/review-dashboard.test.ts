@@ -1,8 +1,10 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { makeDashboardHttpHandler } from '../../functions/dashboard-http';
 import { makeNoticeHistoryHandler } from '../../functions/history-http';
 import { makeReportsHttpHandler } from '../../functions/reports-http';
@@ -11,9 +13,9 @@ import { readLatest } from '../../shared/reports';
 import { MemoryObjectStore } from '../../shared/storage';
 import { runSteps, threeChanges } from '../support/change-history';
 import { testDeps } from '../support/function-harness';
-import { startNoticeServer, type NoticeServer } from '../support/notice-server';
+import { type NoticeServer, startNoticeServer } from '../support/notice-server';
 import { noticeV1 } from '../support/sample-notices';
-import { startFunctionServer, type FunctionServer } from './function-server';
+import { type FunctionServer, startFunctionServer } from './function-server';
 
 const CHROMIUM = '/usr/bin/chromium';
 const HAVE_CHROMIUM = existsSync(CHROMIUM);

@@ -1,5 +1,6 @@
 import { HttpRequest, type HttpResponseInit } from '@azure/functions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { makeNoticeHistoryHandler } from '../../functions/history-http';
 import { makeReportsHttpHandler } from '../../functions/reports-http';
 import { makeReviewsHttpHandler, MAX_REVIEW_BODY_BYTES } from '../../functions/reviews-http';
@@ -7,9 +8,9 @@ import { fail } from '../../shared/common/result';
 import type { HistoryPage, RecordedReview, ReviewTrail, SinceReview } from '../../shared/history';
 import type { LatestDocument } from '../../shared/reports';
 import { startTestStorage, type TestStorage } from '../support/azurite';
-import { changesOf, runSteps, threeChanges, type SeededRun } from '../support/change-history';
+import { changesOf, runSteps, type SeededRun, threeChanges } from '../support/change-history';
 import { testContext, testDeps } from '../support/function-harness';
-import { startNoticeServer, type NoticeServer } from '../support/notice-server';
+import { type NoticeServer, startNoticeServer } from '../support/notice-server';
 import { noticeV1 } from '../support/sample-notices';
 
 let storage: TestStorage;

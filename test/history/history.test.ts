@@ -1,21 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { ok } from '../../shared/common/result';
 import {
   changesSinceReview,
   historyHeadName,
+  type HistoryPage,
   readHistory,
   readHistoryHead,
   readReviews,
   recordChange,
   recordReview,
-  type HistoryPage,
 } from '../../shared/history';
-import { readLatest, readReport, type NoticeReport } from '../../shared/reports';
+import { type NoticeReport, readLatest, readReport } from '../../shared/reports';
 import { newRunId, readPointer, runDrift } from '../../shared/runs';
 import { CONTAINERS, type ObjectStore } from '../../shared/storage';
 import { startTestStorage, type TestStorage } from '../support/azurite';
-import { changesOf, runSteps, threeChanges, type SeededRun } from '../support/change-history';
-import { startNoticeServer, type NoticeServer } from '../support/notice-server';
+import { changesOf, runSteps, type SeededRun, threeChanges } from '../support/change-history';
+import { type NoticeServer, startNoticeServer } from '../support/notice-server';
 import { noticeV1, noticeV2, noticeV3 } from '../support/sample-notices';
 
 let storage: TestStorage;

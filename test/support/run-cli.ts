@@ -1,4 +1,5 @@
 import { vi } from 'vitest';
+
 import { main } from '../../cli/noticewatch';
 
 export interface CliRun {
