@@ -1,8 +1,12 @@
+import { redactSecrets } from '../shared/common/redact';
 import type { NoticeCheckResult } from '../shared/reports';
 
-/** Progress and diagnostics go to stderr so stdout stays clean for the summary or the JSON document. */
+/**
+ * Progress and diagnostics go to stderr so stdout stays clean for the summary or the JSON document.
+ * Lines carry messages from storage and publishers, so they are redacted on the way out.
+ */
 export function progress(line: string): void {
-  process.stderr.write(`${line}\n`);
+  process.stderr.write(`${redactSecrets(line)}\n`);
 }
 
 export function describeNotice(result: NoticeCheckResult): string {

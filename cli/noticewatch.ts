@@ -15,8 +15,10 @@ import {
   UsageError,
 } from './cli-context';
 import { progress } from './cli-output';
+import { runDemoCommand } from './demo/demo-command';
 import { runDiffCommand } from './diff-command';
 import { runHistoryCommand, runReviewCommand, runReviewsCommand } from './history-commands';
+import { runServeCommand } from './serve-command';
 
 const USAGE = `noticewatch: watch published privacy notices for drift and verify the TLS promises behind them
 
@@ -25,6 +27,8 @@ Usage:
   noticewatch drift [--watchlist FILE] [--notice ID]... [OPTIONS]  notices only
   noticewatch tls   [HOST[:PORT]...] [--watchlist FILE] [OPTIONS]  endpoints only
   noticewatch diff  OLD NEW [--json]                              compare two local notice files
+  noticewatch serve [--port N] [--host ADDRESS] [--storage CS]    the dashboard and read API over the storage
+  noticewatch demo  [--port N] [--once]                           all of it offline, on a sample notice
   noticewatch history NOTICE [--limit N] [--before REPORT] [--json]  a notice's changes, newest first
   noticewatch review  REPORT --status S [--note TEXT] [--reviewer NAME] [--json]
                                                                   record a review of a change
@@ -40,6 +44,10 @@ Options:
   --timeout MS       per-request (drift) and per-connection (tls) timeout (default 20000 / 5000)
   --concurrency N    checks at once (default 4)
   --json             print exactly one JSON document on stdout
+  --port N           serve, demo: port to listen on (serve: 7071, demo: a free one; 0 picks a free one)
+  --host ADDRESS     serve: address to listen on (default 127.0.0.1; anywhere else needs the key it
+                     prints, or NOTICEWATCH_SERVE_KEY)
+  --once             demo: print the run summaries and exit instead of serving the dashboard
   --limit N          history: changes per page (default 20, at most 100)
   --before REPORT    history: start after this change report (the "older" line of the last page)
   --status S         review: acknowledged, not-material or needs-action
@@ -57,6 +65,9 @@ const OPTIONS = {
   concurrency: { type: 'string' },
   ca: { type: 'string' },
   json: { type: 'boolean' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  once: { type: 'boolean' },
   limit: { type: 'string' },
   before: { type: 'string' },
   status: { type: 'string' },
@@ -67,11 +78,35 @@ const OPTIONS = {
 
 type Command = 'run' | 'drift' | 'tls';
 
+/** Options that mean something to some commands only: given to another, they are a mistake to point out. */
+const CHECKS = ['run', 'drift', 'tls'];
+const REVIEWING = ['history', 'review', 'reviews'];
+const COMMAND_OPTIONS: Record<string, readonly string[]> = {
+  watchlist: CHECKS,
+  notice: ['drift'],
+  storage: [...CHECKS, 'serve', ...REVIEWING],
+  timeout: CHECKS,
+  concurrency: CHECKS,
+  ca: CHECKS,
+  json: [...CHECKS, 'diff', ...REVIEWING],
+  port: ['serve', 'demo'],
+  host: ['serve'],
+  once: ['demo'],
+  limit: ['history'],
+  before: ['history'],
+  status: ['review'],
+  note: ['review'],
+  reviewer: ['review'],
+};
+
+function listed(words: readonly string[]): string {
+  return words.length > 1 ? `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}` : words.join('');
+}
+
 async function runChecks(command: Command, options: CliOptions, targets: string[]): Promise<number> {
   const settings = readSettings();
   const json = options.json === true;
   // Everything the command line says is checked before storage or a network is touched.
-  if (options.notice?.length && command !== 'drift') throw new UsageError(`--notice applies to drift, not ${command}`);
   const limits = runLimits(options, settings);
   if (!limits.ok) throw new UsageError(limits.problem.message);
   const adHoc = command === 'tls' && targets.length > 0 ? endpointsFromArguments(targets) : null;
@@ -146,21 +181,6 @@ function orderKeys(document: Record<string, unknown>): Record<string, unknown> {
   };
 }
 
-/** Options that belong to one command only; given to another, they are a mistake worth saying. */
-const COMMAND_OPTIONS: Record<string, readonly string[]> = {
-  limit: ['history'],
-  before: ['history'],
-  status: ['review'],
-  note: ['review'],
-  reviewer: ['review'],
-};
-
-function misplacedOption(command: string, values: Record<string, unknown>): string | null {
-  for (const [option, commands] of Object.entries(COMMAND_OPTIONS))
-    if (values[option] !== undefined && !commands.includes(command)) return option;
-  return null;
-}
-
 export async function main(argv: string[]): Promise<number> {
   let parsed;
   try {
@@ -176,8 +196,9 @@ export async function main(argv: string[]): Promise<number> {
     return values.help ? 0 : 2;
   }
   try {
-    const misplaced = misplacedOption(command, values);
-    if (misplaced) throw new UsageError(`--${misplaced} does not apply to ${command}`);
+    for (const [option, commands] of Object.entries(COMMAND_OPTIONS))
+      if (values[option as keyof typeof values] !== undefined && !commands.includes(command))
+        throw new UsageError(`--${option} applies to ${listed(commands)}, not ${command}`);
     switch (command) {
       case 'drift':
       case 'run':
@@ -185,6 +206,12 @@ export async function main(argv: string[]): Promise<number> {
         return await runChecks(command, values, []);
       case 'tls':
         return await runChecks('tls', values, rest);
+      case 'serve':
+        if (rest.length) throw new UsageError(`unexpected argument "${rest[0]}"`);
+        return await runServeCommand(values);
+      case 'demo':
+        if (rest.length) throw new UsageError(`unexpected argument "${rest[0]}"`);
+        return await runDemoCommand(values);
       case 'diff':
         if (rest.length !== 2) throw new UsageError('diff takes exactly two files: noticewatch diff OLD NEW');
         return await runDiffCommand(rest[0], rest[1], values.json === true);

@@ -1,6 +1,6 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 
-import { redactSecrets } from '../shared/common/redact';
+import { redactJson } from '../shared/common/redact';
 import { newRunId, runDriftRequest } from '../shared/runs';
 import { driftRunOptions, type FunctionDeps, hostDeps, logProblems } from './function-deps';
 import { problemResponse, statusForProblem } from './http-responses';
@@ -44,10 +44,8 @@ export function makeDriftHttpHandler(deps: FunctionDeps) {
     if (storageDown)
       return {
         status: 503,
-        jsonBody: {
-          error: { code: storageDown.code, message: redactSecrets(storageDown.message) },
-          run: outcome.value,
-        },
+        // Storage's own words are in it (the run's problems, each notice's error): nothing secret may leave.
+        jsonBody: redactJson({ error: { code: storageDown.code, message: storageDown.message }, run: outcome.value }),
       };
     return { status: 200, jsonBody: outcome.value };
   };

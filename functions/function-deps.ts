@@ -1,5 +1,6 @@
 import type { InvocationContext } from '@azure/functions';
 
+import { redactSecrets } from '../shared/common/redact';
 import type { Result } from '../shared/common/result';
 import { loadWatchlist, type NoticewatchSettings, readSettings, runWindow, type Watchlist } from '../shared/config';
 import type { NoticeCheckResult } from '../shared/reports';
@@ -48,7 +49,7 @@ export function logProblems(
   what: string,
   problems: ReadonlyArray<{ code: string; message: string }>,
 ): void {
-  for (const problem of problems) context.warn(`${what}: [${problem.code}] ${problem.message}`);
+  for (const problem of problems) context.warn(redactSecrets(`${what}: [${problem.code}] ${problem.message}`));
 }
 
 /** The run options every drift trigger shares: its window, limits, clock and progress in the invocation log. */
@@ -70,7 +71,9 @@ export function driftRunOptions(
     now: deps.now,
     onProgress: (result: NoticeCheckResult, done: number, total: number) =>
       context.log(
-        `drift ${done}/${total} ${result.id}: ${result.status}${result.error ? ` (${result.error.code}: ${result.error.message})` : ''}`,
+        redactSecrets(
+          `drift ${done}/${total} ${result.id}: ${result.status}${result.error ? ` (${result.error.code}: ${result.error.message})` : ''}`,
+        ),
       ),
   };
 }

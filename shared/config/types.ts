@@ -6,6 +6,11 @@ export interface NoticeConfig {
   readonly format: 'markdown' | 'html';
   /** CSS selector of the article body, for `html` notices. */
   readonly selector?: string;
+  /**
+   * The notice's site is an intranet that redirects across internal hosts: redirects and includes on
+   * hosts other than the URL's own may reach loopback/private addresses (never metadata or platform ones).
+   */
+  readonly allowPrivateRedirects?: boolean;
   readonly description?: string;
 }
 

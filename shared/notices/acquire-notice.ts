@@ -42,7 +42,14 @@ const HTML_PAGE = /^\s*(<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>])/i;
  * Any failure, including one include, fails the acquisition: there is never a partial snapshot.
  */
 export async function acquireNotice(notice: NoticeConfig, options: AcquireOptions = {}): Promise<Result<Acquisition>> {
-  const { conditional, maxIncludeDepth, maxIncludes, ...fetchOptions } = options;
+  const { conditional, maxIncludeDepth, maxIncludes, ...callerOptions } = options;
+  // The watchlist URL's host is operator configuration; every other host a redirect or include leads to must be public.
+  const fetchOptions = {
+    ...callerOptions,
+    // An unparseable URL leaves it unset: fetchResource then reports INVALID_URL.
+    trustedHost: URL.canParse(notice.url) ? new URL(notice.url).host : undefined,
+    allowPrivateRedirects: notice.allowPrivateRedirects === true,
+  };
   const fetched = await fetchResource(notice.url, { ...fetchOptions, conditional });
   if (!fetched.ok) return fetched;
   if (fetched.value.kind === 'not-modified') return ok({ kind: 'not-modified' });

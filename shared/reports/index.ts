@@ -7,6 +7,7 @@ export {
   tlsReportName,
 } from './report-names';
 export {
+  listReportPage,
   listReports,
   type NoticeReviewState,
   readLatest,

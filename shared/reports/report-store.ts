@@ -1,5 +1,5 @@
 import { fail, ok, type Result } from '../common/result';
-import { CONTAINERS, type ObjectStore, readJson, swapJson } from '../storage';
+import { CONTAINERS, type NamePage, type ObjectStore, readJson, swapJson } from '../storage';
 import { LATEST_NAME } from './report-names';
 import {
   type LatestDocument,
@@ -29,8 +29,18 @@ export async function readReport<T = unknown>(store: ObjectStore, name: string):
   return found.ok ? ok(found.value?.value ?? null) : found;
 }
 
+/** Every report name under a prefix: reads every page, for tests and tools over small folders. */
 export async function listReports(store: ObjectStore, prefix: string): Promise<Result<string[]>> {
   return store.list(CONTAINERS.reports, prefix);
+}
+
+/** One page of report names under a prefix; storage is not asked for more than `maxNames`. */
+export async function listReportPage(
+  store: ObjectStore,
+  prefix: string,
+  page: { readonly maxNames: number; readonly continuation: string | null },
+): Promise<Result<NamePage>> {
+  return store.listPage(CONTAINERS.reports, prefix, page);
 }
 
 export function emptyLatest(now: string): LatestDocument {

@@ -1,4 +1,5 @@
 import { sha256Hex } from '../common/hash';
+import { redactSecrets } from '../common/redact';
 import { fail, ok, type Problem, type Result } from '../common/result';
 import type { NoticeConfig } from '../config/types';
 import { analyseChange } from '../diff';
@@ -108,7 +109,8 @@ export async function checkNotice(
   const errorResult = (problem: Problem, previousSnapshot: string | null) =>
     finish({
       status: 'error',
-      error: problem,
+      // Reports, latest.json, run summaries, logs and the CLI all show it: a quoted URL or header must not carry a secret.
+      error: { code: problem.code, message: redactSecrets(problem.message) },
       previousSnapshot,
       currentSnapshot: null,
       rawSnapshot: null,

@@ -5,8 +5,8 @@ import net from 'node:net';
 import { KeyedLimiter, mapWithConcurrency } from '../common/concurrency';
 import { type Problem, problemFromError } from '../common/result';
 import type { EndpointConfig } from '../config/types';
+import { normaliseIpLiteral, validatePort } from '../net/address-guard';
 import { boundedWait } from './abortable';
-import { normaliseIpLiteral, validatePort } from './address-guard';
 import { describeCertificate } from './certificate-info';
 import { type LegacyProtocolName, WIRE_VERSION } from './client-hello';
 import { type ConnectionSettings, defaultConnect, NEVER_CONNECTED, type ProbeOutcome, withRetry } from './connection';
@@ -63,24 +63,24 @@ function emptyResult(endpoint: EndpointConfig, port: number, started: number, pr
 }
 
 /**
- * A server that closes silently on one version while answering TLS on another is refusing that version
- * (IIS-style); a server that closes on every version tells us nothing, so those stay `error`.
+ * Reads the refusals that say nothing by themselves (a fatal alert, a reset or a close, twice): on an address
+ * where another version completed its handshake in this check the server is alive and speaks TLS, so they are
+ * how it turns that version away (Debian's OpenSSL 3 sends internal_error, Schannel resets), as sslscan and
+ * testssl.sh read them. Where nothing completed, they tell nothing and stay `error`.
  */
-function inferRefusalFromClose(outcomes: Record<ProtocolName, Outcome>): Record<ProtocolName, Outcome> {
-  const speaksTls = PROTOCOL_NAMES.some((n) => outcomes[n].verdict === 'accepted');
-  if (!speaksTls) return outcomes;
-  const adjusted = { ...outcomes };
+function readRefusals(outcomes: Record<ProtocolName, Outcome>, alive: boolean): Record<ProtocolName, Outcome> {
+  const read = { ...outcomes };
   for (const name of PROTOCOL_NAMES) {
     const outcome = outcomes[name];
-    if (outcome.verdict === 'error' && outcome.failure === 'closed') {
-      adjusted[name] = {
-        ...outcome,
-        verdict: 'rejected',
-        reason: 'connection closed without an answer while other versions are accepted',
-      };
-    }
+    if (outcome.verdict !== 'error' || outcome.refusal === undefined) continue;
+    read[name] = alive
+      ? { ...outcome, verdict: 'rejected', reason: outcome.refusal }
+      : {
+          ...outcome,
+          reason: `${outcome.refusal}; no version completed a handshake on this address, so this does not tell whether the version is offered`,
+        };
   }
-  return adjusted;
+  return read;
 }
 
 async function checkAddress(
@@ -119,15 +119,15 @@ async function checkAddress(
     'TLSv1.2': legacy[3],
     'TLSv1.3': tls13,
   };
-  const outcomes = inferRefusalFromClose(raw);
   const everyAttemptFailedToConnect = PROTOCOL_NAMES.every(
-    (n) => outcomes[n].failure !== undefined && NEVER_CONNECTED.has(outcomes[n].failure),
+    (n) => raw[n].failure !== undefined && NEVER_CONNECTED.has(raw[n].failure),
   );
 
   let session: HandshakeSession | undefined = tls13.session;
-  if (!session && LEGACY.some((name) => outcomes[name].verdict === 'accepted')) {
+  if (!session && LEGACY.some((name) => raw[name].verdict === 'accepted')) {
     session = (await handshake('TLSv1', 'TLSv1.2')).session;
   }
+  const outcomes = readRefusals(raw, session !== undefined);
   const now = options.now?.() ?? new Date();
   const certificate: CertificateInfo | null = session?.certificate
     ? describeCertificate(session.certificate, {

@@ -47,6 +47,15 @@ const NOT_TLS_CODES = new Set([
 ]);
 
 /**
+ * OpenSSL reports an alert it received as `ERR_SSL_{SSLV3,TLSV1,TLSV13}_[ALERT_]<NAME>` (reason codes from 1000
+ * up: 1000 + the alert number); every such code is an alert, so the name is read from the code.
+ */
+function receivedAlertName(code: string): string | null {
+  const match = /^ERR_SSL_(?:SSLV3|TLSV1|TLSV13)_(?:ALERT_)?([A-Z0-9_]+)$/.exec(code);
+  return match ? match[1].toLowerCase().replace('user_cancelled', 'user_canceled') : null;
+}
+
+/**
  * A node:tls handshake over a socket from the injectable connect function. Never rejects on certificate
  * problems: trust is reported (authorized / authorizationError) but host name checking is left to the caller.
  */
@@ -54,6 +63,9 @@ export function tlsHandshake(request: HandshakeRequest): Promise<HandshakeOutcom
   return runConnection<HandshakeOutcome>(request, (raw, finish) => {
     let connected = false;
     let peerClosed = false;
+    // Key material exists once the server has chosen our version (TLS 1.3: right after its ServerHello). From
+    // then on an alert, reset or close is a failed handshake at that version, not a refusal of it.
+    let versionChosen = false;
     raw.on('connect', () => {
       connected = true;
     });
@@ -72,6 +84,13 @@ export function tlsHandshake(request: HandshakeRequest): Promise<HandshakeOutcom
       ca: request.ca,
       checkServerIdentity: () => undefined,
     });
+    // Once TLS owns the socket, the peer's FIN shows up here (the raw socket emits no 'end').
+    socket.on('end', () => {
+      peerClosed = true;
+    });
+    socket.on('keylog', () => {
+      versionChosen = true;
+    });
     socket.on('secureConnect', () => {
       const cipher = socket.getCipher();
       const session: HandshakeSession = {
@@ -88,23 +107,36 @@ export function tlsHandshake(request: HandshakeRequest): Promise<HandshakeOutcom
         session,
       });
     });
+    /** A refusal sign before the server chose our version; after that, the handshake merely failed. */
+    const sign = (failure: 'alert' | 'reset' | 'closed', reason: string): HandshakeOutcome => {
+      if (!versionChosen) return errorOutcome(failure, reason);
+      const what = failure === 'alert' ? reason : `connection ${failure === 'reset' ? 'reset' : 'closed'}`;
+      return errorOutcome('other', `handshake broken off after the server chose the version (${what})`);
+    };
     socket.on('error', (error: NodeJS.ErrnoException) => {
       const code = error.code ?? '';
-      if (code in REFUSAL_CODES) {
+      const alert = receivedAlertName(code);
+      if (code in REFUSAL_CODES && !versionChosen) {
         finish({ verdict: 'rejected', reason: REFUSAL_CODES[code] });
       } else if (NOT_TLS_CODES.has(code)) {
         finish(errorOutcome('not-tls', `not TLS (${code})`));
+      } else if (alert !== null) {
+        finish(sign('alert', `alert ${alert}`));
       } else if (code === 'ECONNRESET' && peerClosed) {
-        finish(errorOutcome('closed', 'connection closed without an answer'));
+        finish(sign('closed', 'closed after ClientHello without an answer'));
       } else if (code.startsWith('ERR_SSL_')) {
         finish(errorOutcome('other', `TLS error ${code}`));
       } else {
-        const { failure, reason } = failureFromError(error);
-        finish(errorOutcome(failure, reason));
+        const { failure, reason } = failureFromError(error, connected);
+        finish(failure === 'reset' && connected ? sign('reset', reason) : errorOutcome(failure, reason));
       }
     });
     socket.on('close', () =>
-      finish(errorOutcome(peerClosed ? 'closed' : 'other', 'connection closed before the handshake completed')),
+      finish(
+        peerClosed
+          ? sign('closed', 'closed after ClientHello without an answer')
+          : errorOutcome('other', 'connection closed before the handshake completed'),
+      ),
     );
     return {
       onTimeout: () =>

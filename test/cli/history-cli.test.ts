@@ -4,6 +4,7 @@ import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { startReadApi } from '../../cli/serve-command';
 import type { HistoryPage, RecordedReview, ReviewTrail } from '../../shared/history';
 import { readLatest } from '../../shared/reports';
 import { startTestStorage, type TestStorage } from '../support/azurite';
@@ -83,7 +84,7 @@ describe('noticewatch history', () => {
     expect(limit.stderr).toContain('--limit must be a whole number from 1 to 100');
     const misplaced = await runCli(['history', 'cli-history', '--status', 'acknowledged', ...storageArgs]);
     expect(misplaced.code).toBe(2);
-    expect(misplaced.stderr).toContain('--status does not apply to history');
+    expect(misplaced.stderr).toContain('--status applies to review, not history');
     const missing = await runCli(['history']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('history takes one notice id');
@@ -148,5 +149,34 @@ describe('noticewatch review and reviews', () => {
     ]);
     expect(unknown.code).toBe(2);
     expect(JSON.parse(unknown.stdout)).toMatchObject({ error: { code: 'REPORT_NOT_FOUND' } });
+  });
+});
+
+describe('noticewatch serve', () => {
+  it('serves the history, records a review posted by the dashboard, and serves the trail', async () => {
+    const server = await startReadApi(storage.store, { host: '127.0.0.1', port: 0, log: () => undefined });
+    if (!server.ok) throw new Error(server.problem.message);
+    try {
+      const origin = server.value.origin;
+      const history = await fetch(`${origin}/api/reports/notices/cli-history?limit=1`);
+      expect(history.status).toBe(200);
+      const page = (await history.json()) as HistoryPage;
+      expect(page.entries.map((entry) => entry.change)).toEqual([3]);
+
+      const posted = await fetch(`${origin}/api/reviews`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ report: reports[1], status: 'not-material', reviewer: 'Dana', note: 'Date only.' }),
+      });
+      expect(posted.status).toBe(201);
+      expect(((await posted.json()) as RecordedReview).review).toMatchObject({ change: 2, reviewer: 'Dana' });
+
+      const trail = await fetch(`${origin}/api/reviews/${reports[1]}`);
+      expect(((await trail.json()) as ReviewTrail).reviews.map((review) => review.note)).toEqual(['Date only.']);
+      const since = await fetch(`${origin}/api/reports/notices/cli-history/since-review`);
+      expect(((await since.json()) as { from: { change: number } }).from.change).toBe(2);
+    } finally {
+      await server.value.close();
+    }
   });
 });

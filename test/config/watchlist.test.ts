@@ -62,6 +62,25 @@ describe('watchlist validation', () => {
     for (const message of messages) recordHostileInput(`watchlist: ${message.replace(/^[^:]*: /, '').slice(0, 50)}`);
   });
 
+  it('takes allowPrivateRedirects as a boolean opt-in per notice, nothing else', () => {
+    const parsed = parseWatchlist({
+      notices: [
+        { ...good, id: 'intranet', allowPrivateRedirects: true },
+        { ...good, id: 'explicit-off', allowPrivateRedirects: false },
+        { ...good, id: 'stringly', allowPrivateRedirects: 'yes' },
+      ],
+    });
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    expect(parsed.value.notices.map((notice) => [notice.id, notice.allowPrivateRedirects])).toEqual([
+      ['intranet', true],
+      ['explicit-off', false],
+    ]);
+    expect(parsed.value.problems.map((problem) => problem.message)).toEqual([
+      expect.stringMatching(/notices\[2\] \("stringly"\).*allowPrivateRedirects must be boolean/),
+    ]);
+  });
+
   it('rejects invalid JSON and non-objects with a clear message', () => {
     const broken = parseWatchlistText('{ "notices": [', 'test.json');
     expect(broken.ok).toBe(false);

@@ -157,6 +157,7 @@ describe('history of a notice', () => {
       get: (container, name) => storage.store.get(container, name),
       create: (container, name, body, type) => storage.store.create(container, name, body, type),
       list: (container, prefix) => storage.store.list(container, prefix),
+      listPage: (container, prefix, page) => storage.store.listPage(container, prefix, page),
       swap: async (container, name, body, type, etag) =>
         refuse && container === CONTAINERS.state && name.startsWith('history/flaky')
           ? { ok: false, problem: { code: 'STORAGE_ERROR', message: 'history write refused by the test' } }
