@@ -12,6 +12,20 @@ export interface NoticeConfig {
    */
   readonly allowPrivateRedirects?: boolean;
   readonly description?: string;
+  /**
+   * Absolute URL of the notice's repository root at the watched branch, ending in `/`; `url` lies
+   * under it. Derived for raw.githubusercontent.com URLs when absent (see repositoryRootOf). When
+   * known, DocFX `~/` includes, dependent repositories and recorded moves are read from the
+   * repository's publishing files.
+   */
+  readonly repositoryRoot?: string;
+  /** Repository path of the DocFX docset root (`~/`) holding the notice; overrides the publishing config. */
+  readonly docsetRoot?: string;
+  /**
+   * `{ "<path_to_root>": "<URL of that folder's contents, ending in />" }`: where the folders that
+   * dependent repositories are mounted at are read from; overrides the publishing config's entries.
+   */
+  readonly dependentRepositories?: Readonly<Record<string, string>>;
 }
 
 export type TlsVersionName = '1.0' | '1.1' | '1.2' | '1.3';

@@ -4,6 +4,7 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 
 import watchlistSchema from '../../content/schemas/watchlist.schema.json';
 import { fail, ok, type Problem, type Result } from '../common/result';
+import { repositoryRootOf } from './repository-root';
 import type { EndpointConfig, NoticeConfig } from './types';
 
 export interface Watchlist {
@@ -45,17 +46,38 @@ function describeAjvErrors(errors: ErrorObject[] | null | undefined): string {
 }
 
 /** Checks what JSON Schema cannot say: a URL that parses, uses http(s) and carries no credentials. */
-function checkNoticeUrl(raw: string): string | null {
+function checkHttpUrl(raw: string, field = 'url'): string | null {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    return `url "${raw.slice(0, 200)}" is not a valid URL`;
+    return `${field} "${raw.slice(0, 200)}" is not a valid URL`;
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    return `url scheme "${url.protocol}" is not allowed (http or https only)`;
+    return `${field} scheme "${url.protocol}" is not allowed (http or https only)`;
   if (url.username || url.password)
-    return 'url must not contain credentials (user:password@); they would be stored in reports';
+    return `${field} must not contain credentials (user:password@); they would be stored in reports`;
+  return null;
+}
+
+/** The notice's URL, and the repository fields that must agree with it. */
+function checkNotice(notice: NoticeConfig): string | null {
+  const urlProblem = checkHttpUrl(notice.url);
+  if (urlProblem) return urlProblem;
+  if (notice.repositoryRoot !== undefined) {
+    const rootProblem = checkHttpUrl(notice.repositoryRoot, 'repositoryRoot');
+    if (rootProblem) return rootProblem;
+    const root = new URL(notice.repositoryRoot).href;
+    const url = new URL(notice.url).href;
+    if (!url.startsWith(root) || url.length === root.length)
+      return `url must lie under repositoryRoot "${notice.repositoryRoot.slice(0, 200)}" (the repository root at the watched branch, ending in "/")`;
+  }
+  for (const [folder, base] of Object.entries(notice.dependentRepositories ?? {})) {
+    const problem = checkHttpUrl(base, `dependentRepositories["${folder.slice(0, 80)}"]`);
+    if (problem) return problem;
+  }
+  if ((notice.docsetRoot !== undefined || notice.dependentRepositories !== undefined) && !repositoryRootOf(notice))
+    return 'docsetRoot and dependentRepositories need repositoryRoot, which is derived only for raw.githubusercontent.com URLs: set it';
   return null;
 }
 
@@ -125,13 +147,7 @@ export function parseWatchlist(document: unknown): Result<Watchlist> {
       problems.push({ code: 'WATCHLIST_INVALID', message: `unknown top-level field "${key}" is ignored` });
   }
   const { notice, endpoint } = entryValidators();
-  const notices = collectEntries<NoticeConfig>(
-    'notices',
-    record.notices,
-    notice,
-    (entry) => checkNoticeUrl(entry.url),
-    problems,
-  );
+  const notices = collectEntries<NoticeConfig>('notices', record.notices, notice, checkNotice, problems);
   const endpoints = collectEntries<EndpointConfig>('endpoints', record.endpoints, endpoint, () => null, problems);
   return ok({ notices, endpoints, problems });
 }

@@ -49,6 +49,11 @@ export interface FetchCallOptions {
    * that redirects across internal hosts); metadata and platform addresses stay refused.
    */
   allowPrivateRedirects?: boolean;
+  /**
+   * Answer HTTP 404 and 410 with a `missing` outcome instead of an HTTP_STATUS failure, for callers
+   * that have somewhere else to look (a repository's public mirror, its record of moved files).
+   */
+  missingIsOutcome?: boolean;
 }
 
 /** Where a fetch may connect: see FetchCallOptions.trustedHost and allowPrivateRedirects. */
@@ -65,6 +70,8 @@ export interface ConditionalValidators {
 
 export type FetchOutcome =
   | { kind: 'not-modified'; url: string }
+  /** Only with `missingIsOutcome`: the server says there is no such resource; `problem` is the HTTP_STATUS failure it would have been. */
+  | { kind: 'missing'; url: string; status: number; problem: Problem }
   | {
       kind: 'fetched';
       url: string;
@@ -95,6 +102,8 @@ const ACCEPT = 'text/markdown, text/plain;q=0.9, text/html;q=0.8, */*;q=0.1';
 interface AttemptFailure {
   problem: Problem;
   transient: boolean;
+  /** The HTTP status, for an HTTP_STATUS failure. */
+  status?: number;
 }
 
 type HopResult =
@@ -144,6 +153,9 @@ async function fetchWithRetries(url: string, options: FetchOptions & FetchCallOp
     });
     if (!('failure' in result)) return ok(result);
     last = result.failure;
+    if (options.missingIsOutcome && (last.status === 404 || last.status === 410)) {
+      return ok({ kind: 'missing', url, status: last.status, problem: last.problem });
+    }
     if (!last.transient) return { ok: false, problem: last.problem };
   }
   // Only reachable after transient failures on every attempt.
@@ -373,6 +385,7 @@ async function requestOnce(
             message: `${url} answered HTTP ${status}${response.statusText ? ` ${response.statusText}` : ''}; ${statusAdvice(status)}`,
           },
           transient: status >= 500 || status === 429 || status === 408,
+          status,
         },
       };
     }

@@ -10,6 +10,7 @@ import {
   assessPlausibility,
   documentFromSnapshotText,
   type FetchOptions,
+  type RepositoryFiles,
   type SnapshotDocument,
 } from '../notices';
 import {
@@ -50,6 +51,8 @@ export interface CheckNoticeDeps {
   readonly acquire?: typeof acquireNotice;
   /** Aborted when the run gives up on work in flight: the fetch stops instead of running on unseen. */
   readonly signal?: AbortSignal;
+  /** Publishing files read in this run, shared by its checks (one fetch per repository per run); each check makes its own without it. */
+  readonly repositoryFiles?: RepositoryFiles;
 }
 
 async function readSnapshot(store: ObjectStore, name: string): Promise<Result<SnapshotDocument>> {
@@ -160,6 +163,7 @@ export async function checkNotice(
     ...deps.fetchOptions,
     conditional,
     signal: deps.signal,
+    repositoryFiles: deps.repositoryFiles,
   });
   if (!acquired.ok) return errorResult(acquired.problem, lastGood?.snapshot ?? null);
   if (acquired.value.kind === 'not-modified') {

@@ -1,6 +1,6 @@
 import { type Problem, problemFromError } from '../common/result';
 import type { NoticeConfig } from '../config/types';
-import type { FetchOptions } from '../notices';
+import { type FetchOptions, RepositoryFiles } from '../notices';
 import {
   type NoticeCheckResult,
   recordLatestNotices,
@@ -85,6 +85,8 @@ export async function runDrift(
     acquire: options.acquire,
     now,
     signal: cancel.signal,
+    // One read of each repository's publishing files per run, whatever the number of its notices.
+    repositoryFiles: new RepositoryFiles(),
   };
   // Circuit breaker: with storage unreachable every check fails the same way after its retries;
   // stop starting new ones instead of spending the whole budget proving it again and again.

@@ -126,8 +126,81 @@ describe('watchlist validation', () => {
     if (!loaded.ok) return;
     expect(loaded.value.problems).toEqual([]);
     expect(loaded.value.notices.map((notice) => notice.format)).toEqual(expect.arrayContaining(['markdown', 'html']));
-    expect(loaded.value.notices.some((notice) => notice.url.includes('ce/sales-enterprise/privacy-notice.md'))).toBe(
-      true,
+    // The notice's current source (it moved from ce/sales-enterprise/), and its Learn page.
+    const urls = loaded.value.notices.map((notice) => notice.url);
+    expect(urls).toContain(
+      'https://raw.githubusercontent.com/MicrosoftDocs/dynamics-365-customer-engagement/live/ce/sales/privacy-notice.md',
     );
+    expect(urls).toContain('https://learn.microsoft.com/en-us/dynamics365/sales/privacy-notice');
+  });
+
+  it('accepts the repository fields and rejects the ones that disagree with the URL', () => {
+    const root = 'https://mirror.example/Owner/repo/live/';
+    const parsed = parseWatchlist({
+      notices: [
+        {
+          id: 'mirrored',
+          url: `${root}docs/privacy.md`,
+          format: 'markdown',
+          repositoryRoot: root,
+          docsetRoot: 'docs',
+          dependentRepositories: { 'shared-content': 'https://mirror.example/Owner/shared/live/' },
+        },
+        {
+          id: 'raw-derived',
+          url: 'https://raw.githubusercontent.com/Owner/repo/live/docs/privacy.md',
+          format: 'markdown',
+          docsetRoot: '',
+        },
+        {
+          id: 'not-under-root',
+          url: 'https://mirror.example/other/privacy.md',
+          format: 'markdown',
+          repositoryRoot: root,
+        },
+        { id: 'root-no-slash', url: `${root}docs/privacy.md`, format: 'markdown', repositoryRoot: root.slice(0, -1) },
+        {
+          id: 'root-credentials',
+          url: 'https://u:p@mirror.example/r/a.md',
+          format: 'markdown',
+          repositoryRoot: 'https://u:p@mirror.example/r/',
+        },
+        { id: 'docset-no-root', url: 'https://mirror.example/r/a.md', format: 'markdown', docsetRoot: 'docs' },
+        {
+          id: 'docset-escapes',
+          url: `${root}docs/privacy.md`,
+          format: 'markdown',
+          repositoryRoot: root,
+          docsetRoot: '../x',
+        },
+        {
+          id: 'dependency-bad-url',
+          url: `${root}docs/privacy.md`,
+          format: 'markdown',
+          repositoryRoot: root,
+          dependentRepositories: { shared: 'ftp://mirror.example/shared/' },
+        },
+        {
+          id: 'dependency-bad-folder',
+          url: `${root}docs/privacy.md`,
+          format: 'markdown',
+          repositoryRoot: root,
+          dependentRepositories: { '../up': 'https://mirror.example/shared/' },
+        },
+      ],
+    });
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    expect(parsed.value.notices.map((notice) => notice.id)).toEqual(['mirrored', 'raw-derived']);
+    const messages = parsed.value.problems.map((problem) => problem.message);
+    expect(messages).toEqual([
+      expect.stringMatching(/"not-under-root".*url must lie under repositoryRoot/),
+      expect.stringMatching(/"root-no-slash".*repositoryRoot/),
+      expect.stringMatching(/"root-credentials".*credentials/),
+      expect.stringMatching(/"docset-no-root".*need repositoryRoot/),
+      expect.stringMatching(/"docset-escapes".*docsetRoot/),
+      expect.stringMatching(/"dependency-bad-url".*dependentRepositories/),
+      expect.stringMatching(/"dependency-bad-folder".*dependentRepositories/),
+    ]);
   });
 });
