@@ -3,6 +3,7 @@ import { redactSecrets } from '../common/redact';
 import { fail, ok, type Problem, type Result } from '../common/result';
 import type { NoticeConfig } from '../config/types';
 import { analyseChange } from '../diff';
+import { recordChange } from '../history';
 import {
   acquireNotice,
   type Acquisition,
@@ -222,7 +223,10 @@ export async function checkNotice(
       if (swapped.value === 'conflict') continue; // Another run moved the pointer: decide again against its state.
       if (outcome.value.result.status === 'changed' || outcome.value.result.status === 'baseline') {
         const result = await finish(outcome.value.result);
-        if (result.report) await markChangeReportWritten(deps.store, notice.id);
+        // The change stays marked unwritten until its history entry exists too, so a run that dies
+        // in between is completed by the next one (recoverUnwrittenChangeReport).
+        if (result.report && (await recordChange(deps.store, toNoticeReport(result))).ok)
+          await markChangeReportWritten(deps.store, notice.id);
         return result;
       }
     }
@@ -350,8 +354,10 @@ async function decide(
   // A return to a version already seen (two CDN backends, an A/B test) is reported, but only new
   // wording of the body calls for a person's attention.
   const alert = change ? change.substantive && !recurrence : undefined;
+  const changeNumber = change ? (pointer?.changes ?? 0) + 1 : undefined;
   const next: NoticePointer = {
     ...(pointer ?? emptyPointer(notice, seenAt)),
+    ...(changeNumber ? { changes: changeNumber } : {}),
     url: notice.url,
     lastGood: {
       hash: fetched.hash,
@@ -370,7 +376,7 @@ async function decide(
       previousSnapshot,
       currentSnapshot,
       // Kept so that a report rebuilt after a crash, and latest.json healed by a later run, say all the live one said.
-      ...(change ? { substantive: change.substantive, alert, recurrence } : {}),
+      ...(change ? { substantive: change.substantive, alert, recurrence, number: changeNumber } : {}),
       includes: fetched.includeUrls,
       ...extra,
     },
@@ -402,6 +408,7 @@ async function decide(
       ...change,
       recurrence,
       alert,
+      changeNumber,
     },
     pointer: next,
   });
@@ -436,6 +443,7 @@ function lastChangeOf(pointer: NoticePointer | null): Pick<NoticeCheckResult, 'l
       at: change.checkedAt,
       ...(change.substantive !== undefined ? { substantive: change.substantive } : {}),
       ...(change.alert !== undefined ? { alert: change.alert } : {}),
+      ...(change.number !== undefined ? { number: change.number } : {}),
     },
   };
 }
@@ -460,9 +468,10 @@ function emptyPointer(notice: NoticeConfig, at: string): NoticePointer {
 async function recoverUnwrittenChangeReport(store: ObjectStore, pointer: NoticePointer | null): Promise<Result<void>> {
   const change = pointer?.lastChange;
   if (!pointer || !change || change.reportWritten) return ok(undefined);
-  const existing = await store.get(CONTAINERS.reports, change.report);
+  const existing = await readReport<NoticeReport>(store, change.report);
   if (!existing.ok) return existing;
-  if (!existing.value) {
+  let report: NoticeReport | null = existing.value;
+  if (!report) {
     const current = await readSnapshot(store, change.currentSnapshot);
     if (!current.ok) return current;
     const base = {
@@ -488,6 +497,7 @@ async function recoverUnwrittenChangeReport(store: ObjectStore, pointer: NoticeP
         ...changeFields(previous.value, current.value, change.previousSnapshot, change.currentSnapshot),
         recurrence: change.recurrence ?? null,
         ...(change.alert !== undefined ? { alert: change.alert } : {}),
+        ...(change.number !== undefined ? { changeNumber: change.number } : {}),
       };
     } else {
       result = {
@@ -500,9 +510,12 @@ async function recoverUnwrittenChangeReport(store: ObjectStore, pointer: NoticeP
         sections: [],
       };
     }
-    const written = await writeReport(store, change.report, { ...toNoticeReport(result), recovered: true });
+    report = toNoticeReport(result);
+    const written = await writeReport(store, change.report, { ...report, recovered: true });
     if (!written.ok) return written;
   }
+  const indexed = await recordChange(store, report);
+  if (!indexed.ok) return indexed;
   return markChangeReportWritten(store, pointer.noticeId);
 }
 
