@@ -81,6 +81,22 @@ function requestUrl(incoming: IncomingMessage): URL | null {
   }
 }
 
+/** Far above any review (the only body a hosted route reads), far below anything that could hurt. */
+export const MAX_REQUEST_BODY_BYTES = 64 * 1024;
+
+/** The whole body, or null once it passes MAX_REQUEST_BODY_BYTES (the rest is not read). */
+async function readRequestBody(incoming: IncomingMessage): Promise<Buffer | null> {
+  if (incoming.method === 'GET' || incoming.method === 'HEAD') return Buffer.alloc(0);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of incoming) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_REQUEST_BODY_BYTES) return null;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
 export function urlHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
@@ -90,7 +106,7 @@ export function urlHost(host: string): string {
  * `/api/<route>[/<rest>]` goes to the route's handler with `<rest>` as its catch-all parameter, taken as
  * received (not decoded: the handlers refuse what is not exactly a valid name), and the handler's
  * `HttpResponseInit` is turned into bytes by @azure/functions' own `HttpResponse`, as the host does.
- * Request bodies are not passed on: the hosted routes are read-only and answer anything but GET with 405.
+ * Request bodies (at most MAX_REQUEST_BODY_BYTES; only POST /api/reviews takes one) are read whole and passed on.
  */
 export async function startFunctionsHttpHost(options: FunctionsHttpHostOptions): Promise<Result<FunctionsHttpHost>> {
   const { routes, key, log } = options;
@@ -127,12 +143,18 @@ export async function startFunctionsHttpHost(options: FunctionsHttpHostOptions):
       return;
     }
     const rest = url.pathname.slice(match.base.length + 1);
+    const requestBody = await readRequestBody(incoming);
+    if (requestBody === null) {
+      sendProblem(outgoing, 'BODY_TOO_LARGE', `A request body is at most ${MAX_REQUEST_BODY_BYTES} bytes.`);
+      return;
+    }
     const request = new HttpRequest({
       method: incoming.method ?? 'GET',
       url: url.href,
       headers: flattenHeaders(incoming),
       // The host leaves a catch-all parameter out when the path ends at the route.
       params: rest === '' ? {} : { [match.route.param]: rest },
+      ...(requestBody.length > 0 ? { body: { bytes: requestBody } } : {}),
     });
     const context = new InvocationContext({
       functionName: match.route.name,

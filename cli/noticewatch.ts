@@ -17,6 +17,7 @@ import {
 import { progress } from './cli-output';
 import { runDemoCommand } from './demo/demo-command';
 import { runDiffCommand } from './diff-command';
+import { runHistoryCommand, runReviewCommand, runReviewsCommand } from './history-commands';
 import { runNotifyTest } from './notify-command';
 import { runServeCommand } from './serve-command';
 
@@ -29,6 +30,10 @@ Usage:
   noticewatch diff  OLD NEW [--json]                              compare two local notice files
   noticewatch serve [--port N] [--host ADDRESS] [--storage CS]    the dashboard and read API over the storage
   noticewatch demo  [--port N] [--once]                           all of it offline, on a sample notice
+  noticewatch history NOTICE [--limit N] [--before REPORT] [--json]  a notice's changes, newest first
+  noticewatch review  REPORT --status S [--note TEXT] [--reviewer NAME] [--json]
+                                                                  record a review of a change
+  noticewatch reviews REPORT [--json]                             every review of a change
   noticewatch notify test CHANNEL [--watchlist FILE] [--timeout MS] [--json]
                                                                   send a sample alert to a channel
 
@@ -46,6 +51,11 @@ Options:
   --host ADDRESS     serve: address to listen on (default 127.0.0.1; anywhere else needs the key it
                      prints, or NOTICEWATCH_SERVE_KEY)
   --once             demo: print the run summaries and exit instead of serving the dashboard
+  --limit N          history: changes per page (default 20, at most 100)
+  --before REPORT    history: start after this change report (the "older" line of the last page)
+  --status S         review: acknowledged, not-material or needs-action
+  --note TEXT        review: what the reviewer found
+  --reviewer NAME    review: who reviewed (default NOTICEWATCH_REVIEWER, else the system user name)
 
 Exit status: 0 all quiet, 1 drift found or an endpoint not compliant,
 2 a check could not complete (or usage, configuration or storage trouble).`;
@@ -61,6 +71,11 @@ const OPTIONS = {
   port: { type: 'string' },
   host: { type: 'string' },
   once: { type: 'boolean' },
+  limit: { type: 'string' },
+  before: { type: 'string' },
+  status: { type: 'string' },
+  note: { type: 'string' },
+  reviewer: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -68,17 +83,23 @@ type Command = 'run' | 'drift' | 'tls';
 
 /** Options that mean something to some commands only: given to another, they are a mistake to point out. */
 const CHECKS = ['run', 'drift', 'tls'];
+const REVIEWING = ['history', 'review', 'reviews'];
 const COMMAND_OPTIONS: Record<string, readonly string[]> = {
   watchlist: [...CHECKS, 'notify'],
   notice: ['drift'],
-  storage: [...CHECKS, 'serve'],
+  storage: [...CHECKS, 'serve', ...REVIEWING],
   timeout: [...CHECKS, 'notify'],
   concurrency: CHECKS,
   ca: CHECKS,
-  json: [...CHECKS, 'diff', 'notify'],
+  json: [...CHECKS, 'diff', 'notify', ...REVIEWING],
   port: ['serve', 'demo'],
   host: ['serve'],
   once: ['demo'],
+  limit: ['history'],
+  before: ['history'],
+  status: ['review'],
+  note: ['review'],
+  reviewer: ['review'],
 };
 
 function listed(words: readonly string[]): string {
@@ -201,6 +222,16 @@ export async function main(argv: string[]): Promise<number> {
       case 'diff':
         if (rest.length !== 2) throw new UsageError('diff takes exactly two files: noticewatch diff OLD NEW');
         return await runDiffCommand(rest[0], rest[1], values.json === true);
+      case 'history':
+        if (rest.length !== 1) throw new UsageError('history takes one notice id: noticewatch history NOTICE');
+        return await runHistoryCommand(rest[0], values);
+      case 'review':
+        if (rest.length !== 1)
+          throw new UsageError('review takes one report name: noticewatch review REPORT --status S');
+        return await runReviewCommand(rest[0], values);
+      case 'reviews':
+        if (rest.length !== 1) throw new UsageError('reviews takes one report name: noticewatch reviews REPORT');
+        return await runReviewsCommand(rest[0], values);
       case 'notify':
         if (rest[0] !== 'test' || rest.length !== 2)
           throw new UsageError('notify takes a channel id: noticewatch notify test CHANNEL');

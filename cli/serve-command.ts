@@ -39,13 +39,15 @@ async function loadReadHandlers() {
   };
   try {
     // Loaded on demand (the other commands never pay for it); `.js` because import() resolves as ESM does.
-    const [reports, dashboard] = await Promise.all([
+    const [reports, dashboard, reviews] = await Promise.all([
       import('../functions/reports-http.js'),
       import('../functions/dashboard-http.js'),
+      import('../functions/reviews-http.js'),
     ]);
     return {
       makeReportsHttpHandler: reports.makeReportsHttpHandler,
       makeDashboardHttpHandler: dashboard.makeDashboardHttpHandler,
+      makeReviewsHttpHandler: reviews.makeReviewsHttpHandler,
     };
   } finally {
     console.warn = warn;
@@ -76,19 +78,22 @@ export interface ReadApiOptions {
 
 /**
  * The dashboard and the read API over `store`, on the same routes as the Functions app and through the
- * same handlers (`reportsList`/`reportsRead` on `reports/{*name}`, `dashboardHttp` on `dashboard/{*file}`).
+ * same handlers (`reportsList`/`reportsRead` on `reports/{*name}`, which also answers a notice's history
+ * under `reports/notices/`, `reviewsPost`/`reviewsRead` on `reviews/{*report}`, `dashboardHttp` on
+ * `dashboard/{*file}`).
  */
 export async function startReadApi(store: ObjectStore, options: ReadApiOptions) {
-  const { makeReportsHttpHandler, makeDashboardHttpHandler } = await loadReadHandlers();
+  const { makeReportsHttpHandler, makeDashboardHttpHandler, makeReviewsHttpHandler } = await loadReadHandlers();
   const settings = readSettings();
-  const reports = makeReportsHttpHandler({
+  const deps = {
     settings,
     getStore: async () => ok(store),
     getWatchlist: () => loadWatchlist(settings.watchlistPath),
     now: () => new Date(),
-  });
+  };
   const routes: HostedRoute[] = [
-    { name: 'reportsRead', route: 'reports', param: 'name', handler: reports },
+    { name: 'reportsRead', route: 'reports', param: 'name', handler: makeReportsHttpHandler(deps) },
+    { name: 'reviews', route: 'reviews', param: 'report', handler: makeReviewsHttpHandler(deps) },
     { name: 'dashboardHttp', route: 'dashboard', param: 'file', handler: makeDashboardHttpHandler() },
   ];
   const started = await startFunctionsHttpHost({

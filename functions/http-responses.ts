@@ -16,3 +16,15 @@ export function problemResponse(problem: Problem): HttpResponseInit {
 export function isOutage(problem: Problem): boolean {
   return httpStatusOf(problem.code) === 503;
 }
+
+/** JSON answers that change as runs and reviews land: never cached, never sniffed as something else. */
+export function noStore(response: HttpResponseInit): HttpResponseInit {
+  return {
+    ...response,
+    headers: {
+      ...(response.headers as Record<string, string> | undefined),
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+    },
+  };
+}

@@ -10,6 +10,7 @@ import { redactSecrets } from '../shared/common/redact';
 import { fail, ok, type Problem, type Result } from '../shared/common/result';
 import { listReportPage, readLatest, readReport, validateReportName, validateReportPrefix } from '../shared/reports';
 import { type FunctionDeps, hostDeps } from './function-deps';
+import { serveNoticeHistory } from './history-http';
 import { problemResponse } from './http-responses';
 
 /**
@@ -66,6 +67,9 @@ export function makeReportsHttpHandler(deps: FunctionDeps) {
     // One handler serves both routes ("reports" and "reports/{*name}") so "latest" can never be shadowed by a name lookup.
     // Taken as given (no trimming or decoding): whatever is not exactly a valid name is refused below.
     const name = request.params.name ?? '';
+    // The host may match reports/{*name} before noticeHistory's more specific route: same answer either way.
+    const history = /^notices\/([^/]*)(?:\/([^/]*))?$/.exec(name);
+    if (history) return serveNoticeHistory(deps, request, context, history[1], history[2] ?? '');
     if (name === '') return listHandler(request, context);
     if (name === 'latest' || name === 'latest.json') return latestHandler(context);
     return oneReport(name, context, request.query.has('code'));

@@ -125,6 +125,24 @@ export const PROBLEM_CODES = {
   LIMIT_INVALID: [400, 'http', 'A listing `limit` is not a whole number in range.'],
   CONTINUATION_INVALID: [400, 'http', 'A listing `continuation` is not the token of a previous listing.'],
   FEED_NOT_FOUND: [404, 'http', 'No feed has this name.'],
+  ROUTE_NOT_FOUND: [404, 'http', 'No such route (`noticewatch serve`) or view of a notice.'],
+  MEDIA_TYPE_UNSUPPORTED: [415, 'http', 'The request body is not sent as application/json.'],
+
+  // History and reviews
+  HISTORY_NOT_FOUND: [404, 'history', 'No change of the notice is recorded yet, so there is nothing to compare.'],
+  CURSOR_INVALID: [400, 'history', 'A history `before` is not the name of a change report of that notice.'],
+  CURSOR_NOT_FOUND: [400, 'history', "A history `before` names a change that is not in the notice's history."],
+  REPORT_REQUIRED: [400, 'history', 'A review does not say which change report it is about.'],
+  REVIEW_STATUS_INVALID: [400, 'history', 'A review status is not acknowledged, not-material or needs-action.'],
+  NOTE_INVALID: [400, 'history', "A review's note is not text, is too long or has control characters."],
+  REVIEWER_INVALID: [400, 'history', "A reviewer's name is not text, is too long or has control characters."],
+  REVIEWER_REQUIRED: [400, 'history', 'A review does not say who reviewed (no reviewer, no signed-in user).'],
+  REPORT_NOT_A_CHANGE: [409, 'history', 'The report reviewed records a check that is not a change.'],
+  REPORT_NOT_IN_HISTORY: [
+    409,
+    'history',
+    'The report reviewed predates change numbering, so it has no place in the history.',
+  ],
   REPORT_NOT_FOUND: [404, 'http', 'No report has this name.'],
   CODE_INVALID: [400, 'http', "The dashboard's `code` parameter is not a function key."],
   DASHBOARD_FILE_NOT_FOUND: [404, 'http', 'The dashboard has no such file.'],
@@ -136,14 +154,13 @@ export const PROBLEM_CODES = {
   REQUEST_INVALID: [400, 'cli', '`noticewatch serve`: the Host header or the request target is not valid.'],
   HOST_NOT_ALLOWED: [403, 'cli', '`noticewatch serve` answers only requests for localhost or 127.0.0.1.'],
   KEY_REQUIRED: [401, 'cli', '`noticewatch serve` needs the key it printed, as `?code=`.'],
-  ROUTE_NOT_FOUND: [404, 'cli', '`noticewatch serve` has no such route.'],
   FILE_UNREADABLE: [400, 'cli', '`noticewatch diff` cannot read one of its files.'],
   BENCH_CORPUS_INVALID: [500, 'bench', 'The benchmark corpus manifest has no documents list.'],
   BENCH_CORPUS_UNREADABLE: [500, 'bench', 'The benchmark corpus cannot be read.'],
 } as const satisfies Record<string, readonly [number, ProblemArea, string]>;
 
 export type ProblemArea =
-  'config' | 'storage' | 'fetch' | 'notice' | 'run' | 'alerts' | 'tls' | 'http' | 'cli' | 'bench';
+  'config' | 'storage' | 'fetch' | 'notice' | 'run' | 'alerts' | 'history' | 'tls' | 'http' | 'cli' | 'bench';
 
 export type ProblemCode = keyof typeof PROBLEM_CODES;
 

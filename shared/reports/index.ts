@@ -2,10 +2,12 @@ export { validateReportName, validateReportPrefix } from './report-name-rules';
 export {
   listReportPage,
   listReports,
+  type NoticeReviewState,
   readLatest,
   readReport,
   recordLatestEndpoints,
   recordLatestNotices,
+  recordLatestReview,
   toNoticeReport,
   writeReport,
 } from './report-store';

@@ -57,6 +57,7 @@ export interface UnchangedResult extends NoticeCheckFields {
     readonly at: string;
     readonly substantive?: boolean;
     readonly alert?: boolean;
+    readonly number?: number;
   };
 }
 
@@ -79,6 +80,8 @@ export interface ChangedResult extends Omit<NoticeCheckFields, 'previousSnapshot
   readonly alert?: boolean;
   /** Set when a persisting suspect body was accepted as a real change. */
   readonly acceptedAfterSuspectRuns?: number;
+  /** This is the notice's n-th recorded change (counted by its pointer, so in the order the versions moved). */
+  readonly changeNumber?: number;
 }
 
 /** The check could not complete, or what was fetched is not taken for the notice; the last good snapshot is untouched. */
@@ -120,6 +123,28 @@ export interface LatestNoticeEntry {
   readonly lastChangeAlert?: boolean;
   readonly error?: Problem;
   readonly report: string | null;
+  /** Changes of the notice recorded so far (the number of its last change). */
+  readonly changeCount?: number;
+  /** Number of the newest change with an `acknowledged` or `not-material` review (0: none). */
+  readonly reviewedThrough?: number;
+  /** Changes since the last acknowledged or not-material review: `changeCount - reviewedThrough`. */
+  readonly pendingReview?: number;
+  /** The most recent review of any change of the notice. */
+  readonly lastReview?: LatestReview;
+}
+
+/** What a reviewer decided about a change: read it and it matters, read it and it does not, or it needs work. */
+export type ReviewStatus = 'acknowledged' | 'not-material' | 'needs-action';
+export const REVIEW_STATUSES: readonly ReviewStatus[] = ['acknowledged', 'not-material', 'needs-action'];
+/** Statuses that close a change: it no longer counts towards pendingReview. */
+export const CLEARING_STATUSES: readonly ReviewStatus[] = ['acknowledged', 'not-material'];
+
+export interface LatestReview {
+  readonly report: string;
+  readonly change: number;
+  readonly status: ReviewStatus;
+  readonly reviewer: string;
+  readonly reviewedAt: string;
 }
 
 /** The latest TLS state of one endpoint (one address of it, keyed `id` or `id@address` when several are checked). */

@@ -2,6 +2,7 @@ import { sha256Hex } from '../common/hash';
 import { redactSecrets } from '../common/redact';
 import { fail, ok, type Problem, type Result } from '../common/result';
 import type { NoticeConfig } from '../config/types';
+import { recordChange } from '../history';
 import {
   acquireNotice,
   documentFromSnapshotText,
@@ -226,7 +227,10 @@ export async function checkNotice(
       if (swapped.value === 'conflict') continue; // Another run moved the pointer: decide again against its state.
       if (decision.outcome.status === 'changed' || decision.outcome.status === 'baseline') {
         const result = await finish(decision.outcome);
-        if (result.report) await markChangeReportWritten(deps.store, notice.id);
+        // The change stays marked unwritten until its history entry exists too, so a run that dies
+        // in between is completed by the next one (recoverUnwrittenChangeReport).
+        if (result.report && (await recordChange(deps.store, toNoticeReport(result))).ok)
+          await markChangeReportWritten(deps.store, notice.id);
         return result;
       }
     }
@@ -248,9 +252,10 @@ export async function checkNotice(
 async function recoverUnwrittenChangeReport(store: ObjectStore, pointer: NoticePointer | null): Promise<Result<void>> {
   const change = pointer?.lastChange;
   if (!pointer || !change || change.reportWritten) return ok(undefined);
-  const existing = await store.get(CONTAINERS.reports, change.report);
+  const existing = await readReport<NoticeReport>(store, change.report);
   if (!existing.ok) return existing;
-  if (!existing.value) {
+  let report: NoticeReport | null = existing.value;
+  if (!report) {
     const current = await readSnapshot(store, change.currentSnapshot);
     if (!current.ok) return current;
     const base = {
@@ -276,6 +281,7 @@ async function recoverUnwrittenChangeReport(store: ObjectStore, pointer: NoticeP
         ...changeFields(previous.value, current.value, change.previousSnapshot, change.currentSnapshot),
         recurrence: change.recurrence ?? null,
         ...(change.alert !== undefined ? { alert: change.alert } : {}),
+        ...(change.number !== undefined ? { changeNumber: change.number } : {}),
       };
     } else {
       result = {
@@ -286,9 +292,12 @@ async function recoverUnwrittenChangeReport(store: ObjectStore, pointer: NoticeP
         rawSnapshot: pointer.lastGood?.raw ?? null,
       };
     }
-    const written = await writeReport(store, change.report, { ...toNoticeReport(result), recovered: true });
+    report = toNoticeReport(result);
+    const written = await writeReport(store, change.report, { ...report, recovered: true });
     if (!written.ok) return written;
   }
+  const indexed = await recordChange(store, report);
+  if (!indexed.ok) return indexed;
   return markChangeReportWritten(store, pointer.noticeId);
 }
 

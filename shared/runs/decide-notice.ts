@@ -118,8 +118,10 @@ export function decide(context: DecisionContext, pointer: NoticePointer | null):
   // A return to a version already seen (two CDN backends, an A/B test) is reported, but only new
   // wording of the body calls for a person's attention.
   const alert = change ? change.substantive && !recurrence : undefined;
+  const changeNumber = change ? (pointer?.changes ?? 0) + 1 : undefined;
   const next: NoticePointer = {
     ...(pointer ?? emptyPointer(context.notice, seenAt)),
+    ...(changeNumber ? { changes: changeNumber } : {}),
     url: context.notice.url,
     lastGood: {
       hash: fetched.hash,
@@ -138,7 +140,7 @@ export function decide(context: DecisionContext, pointer: NoticePointer | null):
       previousSnapshot,
       currentSnapshot,
       // Kept so that a report rebuilt after a crash, and latest.json healed by a later run, say all the live one said.
-      ...(change ? { substantive: change.substantive, alert, recurrence } : {}),
+      ...(change ? { substantive: change.substantive, alert, recurrence, number: changeNumber } : {}),
       includes,
       ...extra,
     },
@@ -169,6 +171,7 @@ export function decide(context: DecisionContext, pointer: NoticePointer | null):
       ...change,
       recurrence,
       alert,
+      changeNumber,
     },
     pointer: next,
     evidence,
@@ -207,6 +210,7 @@ export function lastChangeOf(pointer: NoticePointer | null): Pick<UnchangedResul
       at: change.checkedAt,
       ...(change.substantive !== undefined ? { substantive: change.substantive } : {}),
       ...(change.alert !== undefined ? { alert: change.alert } : {}),
+      ...(change.number !== undefined ? { number: change.number } : {}),
     },
   };
 }

@@ -1,3 +1,5 @@
+import { WATCHLIST_ID } from '../config/watchlist';
+
 /**
  * Where everything is stored: the one answer to "which container, which blob name?". One entry per
  * row of the README's storage-layout table, in the same order; nothing else builds a blob name.
@@ -88,6 +90,30 @@ export function alertTrackingName(target: 'notices' | 'endpoints'): string {
 /** `state`: `feeds/changes.json`, the newest changes, for the Atom feeds. */
 export const CHANGE_INDEX_NAME = 'feeds/changes.json';
 
+/** `state`: `history/<noticeId>.json`, the notice's history head; replaced only with If-Match. */
+export function historyHeadName(noticeId: string): string {
+  return `history/${noticeId}.json`;
+}
+
+/** `state`: `history/<noticeId>/<YYYY-MM>.json`, that month's change summaries; replaced only with If-Match. */
+export function historyMonthName(noticeId: string, month: string): string {
+  return `history/${noticeId}/${month}.json`;
+}
+
+/** `reports`: `reviews/<report name>/`, where every review of one change sits. */
+export function reviewsPrefix(report: string): string {
+  return `reviews/${report}/`;
+}
+
+/**
+ * `reports`: `reviews/<report name>/<YYYYMMDDTHHMMSS.mmmZ>[-<hex>].json`, one review of one change;
+ * create-only, append-only. The stamp sorts by time and reads as one; `suffix` separates two
+ * reviews in the same millisecond.
+ */
+export function reviewName(report: string, at: Date, suffix = ''): string {
+  return `${reviewsPrefix(report)}${at.toISOString().replace(/[-:]/g, '')}${suffix}.json`;
+}
+
 /** The folders of the reports container that hold reports (latest.json sits beside them). */
 export const REPORT_FOLDERS = ['drift/', 'runs/', 'tls/'] as const;
 
@@ -97,6 +123,22 @@ export function compactTimestamp(at: Date): string {
     .toISOString()
     .replace(/[-:]/g, '')
     .replace(/\.\d{3}/, '');
+}
+
+export interface NoticeReportNameParts {
+  readonly noticeId: string;
+  /** `YYYY-MM` of the run the report belongs to. */
+  readonly month: string;
+  readonly runId: string;
+}
+
+const NOTICE_REPORT_NAME = /^drift\/(\d{4})\/(\d{2})\/(\d{2})\/([^/]+)\/(\d{8}T\d{6}Z-[A-Za-z0-9_-]+)\.json$/;
+
+/** The parts of a notice report name as noticeReportName writes it; null for anything else. */
+export function parseNoticeReportName(name: string): NoticeReportNameParts | null {
+  const match = NOTICE_REPORT_NAME.exec(name);
+  if (!match || !WATCHLIST_ID.test(match[4])) return null;
+  return { noticeId: match[4], month: `${match[1]}-${match[2]}`, runId: match[5] };
 }
 
 function datePath(runId: string, runStartedAt: string): string {

@@ -288,7 +288,9 @@ describe('noticewatch serve', () => {
     const hostOnDemo = await runCliInProcess(['demo', '--host', '0.0.0.0']);
     expect(hostOnDemo.stderr).toContain('--host applies to serve, not demo');
     const storageOnDemo = await runCliInProcess(['demo', '--storage', 'UseDevelopmentStorage=true']);
-    expect(storageOnDemo.stderr).toContain('--storage applies to run, drift, tls and serve, not demo');
+    expect(storageOnDemo.stderr).toContain(
+      '--storage applies to run, drift, tls, serve, history, review and reviews, not demo',
+    );
     process.env.NOTICEWATCH_SERVE_KEY = 'short';
     try {
       const badKey = await runCliInProcess(['serve', '--host', '0.0.0.0']);

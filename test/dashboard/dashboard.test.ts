@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReadApi } from '../../cli/serve-command';
 import { makeDashboardHttpHandler } from '../../functions/dashboard-http';
 import { makeReportsHttpHandler } from '../../functions/reports-http';
+import { makeReviewsHttpHandler } from '../../functions/reviews-http';
 import { MemoryObjectStore } from '../../shared/storage';
 import { testDeps } from '../support/function-harness';
 import { startFunctionServer } from './function-server';
@@ -47,6 +48,7 @@ const HOSTS: HostKind[] = [
       return startFunctionServer(
         [
           { route: 'reports', param: 'name', handler: makeReportsHttpHandler(deps) },
+          { route: 'reviews', param: 'report', handler: makeReviewsHttpHandler(deps) },
           { route: 'dashboard', param: 'file', handler: makeDashboardHttpHandler() },
         ],
         { functionKey: KEY },
@@ -380,7 +382,9 @@ describe.each(HOSTS)('dashboard in a browser, $name', (host) => {
         `/api/dashboard/?code=${encodeURIComponent(KEY)}#change=${encodeURIComponent(seed.changeReport)}`,
       );
       await page.waitForSelector('body[data-state="loaded"]');
-      await expect.poll(() => page.locator('#change-heading').textContent()).toBe(`Change of ${seed.changedNoticeId}`);
+      await expect
+        .poll(() => page.locator('#change-heading').textContent())
+        .toBe(`Last change of ${seed.changedNoticeId}`);
       await expect.poll(() => page.locator('#change-panel').isVisible()).toBe(true);
       await expect.poll(() => page.locator('#diff').count()).toBe(1);
       expect(problems).toEqual([]);

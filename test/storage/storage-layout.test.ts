@@ -4,12 +4,16 @@ import {
   alertTrackingName,
   CHANGE_INDEX_NAME,
   driftRunSummaryName,
+  historyHeadName,
+  historyMonthName,
   LATEST_NAME,
   noticeReportName,
   outboxName,
+  parseNoticeReportName,
   PENDING_ALERTS_NAME,
   pointerName,
   rawName,
+  reviewName,
   slotClaimName,
   snapshotName,
   tlsReportName,
@@ -39,6 +43,14 @@ describe('the storage layout', () => {
       'notify/endpoints.json',
     ]);
     expect(CHANGE_INDEX_NAME).toBe('feeds/changes.json');
+    expect(historyHeadName('contoso')).toBe('history/contoso.json');
+    expect(historyMonthName('contoso', '2026-11')).toBe('history/contoso/2026-11.json');
+    const report = `drift/2026/11/29/contoso/${runId}.json`;
+    expect(reviewName(report, new Date('2026-11-30T08:15:00.123Z'), '-ab12')).toBe(
+      `reviews/${report}/20261130T081500.123Z-ab12.json`,
+    );
+    expect(parseNoticeReportName(report)).toEqual({ noticeId: 'contoso', month: '2026-11', runId });
+    expect(parseNoticeReportName('drift/2026/11/29/Not..An-Id/x.json')).toBeNull();
   });
 
   it('dates report names by the run id, so a run taken over on another day writes the same names', () => {
