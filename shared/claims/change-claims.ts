@@ -1,7 +1,7 @@
 import type { SectionChange } from '../diff';
 import { changeSeverity, compareClaims } from './compare-claims';
 import { extractClaims } from './extract-claims';
-import type { ChangeSeverity, ClaimChange, ClaimsRecord } from './types';
+import type { ChangeSeverity, ClaimChange, ClaimsRecord, Evidence, TlsMinimum } from './types';
 
 /** The claims part of a change report: the current claims, what changed in them, and the change's severity. */
 export function changeClaimFields(
@@ -12,4 +12,14 @@ export function changeClaimFields(
   const claims = extractClaims(current);
   const claimChanges = change.substantive ? compareClaims(extractClaims(previous), claims) : [];
   return { claims, claimChanges, severity: changeSeverity({ ...change, claimChanges }) };
+}
+
+/** The promises an endpoint check can verify, small enough to keep in a notice's pointer for the TLS run. */
+export interface NoticePromises {
+  readonly tlsMinimum: TlsMinimum | null;
+  readonly tlsEvidence: Evidence | null;
+}
+
+export function promisesOf(claims: ClaimsRecord): NoticePromises {
+  return { tlsMinimum: claims.tlsMinimum, tlsEvidence: claims.tlsEvidence };
 }

@@ -3,7 +3,7 @@
  * retention periods, contact addresses), found by rules and a vocabulary kept in content/claims/,
  * each with the section and sentence that say it; and what changed in them between two versions.
  */
-export { changeClaimFields } from './change-claims';
+export { changeClaimFields, type NoticePromises, promisesOf } from './change-claims';
 export { raisesAlert } from './compare-claims';
 export { extractClaims } from './extract-claims';
 export type {

@@ -137,6 +137,14 @@ describe('notice-report.schema.json', () => {
     expect(stored.some((report) => report.status === 'changed' && report.substantive === true)).toBe(true);
     expect(stored.some((report) => report.status === 'changed' && report.substantive === false)).toBe(true);
     expect(stored.some((report) => report.notModified === true)).toBe(true);
+    // Baselines and changes carry the notice's claims; changes also what changed in them and the severity.
+    const withClaims = stored as Array<{ status: string; claims?: { tlsMinimum: string | null }; severity?: string }>;
+    expect(withClaims.filter((report) => report.status === 'baseline').every((report) => report.claims)).toBe(true);
+    expect(
+      withClaims
+        .filter((report) => report.status === 'changed')
+        .every((report) => report.claims?.tlsMinimum === '1.2' && report.severity),
+    ).toBe(true);
     for (const [name, report] of reports) expectValid(validate, report, name);
   });
 
@@ -157,6 +165,17 @@ describe('notice-report.schema.json', () => {
         'bad section change',
         { ...changed, sections: [{ heading: 'x', change: 'renamed', linesAdded: 0, linesRemoved: 0 }] },
       ],
+      ['bad severity', { ...changed, severity: 'urgent' }],
+      [
+        'unknown claim kind',
+        {
+          ...changed,
+          claimChanges: [
+            { claim: 'cookies', change: 'added', before: null, after: 'x', evidence: { heading: 'h', text: 't' } },
+          ],
+        },
+      ],
+      ['claim without evidence', { ...changed, claims: { ...(changed.claims as object), tlsEvidence: { text: 't' } } }],
     ];
     for (const [label, report] of broken) expect(validate(report), label).toBe(false);
   });
