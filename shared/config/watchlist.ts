@@ -132,7 +132,21 @@ export function parseWatchlist(document: unknown): Result<Watchlist> {
     (entry) => checkNoticeUrl(entry.url),
     problems,
   );
-  const endpoints = collectEntries<EndpointConfig>('endpoints', record.endpoints, endpoint, () => null, problems);
+  // An endpoint may only name notices that are on the watchlist and valid: a mistyped id would
+  // silently leave a promise unchecked.
+  const noticeIds = new Set(notices.map((entry) => entry.id));
+  const endpoints = collectEntries<EndpointConfig>(
+    'endpoints',
+    record.endpoints,
+    endpoint,
+    (entry) => {
+      const unknown = (entry.notices ?? []).filter((id) => !noticeIds.has(id));
+      return unknown.length
+        ? `notices: ${unknown.map((id) => JSON.stringify(id)).join(', ')} ${unknown.length === 1 ? 'is not a valid notice' : 'are not valid notices'} on this watchlist`
+        : null;
+    },
+    problems,
+  );
   return ok({ notices, endpoints, problems });
 }
 

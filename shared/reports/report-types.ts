@@ -106,6 +106,13 @@ export interface LatestEndpointEntry {
     readonly daysRemaining: number;
   } | null;
   readonly problem?: Problem;
+  /** The promises of the notices the endpoint is linked to, and whether each held in this check. */
+  readonly promises?: ReadonlyArray<{
+    readonly notice: string;
+    readonly claim: 'tlsMinimum';
+    readonly value: '1.0' | '1.1' | '1.2' | '1.3' | null;
+    readonly holds: boolean | null;
+  }>;
   readonly report: string | null;
 }
 

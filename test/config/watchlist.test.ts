@@ -62,6 +62,28 @@ describe('watchlist validation', () => {
     for (const message of messages) recordHostileInput(`watchlist: ${message.replace(/^[^:]*: /, '').slice(0, 50)}`);
   });
 
+  it('links endpoints only to valid notices on the watchlist', () => {
+    const parsed = parseWatchlist({
+      notices: [good, { id: 'broken-notice', url: 'ftp://example.test/a', format: 'markdown' }],
+      endpoints: [
+        { id: 'linked', host: 'example.test', notices: ['good-notice'] },
+        { id: 'typo', host: 'example.test', notices: ['good-notcie'] },
+        { id: 'to-rejected', host: 'example.test', notices: ['good-notice', 'broken-notice'] },
+        { id: 'twice', host: 'example.test', notices: ['good-notice', 'good-notice'] },
+        { id: 'not-ids', host: 'example.test', notices: ['../x'] },
+      ],
+    });
+    if (!parsed.ok) throw new Error(parsed.problem.message);
+    expect(parsed.value.endpoints).toEqual([{ id: 'linked', host: 'example.test', notices: ['good-notice'] }]);
+    expect(parsed.value.problems.map((problem) => problem.message)).toEqual([
+      expect.stringMatching(/notices\[1\] \("broken-notice"\)/),
+      'endpoints[1] ("typo"): notices: "good-notcie" is not a valid notice on this watchlist',
+      'endpoints[2] ("to-rejected"): notices: "broken-notice" is not a valid notice on this watchlist',
+      expect.stringMatching(/endpoints\[3\] \("twice"\).*duplicate/),
+      expect.stringMatching(/endpoints\[4\] \("not-ids"\).*notices/),
+    ]);
+  });
+
   it('rejects invalid JSON and non-objects with a clear message', () => {
     const broken = parseWatchlistText('{ "notices": [', 'test.json');
     expect(broken.ok).toBe(false);
