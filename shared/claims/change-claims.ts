@@ -5,8 +5,8 @@ import type { ChangeSeverity, ClaimChange, ClaimsRecord, Evidence, TlsMinimum } 
 
 /** The claims part of a change report: the current claims, what changed in them, and the change's severity. */
 export function changeClaimFields(
-  previous: { readonly body: string },
-  current: { readonly body: string },
+  previous: { readonly body: string; readonly metadata?: Readonly<Record<string, unknown>> },
+  current: { readonly body: string; readonly metadata?: Readonly<Record<string, unknown>> },
   change: { readonly substantive: boolean; readonly sections: readonly SectionChange[] },
 ): { claims: ClaimsRecord; claimChanges: ClaimChange[]; severity: ChangeSeverity } {
   const claims = extractClaims(current);

@@ -23,7 +23,8 @@ export const MAX_EVIDENCE_CHARS = 300;
 const MAX_SERVICES = 300;
 const MAX_RETENTION = 200;
 const MAX_CONTACTS = 200;
-const MAX_RECEIVES = 12;
+/** Bounded anyway by the number of data categories in the vocabulary. */
+const MAX_RECEIVES = 50;
 const MAX_PURPOSES = 3;
 const MAX_PURPOSE_CHARS = 120;
 /** A version number must follow a TLS name within this many words. */
@@ -53,7 +54,11 @@ class ClaimsBuilder {
   readonly contacts = new Map<string, Evidence>();
   truncated = false;
 
-  constructor(private readonly vocabulary: Vocabulary) {}
+  /** `publisher`: services the notice's own title names (its publisher), which are not listed as services. */
+  constructor(
+    private readonly vocabulary: Vocabulary,
+    private readonly publisher: ReadonlySet<string>,
+  ) {}
 
   scan(sentence: Sentence): void {
     const tokens = tokenize(sentence.text);
@@ -156,6 +161,7 @@ class ClaimsBuilder {
       }
     }
     named.forEach((match, index) => {
+      if (this.publisher.has(match.value)) return;
       const own = purposes.get(index) ?? [];
       const existing = this.services.get(match.value);
       if (!existing) {
@@ -185,7 +191,7 @@ class ClaimsBuilder {
   /** "N days/months/years" (digits or number words) in a sentence that speaks of keeping or deleting data. */
   private retentionPeriods(sentence: Sentence, tokens: Token[]): void {
     const v = this.vocabulary;
-    if (!v.retentionCues.occursIn(tokens)) return;
+    if (!v.retentionCues.occursIn(tokens) || v.retentionExclusions.occursIn(tokens)) return;
     for (let i = 0; i < tokens.length; i++) {
       let count: number | null = null;
       let next = i + 1;
@@ -274,13 +280,16 @@ function purposeAfter(text: string, tokens: readonly Token[], from: number): str
   return purpose.length >= 3 ? purpose : null;
 }
 
+const MARKDOWN_ESCAPE = /\\([\\`*_{}[\]()#+.!-])/g;
 const LOCAL_CHAR = /[A-Za-z0-9._%+-]/;
 const DOMAIN_CHAR = /[A-Za-z0-9.-]/;
 /** Files named like `logo@2x.png` look like addresses; these endings are not top-level domains people write to. */
 const FILE_ENDINGS = new Set(['png', 'jpg', 'jpeg', 'gif', 'svg', 'webp', 'css', 'js', 'ico', 'bmp', 'tif', 'tiff']);
 
 /** Email addresses in a text, found around each `@` with bounded look-behind and look-ahead. */
-export function emailAddresses(text: string): string[] {
+export function emailAddresses(written: string): string[] {
+  // Markdown escapes (`privacy\_team@…`) are not part of the address.
+  const text = written.replace(MARKDOWN_ESCAPE, '$1');
   const found: string[] = [];
   for (let at = text.indexOf('@'); at >= 0; at = text.indexOf('@', at + 1)) {
     let start = at;
@@ -300,13 +309,21 @@ export function emailAddresses(text: string): string[] {
   return found;
 }
 
-/** The claims a snapshot's body makes; the same text always gives the same record. */
+/**
+ * The claims a snapshot makes; the same text always gives the same record. A service named in the
+ * notice's first heading or front matter title ("WhatsApp Privacy Policy") is the notice's own and is
+ * not listed among the services it names.
+ */
 export function extractClaims(
-  document: { readonly body: string },
+  document: { readonly body: string; readonly metadata?: Readonly<Record<string, unknown>> },
   vocabulary: Vocabulary = defaultVocabulary(),
 ): ClaimsRecord {
-  const { sentences, truncated } = scanSentences(document.body, vocabulary.abbreviations);
-  const builder = new ClaimsBuilder(vocabulary);
+  const { sentences, truncated, title } = scanSentences(document.body, vocabulary.abbreviations);
+  const titles = [title, typeof document.metadata?.title === 'string' ? document.metadata.title : null];
+  const publisher = new Set(
+    titles.flatMap((text) => (text ? vocabulary.services.findAll(tokenize(text)).map((match) => match.value) : [])),
+  );
+  const builder = new ClaimsBuilder(vocabulary, publisher);
   if (truncated) builder.truncated = true;
   for (const sentence of sentences) builder.scan(sentence);
   return builder.build();

@@ -4,7 +4,7 @@
  * sentences inside a block by one pass over its characters. Every step is linear and bounded: the
  * text scanned, a block and a sentence each have a maximum length.
  */
-import { mapSections } from '../diff/markdown-sections';
+import { mapSections, PREAMBLE } from '../diff/markdown-sections';
 
 /** Text past this many characters is not scanned (snapshots are at most 5 MiB; real notices are far smaller). */
 export const MAX_SCANNED_CHARS = 2_000_000;
@@ -25,6 +25,8 @@ export interface Sentence {
 
 export interface SentenceScan {
   readonly sentences: Sentence[];
+  /** Text of the first heading: usually names the notice and whose it is. */
+  readonly title: string | null;
   /** The body was longer than MAX_SCANNED_CHARS. */
   readonly truncated: boolean;
 }
@@ -243,5 +245,6 @@ export function scanSentences(body: string, abbreviations: ReadonlySet<string>):
     previousLine = line;
   }
   flush();
-  return { sentences, truncated };
+  const first = sections.find((section) => section.key !== PREAMBLE);
+  return { sentences, truncated, title: first ? first.key.split(' > ')[0] : null };
 }

@@ -30,6 +30,7 @@ export interface VocabularyFile {
   readonly dataCategories?: ReadonlyArray<{ name: string; phrases: Phrases }>;
   readonly retention?: {
     cues?: Phrases;
+    exclusions?: Phrases;
     units?: Partial<Record<PeriodUnit, Phrases>>;
     numbers?: Readonly<Record<string, number>>;
     ages?: Phrases;
@@ -54,6 +55,7 @@ export interface Vocabulary {
   readonly purposes: PhraseSet<true>;
   readonly dataCategories: PhraseSet<string>;
   readonly retentionCues: PhraseSet<true>;
+  readonly retentionExclusions: PhraseSet<true>;
   readonly units: PhraseSet<PeriodUnit>;
   readonly numbers: PhraseSet<number>;
   readonly ages: PhraseSet<true>;
@@ -106,6 +108,7 @@ export function compileVocabulary(files: readonly VocabularyFile[]): Vocabulary 
       ),
     ),
     retentionCues: new PhraseSet(flags(all((file) => file.retention?.cues))),
+    retentionExclusions: new PhraseSet(flags(all((file) => file.retention?.exclusions))),
     units: new PhraseSet(
       UNITS.flatMap((unit) => all((file) => file.retention?.units?.[unit]).map((phrase) => ({ phrase, value: unit }))),
     ),

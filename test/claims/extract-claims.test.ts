@@ -93,6 +93,14 @@ describe('services named', () => {
     expect(claimsOf('We share usage data with Segment.').services.map((service) => service.name)).toEqual(['Segment']);
   });
 
+  it("does not list the notice's own service, named in its title, as a service it shares with", () => {
+    const claims = extractClaims({
+      body: '# WhatsApp Privacy Policy\n\nWhatsApp shares your phone number with Meta and stores it with Twilio.\n',
+      metadata: { title: 'WhatsApp Privacy Policy' },
+    });
+    expect(claims.services.map((service) => service.name)).toEqual(['Meta', 'Twilio']);
+  });
+
   it('takes the longest name: Google Analytics is not also Google', () => {
     expect(claimsOf('We use Google Analytics.').services.map((service) => service.name)).toEqual(['Google Analytics']);
   });
@@ -118,6 +126,8 @@ describe('retention periods', () => {
   it('does not read ages or unrelated durations as retention', () => {
     expect(claimsOf('You must be 16 years old to keep an account.').retention).toEqual([]);
     expect(claimsOf('We answer requests within 30 days.').retention).toEqual([]);
+    expect(claimsOf('Requests to delete: 24 received, average response time 3 days.').retention).toEqual([]);
+    expect(claimsOf('Ads may target 35-44 year olds, and we store the audience for that.').retention).toEqual([]);
   });
 
   it('reads French periods', () => {
@@ -128,6 +138,12 @@ describe('retention periods', () => {
 });
 
 describe('contact addresses', () => {
+  it('reads addresses written with markdown escapes as written', () => {
+    expect(claimsOf('Write to dpo\\_team@contoso.example.').contacts.map((claim) => claim.address)).toEqual([
+      'dpo_team@contoso.example',
+    ]);
+  });
+
   it('finds addresses in text and in mailto links, not in image names', () => {
     const claims = claimsOf(
       '## Contact\n\nWrite to [our DPO](mailto:DPO@Contoso.example) or privacy@contoso.example. ![logo](logo@2x.png)\n',
