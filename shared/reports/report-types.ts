@@ -84,6 +84,8 @@ export interface LatestNoticeEntry {
   readonly substantive?: boolean;
   /** Whether the last change was new body wording that needs a reviewer (see NoticeCheckResult.alert). */
   readonly lastChangeAlert?: boolean;
+  /** The report that holds the notice's current claims: its baseline or its last change. */
+  readonly claimsReport?: string | null;
   readonly error?: Problem;
   readonly report: string | null;
 }

@@ -206,6 +206,10 @@ describe('latest.schema.json', () => {
   it('accepts the latest.json the pipeline wrote, with notices and endpoints', () => {
     const document = latest as { notices: Record<string, { status: string }>; endpoints: Record<string, unknown> };
     expect(Object.keys(document.notices).sort()).toEqual(['cdn-error', 'contoso', 'fabrikam', 'gone']);
+    // The dashboard finds a notice's current claims in its baseline or last change report.
+    const notices = latest as { notices: Record<string, { claimsReport?: string; lastChangeReport: string | null }> };
+    expect(notices.notices.contoso.claimsReport).toBe(notices.notices.contoso.lastChangeReport);
+    expect(notices.notices.fabrikam.claimsReport).toMatch(/^drift\/.*\/fabrikam\//);
     // The per-address key and report name carry `@<address>`.
     expect(Object.keys(document.endpoints).sort()).toEqual(['expiring@127.0.0.1', 'modern', 'unreachable']);
     expect(document.endpoints['expiring@127.0.0.1']).toMatchObject({
