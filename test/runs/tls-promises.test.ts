@@ -98,6 +98,10 @@ describe("an endpoint linked to a notice is held to the notice's TLS promise", (
     expect(latest.ok && latest.value.endpoints['contoso-api'].promises).toEqual([
       { notice: 'contoso-insights', claim: 'tlsMinimum', value: '1.2', holds: false },
     ]);
+    const validateLatest = ajv.compile(
+      JSON.parse(readFileSync(join(__dirname, '../../content/schemas/latest.schema.json'), 'utf8')),
+    );
+    expect(validateLatest(latest.ok && latest.value), JSON.stringify(validateLatest.errors)).toBe(true);
   });
 
   it('uses the new promise in the next run after the notice raises it, and says so', async () => {
