@@ -2,7 +2,13 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { fail, ok, type Result } from '../shared/common/result';
-import { buildSnapshotDocument, parseNotice, resolveIncludes, type SnapshotDocument } from '../shared/notices';
+import {
+  buildSnapshotDocument,
+  type DocsRepository,
+  parseNotice,
+  resolveIncludes,
+  type SnapshotDocument,
+} from '../shared/notices';
 
 /** A corpus of Microsoft Docs notice versions laid out as /work/shared/corpus/msdocs-sales-insights is (see its README). */
 interface MsDocsManifest {
@@ -28,10 +34,10 @@ async function readText(path: string): Promise<string | null> {
 
 /**
  * Every version of the corpus as the pipeline would snapshot it: parsed, includes resolved by the
- * pipeline's own resolveIncludes, normalised. Includes are read from files instead of a server: a
- * path is looked up in the version's folder, then in `fill/` (as the corpus README says to serve
- * it), and a DocFX docset-root include into `shared-content/` in `external/`, where the corpus keeps
- * the file a raw host does not have.
+ * pipeline's own resolveIncludes (with the repository as the Docs build sees it), normalised.
+ * Includes are read from files instead of a server: a path is looked up in the version's folder,
+ * then in `fill/` (as the corpus README says to serve it); the dependent `shared-content`
+ * repository that a docset-root include (`~/../shared-content/…`) reaches is the corpus's `external/`.
  */
 export async function loadMsDocsVersions(dir: string): Promise<Result<MsDocsVersion[]>> {
   const manifestText = await readText(join(dir, 'manifest.json'));
@@ -45,19 +51,35 @@ export async function loadMsDocsVersions(dir: string): Promise<Result<MsDocsVers
     const parsed = parseNotice(text, 'markdown', undefined, noticePath);
     if (!parsed.ok) return parsed;
     const baseUrl = `${ORIGIN}/${version.id}/${version.notice}`;
-    const resolved = await resolveIncludes(parsed.value.body, baseUrl, async (url) => {
-      const path = decodeURIComponent(new URL(url).pathname).replace(`/${version.id}/`, '');
-      const shared = path.indexOf('shared-content/');
-      const candidates =
-        shared >= 0
-          ? [join(dir, 'external', path.slice(shared))]
-          : [join(dir, version.id, path), join(dir, 'fill', path)];
-      for (const candidate of candidates) {
-        const found = await readText(candidate);
-        if (found !== null) return ok(found);
-      }
-      return fail('INCLUDE_MISSING', `No file for ${url} (looked at ${candidates.join(', ')}).`);
-    });
+    // The repository as the Docs build sees it: the docset (`~/`) is the notice's top folder, and
+    // `shared-content/` is a dependent repository, kept in the corpus under external/.
+    const repository: DocsRepository = {
+      root: `${ORIGIN}/${version.id}/`,
+      noticePath: version.notice,
+      docsetRoot: version.notice.split('/')[0],
+      docsetUnknownBecause: '',
+      dependents: [
+        { pathToRoot: 'shared-content', bases: [`${ORIGIN}/external/shared-content/`], unplacedBecause: '' },
+      ],
+    };
+    const resolved = await resolveIncludes(
+      parsed.value.body,
+      baseUrl,
+      async (url, options) => {
+        const path = decodeURIComponent(new URL(url).pathname).slice(1);
+        const candidates = path.startsWith('external/')
+          ? [join(dir, path)]
+          : [join(dir, path), join(dir, 'fill', path.slice(version.id.length + 1))];
+        for (const candidate of candidates) {
+          const found = await readText(candidate);
+          if (found !== null) return ok(found);
+        }
+        return options?.missingIsOutcome
+          ? ok(null)
+          : fail('INCLUDE_MISSING', `No file for ${url} (looked at ${candidates.join(', ')}).`);
+      },
+      { repository: async () => ok(repository) },
+    );
     if (!resolved.ok) return resolved;
     versions.push({
       id: version.id,

@@ -1,5 +1,6 @@
 import { fail, ok, type Result } from '../shared/common/result';
 import { type EndpointConfig, type NoticewatchSettings, runWindow, type Watchlist } from '../shared/config';
+import { notifyOptions } from '../shared/notify';
 import {
   driftExitCode,
   type DriftOutcome,
@@ -11,7 +12,7 @@ import {
 import type { ObjectStore } from '../shared/storage';
 import { adHocEndpoint, parseHostPort, uniqueTargets } from '../shared/tls';
 import type { RunLimits } from './cli-context';
-import { describeChangeDetails, describeNotice, progress } from './cli-output';
+import { describeChangeDetails, describeNotice, describeNotifications, progress } from './cli-output';
 import { describeEndpoint, describeEndpointDetails } from './tls-output';
 
 export interface RunContext {
@@ -38,6 +39,7 @@ export async function driftPart(
     fetchOptions: { timeoutMs: limits.fetchTimeoutMs },
     trigger: 'cli',
     onProgress: (result, done, total) => progress(`[notice ${done}/${total}] ${describeNotice(result)}`),
+    notify: notifyOptions(context.watchlist.channels, settings),
   });
   if (!outcome.ok) return outcome;
   const run = outcome.value;
@@ -50,6 +52,7 @@ export async function driftPart(
   lines.push(
     `notices: ${changed} changed, ${unchanged} unchanged, ${baseline} baseline, ${error} error${run.notReached.length ? `, ${run.notReached.length} not reached` : ''}`,
   );
+  lines.push(...describeNotifications(run.notifications));
   return ok({ outcome: run, exitCode: driftExitCode(run), lines });
 }
 
@@ -81,6 +84,7 @@ export async function tlsPart(
     concurrency: limits.concurrency,
     tls: { allowPrivate: true, timeoutMs: limits.tlsTimeoutMs, ca },
     trigger: 'cli',
+    notify: notifyOptions(context.watchlist.channels, settings),
     onProgress: (result, done, total) =>
       progress(
         `[endpoint ${done}/${total}] ${result.id} ${result.address ?? ''}: ${result.problem ? result.problem.code : result.compliant ? 'compliant' : 'not compliant'}`,
@@ -94,5 +98,6 @@ export async function tlsPart(
   lines.push(
     `endpoints: ${compliant} compliant, ${nonCompliant} not compliant, ${incomplete} could not be fully checked${summary.notReached.length ? `, ${summary.notReached.length} not reached` : ''}`,
   );
+  lines.push(...describeNotifications(summary.notifications));
   return { summary, exitCode: tlsExitCode(summary), lines };
 }

@@ -1,8 +1,13 @@
+import { redactSecrets } from '../shared/common/redact';
+import type { NotificationSummary } from '../shared/notify';
 import type { NoticeCheckResult } from '../shared/reports';
 
-/** Progress and diagnostics go to stderr so stdout stays clean for the summary or the JSON document. */
+/**
+ * Progress and diagnostics go to stderr so stdout stays clean for the summary or the JSON document.
+ * Lines carry messages from storage and publishers, so they are redacted on the way out.
+ */
 export function progress(line: string): void {
-  process.stderr.write(`${line}\n`);
+  process.stderr.write(`${redactSecrets(line)}\n`);
 }
 
 export function describeNotice(result: NoticeCheckResult): string {
@@ -47,5 +52,20 @@ export function describeChangeDetails(result: NoticeCheckResult): string[] {
     ...describeChangedParts(result, '    '),
     ...claims,
     ...(result.report ? [`    report: ${result.report}`] : []),
+  ];
+}
+
+/** The alerts a run delivered: one line of counts, one per delivery that is not sent yet. */
+export function describeNotifications(notifications: NotificationSummary | undefined): string[] {
+  if (!notifications) return [];
+  const { recorded, sent, pending, failed, deliveries } = notifications;
+  return [
+    `alerts: ${recorded} recorded, ${sent} sent, ${pending} pending, ${failed} failed`,
+    ...deliveries
+      .filter((delivery) => delivery.state !== 'sent')
+      .map(
+        (delivery) =>
+          `    ${delivery.state.toUpperCase().padEnd(8)} ${delivery.kind} ${delivery.subject} -> ${delivery.channel}: ${delivery.attempts} attempt(s), last status ${delivery.lastStatus ?? 'none'}${delivery.lastError ? ` [${delivery.lastError.code}] ${delivery.lastError.message}` : ''}`,
+      ),
   ];
 }

@@ -9,6 +9,7 @@ import {
   type InvocationContext,
 } from '@azure/functions';
 
+import { redactSecrets } from '../shared/common/redact';
 import { fail, ok, problemFromError, type Result } from '../shared/common/result';
 import { packageRoot } from '../shared/config/settings';
 import { problemResponse } from './http-responses';
@@ -128,7 +129,7 @@ export function makeDashboardHttpHandler(options: DashboardOptions = {}) {
     }
     const text = await load(file);
     if (!text.ok) {
-      context.error(`dashboard: [${text.problem.code}] ${text.problem.message}`);
+      context.error(redactSecrets(`dashboard: [${text.problem.code}] ${text.problem.message}`));
       return problemResponse(500, {
         code: text.problem.code,
         message: 'The dashboard is not deployed correctly; see the function log.',
@@ -145,8 +146,9 @@ export function makeDashboardHttpHandler(options: DashboardOptions = {}) {
         'X-Frame-Options': 'DENY',
         // The page URL may carry a function key: never send it to another site.
         'Referrer-Policy': 'no-referrer',
-        // The page embeds the key, so it is never stored; the assets are small and revalidated.
-        'Cache-Control': file === 'index.html' ? 'no-store' : 'no-cache',
+        // The page embeds the key, and a URL holding a key must not become a cache entry: never stored.
+        // Assets fetched without a key in their URL are small and revalidated.
+        'Cache-Control': file === 'index.html' || code !== null ? 'no-store' : 'no-cache',
       },
     };
   };

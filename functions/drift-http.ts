@@ -1,8 +1,8 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 
-import { redactSecrets } from '../shared/common/redact';
+import { redactJson } from '../shared/common/redact';
 import { newRunId, runDriftRequest } from '../shared/runs';
-import { driftRunOptions, type FunctionDeps, hostDeps, logProblems } from './function-deps';
+import { driftRunOptions, type FunctionDeps, hostDeps, logProblems, runNotifyOptions } from './function-deps';
 import { problemResponse, statusForProblem } from './http-responses';
 
 const NOTICE_ID = /^(?!.*\.\.)[a-z0-9][a-z0-9._-]{0,79}$/;
@@ -36,6 +36,7 @@ export function makeDriftHttpHandler(deps: FunctionDeps) {
       watchlist: watchlist.value,
       noticeIds,
       ...driftRunOptions(deps, context, 'http', newRunId(startedAt), startedAt),
+      notify: runNotifyOptions(deps, watchlist.value),
     });
     if (!outcome.ok) return problemResponse(statusForProblem(outcome.problem), outcome.problem);
     logProblems(context, 'drift run', outcome.value.problems);
@@ -44,10 +45,8 @@ export function makeDriftHttpHandler(deps: FunctionDeps) {
     if (storageDown)
       return {
         status: 503,
-        jsonBody: {
-          error: { code: storageDown.code, message: redactSecrets(storageDown.message) },
-          run: outcome.value,
-        },
+        // Storage's own words are in it (the run's problems, each notice's error): nothing secret may leave.
+        jsonBody: redactJson({ error: { code: storageDown.code, message: storageDown.message }, run: outcome.value }),
       };
     return { status: 200, jsonBody: outcome.value };
   };

@@ -1,7 +1,14 @@
 import { app, type InvocationContext, type Timer } from '@azure/functions';
 
 import { runDriftRequest } from '../shared/runs';
-import { driftRunOptions, type FunctionDeps, hostDeps, logProblems } from './function-deps';
+import {
+  driftRunOptions,
+  type FunctionDeps,
+  hostDeps,
+  logNotifications,
+  logProblems,
+  runNotifyOptions,
+} from './function-deps';
 import { runOncePerSlot } from './timer-slot';
 
 export function makeDriftTimerHandler(deps: FunctionDeps) {
@@ -16,12 +23,14 @@ export function makeDriftTimerHandler(deps: FunctionDeps) {
         const outcome = await runDriftRequest(store, {
           watchlist,
           ...driftRunOptions(deps, context, 'timer', runId, startedAt),
+          notify: runNotifyOptions(deps, watchlist),
         });
         if (!outcome.ok) throw new Error(`[${outcome.problem.code}] ${outcome.problem.message}`);
         const { counts, notReached } = outcome.value;
         context.log(
           `drift run ${runId}: ${counts.changed} changed, ${counts.unchanged} unchanged, ${counts.baseline} baseline, ${counts.error} error, ${notReached.length} not reached`,
         );
+        logNotifications(context, 'drift run', outcome.value.notifications);
         logProblems(context, 'drift run', outcome.value.problems);
         if (notReached.length) context.warn(`drift run ${runId} did not complete: ${notReached.join(', ')}`);
       },

@@ -1,7 +1,9 @@
 import type { InvocationContext } from '@azure/functions';
 
+import { redactSecrets } from '../shared/common/redact';
 import type { Result } from '../shared/common/result';
 import { loadWatchlist, type NoticewatchSettings, readSettings, runWindow, type Watchlist } from '../shared/config';
+import { type NotificationSummary, type NotifyOptions, notifyOptions } from '../shared/notify';
 import type { NoticeCheckResult } from '../shared/reports';
 import { type ObjectStore, openStore } from '../shared/storage';
 import type { EndpointCheckResult, TlsCheckOptions } from '../shared/tls';
@@ -14,6 +16,8 @@ export interface FunctionDeps {
   now(): Date;
   /** Connection-layer overrides (lookup, connect); tests use them to prove what is never connected to. */
   readonly tls?: Pick<TlsCheckOptions, 'lookup' | 'connect'>;
+  /** App settings that channel URLs and secrets are read from; process.env by default. */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -40,7 +44,13 @@ export function hostDeps(env: NodeJS.ProcessEnv = process.env): FunctionDeps {
     },
     getWatchlist: () => loadWatchlist(settings.watchlistPath),
     now: () => new Date(),
+    env,
   };
+}
+
+/** How a scheduled or HTTP run alerts: the watchlist's channels, with URLs and secrets from the app settings. */
+export function runNotifyOptions(deps: FunctionDeps, watchlist: Watchlist): NotifyOptions {
+  return notifyOptions(watchlist.channels, deps.settings, deps.env ?? process.env);
 }
 
 export function logProblems(
@@ -48,7 +58,19 @@ export function logProblems(
   what: string,
   problems: ReadonlyArray<{ code: string; message: string }>,
 ): void {
-  for (const problem of problems) context.warn(`${what}: [${problem.code}] ${problem.message}`);
+  for (const problem of problems) context.warn(redactSecrets(`${what}: [${problem.code}] ${problem.message}`));
+}
+
+/** One line for the alerts a run delivered, and one per delivery still pending or given up. */
+export function logNotifications(context: InvocationContext, what: string, notifications?: NotificationSummary): void {
+  if (!notifications) return;
+  const { recorded, sent, pending, failed, deliveries } = notifications;
+  context.log(`${what} alerts: ${recorded} recorded, ${sent} sent, ${pending} pending, ${failed} failed`);
+  for (const delivery of deliveries)
+    if (delivery.state !== 'sent')
+      context.warn(
+        `${what} alert ${delivery.kind} ${delivery.subject} -> ${delivery.channel}: ${delivery.state} after ${delivery.attempts} attempt(s)${delivery.lastError ? ` [${delivery.lastError.code}] ${delivery.lastError.message}` : ''}`,
+      );
 }
 
 /** The run options every drift trigger shares: its window, limits, clock and progress in the invocation log. */
@@ -70,7 +92,9 @@ export function driftRunOptions(
     now: deps.now,
     onProgress: (result: NoticeCheckResult, done: number, total: number) =>
       context.log(
-        `drift ${done}/${total} ${result.id}: ${result.status}${result.error ? ` (${result.error.code}: ${result.error.message})` : ''}`,
+        redactSecrets(
+          `drift ${done}/${total} ${result.id}: ${result.status}${result.error ? ` (${result.error.code}: ${result.error.message})` : ''}`,
+        ),
       ),
   };
 }

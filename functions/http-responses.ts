@@ -13,3 +13,15 @@ export function statusForProblem(problem: Problem): number {
   if (problem.code.startsWith('STORAGE_') || problem.code.startsWith('AZURITE_')) return 503;
   return 500;
 }
+
+/** JSON answers that change as runs and reviews land: never cached, never sniffed as something else. */
+export function noStore(response: HttpResponseInit): HttpResponseInit {
+  return {
+    ...response,
+    headers: {
+      ...(response.headers as Record<string, string> | undefined),
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+    },
+  };
+}

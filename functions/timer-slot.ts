@@ -1,5 +1,6 @@
 import type { InvocationContext, Timer } from '@azure/functions';
 
+import { redactSecrets } from '../shared/common/redact';
 import type { Result } from '../shared/common/result';
 import type { Watchlist } from '../shared/config';
 import { claimSlot, finishSlot, scheduleSlot } from '../shared/runs';
@@ -11,7 +12,7 @@ const STALE_MARGIN_MS = 120_000;
 
 /** A timer has no caller to answer: a problem fails the invocation, where the host records it. */
 function orThrow<T>(result: Result<T>): T {
-  if (!result.ok) throw new Error(`[${result.problem.code}] ${result.problem.message}`);
+  if (!result.ok) throw new Error(redactSecrets(`[${result.problem.code}] ${result.problem.message}`));
   return result.value;
 }
 
@@ -44,5 +45,7 @@ export async function runOncePerSlot(
   await work(store, watchlist, claim.runId, now);
   const finished = await finishSlot(store, kind, slot, claim, deps.now());
   if (!finished.ok)
-    context.warn(`${kind} slot ${slot.toISOString()}: [${finished.problem.code}] ${finished.problem.message}`);
+    context.warn(
+      redactSecrets(`${kind} slot ${slot.toISOString()}: [${finished.problem.code}] ${finished.problem.message}`),
+    );
 }

@@ -1,6 +1,6 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 
-import { redactSecrets } from '../shared/common/redact';
+import { redactJson } from '../shared/common/redact';
 import { fail, ok, type Result } from '../shared/common/result';
 import type { EndpointConfig } from '../shared/config';
 import { newRunId, runTls } from '../shared/runs';
@@ -117,7 +117,8 @@ export function makeTlsHttpHandler(deps: FunctionDeps) {
     if (storageDown && !summary.endpoints.some((endpoint) => endpoint.report)) {
       return {
         status: 503,
-        jsonBody: { error: { code: storageDown.code, message: redactSecrets(storageDown.message) }, run: summary },
+        // Storage's own words are in it: nothing secret may leave.
+        jsonBody: redactJson({ error: { code: storageDown.code, message: storageDown.message }, run: summary }),
       };
     }
     return { status: 200, jsonBody: summary };

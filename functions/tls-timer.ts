@@ -1,7 +1,14 @@
 import { app, type InvocationContext, type Timer } from '@azure/functions';
 
 import { runTls } from '../shared/runs';
-import { type FunctionDeps, hostDeps, logProblems, tlsRunOptions } from './function-deps';
+import {
+  type FunctionDeps,
+  hostDeps,
+  logNotifications,
+  logProblems,
+  runNotifyOptions,
+  tlsRunOptions,
+} from './function-deps';
 import { runOncePerSlot } from './timer-slot';
 
 export function makeTlsTimerHandler(deps: FunctionDeps) {
@@ -17,11 +24,13 @@ export function makeTlsTimerHandler(deps: FunctionDeps) {
         const summary = await runTls(store, {
           endpoints: watchlist.endpoints,
           ...tlsRunOptions(deps, context, 'timer', runId, startedAt, true, false),
+          notify: runNotifyOptions(deps, watchlist),
         });
         const { counts, notReached } = summary;
         context.log(
           `tls run ${runId}: ${counts.compliant} compliant, ${counts.nonCompliant} not compliant, ${counts.incomplete} incomplete, ${notReached.length} not reached`,
         );
+        logNotifications(context, 'tls run', summary.notifications);
         logProblems(context, 'tls run', summary.problems);
         if (notReached.length)
           context.warn(`tls run ${runId} stopped at its deadline before: ${notReached.join(', ')}`);

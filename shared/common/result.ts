@@ -1,3 +1,5 @@
+import { redactSecrets } from './redact';
+
 /**
  * Errors are values: every operation that can fail for a reason the user can act on
  * returns a Result instead of throwing, so callers must look at the reason.
@@ -19,8 +21,8 @@ export function fail<T = never>(code: string, message: string): Result<T> {
   return { ok: false, problem: { code, message } };
 }
 
-/** Turns an unexpected exception into a Problem without losing its message. */
+/** Turns an unexpected exception into a Problem without losing its message (secrets redacted: it may quote a request). */
 export function problemFromError(code: string, context: string, error: unknown): Problem {
   const detail = error instanceof Error ? error.message : String(error);
-  return { code, message: `${context}: ${detail}` };
+  return { code, message: redactSecrets(`${context}: ${detail}`) };
 }

@@ -1,3 +1,4 @@
+export { repositoryRootOf } from './repository-root';
 export { defaultWatchlistPath, type NoticewatchSettings, readSettings, type RunWindow, runWindow } from './settings';
-export type { EndpointConfig, NoticeConfig, TlsVersionName } from './types';
+export type { ChannelConfig, ChannelKind, EndpointConfig, NoticeConfig, TlsVersionName } from './types';
 export { loadWatchlist, MAX_ENTRIES_PER_KIND, parseWatchlist, parseWatchlistText, type Watchlist } from './watchlist';

@@ -4,6 +4,14 @@
  */
 export { acquireNotice, type AcquireOptions, type Acquisition } from './acquire-notice';
 export {
+  parsePublishConfig,
+  parseRedirections,
+  type PublishConfig,
+  type Redirection,
+  RepositoryFiles,
+} from './docs-publishing';
+export { describeDocsRepository, type DocsRepository, type IncludeTarget, locateInclude } from './docs-repository';
+export {
   type ConditionalValidators,
   type FetchCallOptions,
   type FetchOptions,

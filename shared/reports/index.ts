@@ -1,10 +1,20 @@
-export { LATEST_NAME, noticeReportName, runSummaryName, tlsReportName } from './report-names';
 export {
+  LATEST_NAME,
+  noticeReportName,
+  type NoticeReportNameParts,
+  parseNoticeReportName,
+  runSummaryName,
+  tlsReportName,
+} from './report-names';
+export {
+  listReportPage,
   listReports,
+  type NoticeReviewState,
   readLatest,
   readReport,
   recordLatestEndpoints,
   recordLatestNotices,
+  recordLatestReview,
   toNoticeReport,
   writeReport,
 } from './report-store';

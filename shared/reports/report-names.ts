@@ -25,3 +25,20 @@ export function runSummaryName(runStartedAt: string, runId: string): string {
 }
 
 export const LATEST_NAME = 'latest.json';
+
+export interface NoticeReportNameParts {
+  readonly noticeId: string;
+  /** `YYYY-MM` of the run the report belongs to. */
+  readonly month: string;
+  readonly runId: string;
+}
+
+const NOTICE_REPORT_NAME =
+  /^drift\/(\d{4})\/(\d{2})\/(\d{2})\/((?!.*\.\.)[a-z0-9][a-z0-9._-]{0,79})\/(\d{8}T\d{6}Z-[A-Za-z0-9_-]+)\.json$/;
+
+/** The parts of a notice report name as noticeReportName writes it; null for anything else. */
+export function parseNoticeReportName(name: string): NoticeReportNameParts | null {
+  const match = NOTICE_REPORT_NAME.exec(name);
+  if (!match) return null;
+  return { noticeId: match[4], month: `${match[1]}-${match[2]}`, runId: match[5] };
+}

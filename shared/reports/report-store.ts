@@ -1,10 +1,11 @@
 import { fail, ok, type Result } from '../common/result';
-import { CONTAINERS, type ObjectStore, readJson, swapJson } from '../storage';
+import { CONTAINERS, type NamePage, type ObjectStore, readJson, swapJson } from '../storage';
 import { LATEST_NAME } from './report-names';
 import {
   type LatestDocument,
   type LatestEndpointEntry,
   type LatestNoticeEntry,
+  type LatestReview,
   type NoticeCheckResult,
   type NoticeReport,
   REPORT_SCHEMA_VERSION,
@@ -28,8 +29,18 @@ export async function readReport<T = unknown>(store: ObjectStore, name: string):
   return found.ok ? ok(found.value?.value ?? null) : found;
 }
 
+/** Every report name under a prefix: reads every page, for tests and tools over small folders. */
 export async function listReports(store: ObjectStore, prefix: string): Promise<Result<string[]>> {
   return store.list(CONTAINERS.reports, prefix);
+}
+
+/** One page of report names under a prefix; storage is not asked for more than `maxNames`. */
+export async function listReportPage(
+  store: ObjectStore,
+  prefix: string,
+  page: { readonly maxNames: number; readonly continuation: string | null },
+): Promise<Result<NamePage>> {
+  return store.listPage(CONTAINERS.reports, prefix, page);
 }
 
 export function emptyLatest(now: string): LatestDocument {
@@ -122,7 +133,44 @@ function latestNoticeEntry(result: NoticeCheckResult, before: LatestNoticeEntry 
           report: result.report,
         };
   const { error, ...rest } = check;
-  return { id: result.id, url: result.url, ...rest, ...change, ...(error ? { error } : {}) };
+  return {
+    id: result.id,
+    url: result.url,
+    ...rest,
+    ...change,
+    ...(error ? { error } : {}),
+    ...reviewPart(before, resultChangeNumber(result)),
+  };
+}
+
+function resultChangeNumber(result: NoticeCheckResult): number {
+  if (result.status === 'changed') return result.changeNumber ?? 0;
+  if (result.status === 'unchanged') return result.lastChange?.number ?? 0;
+  return 0;
+}
+
+/**
+ * Counts only move forward, so runs and reviews recording in any order agree: the change count is
+ * the highest change number seen, and what is pending is every change after the newest cleared one.
+ */
+function reviewPart(
+  before: LatestNoticeEntry | undefined,
+  changeCount: number,
+  reviewedThrough = 0,
+  lastReview?: LatestReview,
+): Pick<LatestNoticeEntry, 'changeCount' | 'reviewedThrough' | 'pendingReview' | 'lastReview'> {
+  const count = Math.max(before?.changeCount ?? 0, changeCount);
+  const through = Math.min(count, Math.max(before?.reviewedThrough ?? 0, reviewedThrough));
+  const newest =
+    lastReview && (!before?.lastReview || lastReview.reviewedAt >= before.lastReview.reviewedAt)
+      ? lastReview
+      : before?.lastReview;
+  return {
+    changeCount: count,
+    reviewedThrough: through,
+    pendingReview: count - through,
+    ...(newest ? { lastReview: newest } : {}),
+  };
 }
 
 /**
@@ -143,6 +191,37 @@ export async function recordLatestNotices(
   });
   if (!written.ok) return written;
   return written.value ? ok(written.value) : fail('STORAGE_ERROR', 'latest.json could not be updated');
+}
+
+/** What a review changed about a notice, from its history index (the record); latest.json mirrors it. */
+export interface NoticeReviewState {
+  readonly changeCount: number;
+  readonly reviewedThrough: number;
+  readonly lastReview: LatestReview;
+}
+
+/**
+ * Folds a review into the notice's entry of latest.json (same ETag read-modify-write as the runs).
+ * A notice with no entry yet is left alone: its first run writes the entry.
+ */
+export async function recordLatestReview(
+  store: ObjectStore,
+  noticeId: string,
+  state: NoticeReviewState,
+  now: string,
+): Promise<Result<LatestNoticeEntry | null>> {
+  let recorded: LatestNoticeEntry | null = null;
+  const written = await swapJson<LatestDocument>(store, CONTAINERS.reports, LATEST_NAME, (current) => {
+    const before = current?.notices[noticeId];
+    if (!current || !before) return null;
+    recorded = {
+      ...before,
+      ...reviewPart(before, state.changeCount, state.reviewedThrough, state.lastReview),
+    };
+    return { ...current, updatedAt: now, notices: { ...current.notices, [noticeId]: recorded } };
+  });
+  if (!written.ok) return written;
+  return ok(recorded ?? written.value?.notices[noticeId] ?? null);
 }
 
 /** Same as recordLatestNotices for the endpoints section of latest.json. */

@@ -56,12 +56,15 @@ export interface NoticeCheckResult {
   readonly includes?: string[];
   /** Set when a persisting suspect body was accepted as a real change. */
   readonly acceptedAfterSuspectRuns?: number;
+  /** When changed: this is the notice's n-th recorded change (counted by its pointer, so in the order the versions moved). */
+  readonly changeNumber?: number;
   /** On unchanged results: the notice's last real change (report and time), from its pointer. */
   readonly lastChange?: {
     readonly report: string;
     readonly at: string;
     readonly substantive?: boolean;
     readonly alert?: boolean;
+    readonly number?: number;
   };
   /** Blob name of this result's report in the reports container. */
   readonly report: string | null;
@@ -88,6 +91,28 @@ export interface LatestNoticeEntry {
   readonly claimsReport?: string | null;
   readonly error?: Problem;
   readonly report: string | null;
+  /** Changes of the notice recorded so far (the number of its last change). */
+  readonly changeCount?: number;
+  /** Number of the newest change with an `acknowledged` or `not-material` review (0: none). */
+  readonly reviewedThrough?: number;
+  /** Changes since the last acknowledged or not-material review: `changeCount - reviewedThrough`. */
+  readonly pendingReview?: number;
+  /** The most recent review of any change of the notice. */
+  readonly lastReview?: LatestReview;
+}
+
+/** What a reviewer decided about a change: read it and it matters, read it and it does not, or it needs work. */
+export type ReviewStatus = 'acknowledged' | 'not-material' | 'needs-action';
+export const REVIEW_STATUSES: readonly ReviewStatus[] = ['acknowledged', 'not-material', 'needs-action'];
+/** Statuses that close a change: it no longer counts towards pendingReview. */
+export const CLEARING_STATUSES: readonly ReviewStatus[] = ['acknowledged', 'not-material'];
+
+export interface LatestReview {
+  readonly report: string;
+  readonly change: number;
+  readonly status: ReviewStatus;
+  readonly reviewer: string;
+  readonly reviewedAt: string;
 }
 
 /** The latest TLS state of one endpoint (one address of it, keyed `id` or `id@address` when several are checked). */

@@ -1,14 +1,17 @@
 import { changeClaimFields, extractClaims, promisesOf, raisesAlert } from '../claims';
 import { sha256Hex } from '../common/hash';
+import { redactSecrets } from '../common/redact';
 import { fail, ok, type Problem, type Result } from '../common/result';
 import type { NoticeConfig } from '../config/types';
 import { analyseChange } from '../diff';
+import { recordChange } from '../history';
 import {
   acquireNotice,
   type Acquisition,
   assessPlausibility,
   documentFromSnapshotText,
   type FetchOptions,
+  type RepositoryFiles,
   type SnapshotDocument,
 } from '../notices';
 import {
@@ -49,6 +52,8 @@ export interface CheckNoticeDeps {
   readonly acquire?: typeof acquireNotice;
   /** Aborted when the run gives up on work in flight: the fetch stops instead of running on unseen. */
   readonly signal?: AbortSignal;
+  /** Publishing files read in this run, shared by its checks (one fetch per repository per run); each check makes its own without it. */
+  readonly repositoryFiles?: RepositoryFiles;
 }
 
 async function readSnapshot(store: ObjectStore, name: string): Promise<Result<SnapshotDocument>> {
@@ -108,7 +113,8 @@ export async function checkNotice(
   const errorResult = (problem: Problem, previousSnapshot: string | null) =>
     finish({
       status: 'error',
-      error: problem,
+      // Reports, latest.json, run summaries, logs and the CLI all show it: a quoted URL or header must not carry a secret.
+      error: { code: problem.code, message: redactSecrets(problem.message) },
       previousSnapshot,
       currentSnapshot: null,
       rawSnapshot: null,
@@ -158,6 +164,7 @@ export async function checkNotice(
     ...deps.fetchOptions,
     conditional,
     signal: deps.signal,
+    repositoryFiles: deps.repositoryFiles,
   });
   if (!acquired.ok) return errorResult(acquired.problem, lastGood?.snapshot ?? null);
   if (acquired.value.kind === 'not-modified') {
@@ -217,7 +224,10 @@ export async function checkNotice(
       if (swapped.value === 'conflict') continue; // Another run moved the pointer: decide again against its state.
       if (outcome.value.result.status === 'changed' || outcome.value.result.status === 'baseline') {
         const result = await finish(outcome.value.result);
-        if (result.report) await markChangeReportWritten(deps.store, notice.id);
+        // The change stays marked unwritten until its history entry exists too, so a run that dies
+        // in between is completed by the next one (recoverUnwrittenChangeReport).
+        if (result.report && (await recordChange(deps.store, toNoticeReport(result))).ok)
+          await markChangeReportWritten(deps.store, notice.id);
         return result;
       }
     }
@@ -346,8 +356,10 @@ async function decide(
   // to the claims or sections calls for a person's attention (see ChangeSeverity).
   const alert = change ? raisesAlert(change.severity, recurrence !== null) : undefined;
   const claims = change?.claims ?? extractClaims(fetched.document);
+  const changeNumber = change ? (pointer?.changes ?? 0) + 1 : undefined;
   const next: NoticePointer = {
     ...(pointer ?? emptyPointer(notice, seenAt)),
+    ...(changeNumber ? { changes: changeNumber } : {}),
     url: notice.url,
     lastGood: {
       hash: fetched.hash,
@@ -367,7 +379,7 @@ async function decide(
       previousSnapshot,
       currentSnapshot,
       // Kept so that a report rebuilt after a crash, and latest.json healed by a later run, say all the live one said.
-      ...(change ? { substantive: change.substantive, alert, recurrence } : {}),
+      ...(change ? { substantive: change.substantive, alert, recurrence, number: changeNumber } : {}),
       includes: fetched.includeUrls,
       ...extra,
     },
@@ -400,6 +412,7 @@ async function decide(
       ...change,
       recurrence,
       alert,
+      changeNumber,
     },
     pointer: next,
   });
@@ -435,6 +448,7 @@ function lastChangeOf(pointer: NoticePointer | null): Pick<NoticeCheckResult, 'l
       at: change.checkedAt,
       ...(change.substantive !== undefined ? { substantive: change.substantive } : {}),
       ...(change.alert !== undefined ? { alert: change.alert } : {}),
+      ...(change.number !== undefined ? { number: change.number } : {}),
     },
   };
 }
@@ -459,9 +473,10 @@ function emptyPointer(notice: NoticeConfig, at: string): NoticePointer {
 async function recoverUnwrittenChangeReport(store: ObjectStore, pointer: NoticePointer | null): Promise<Result<void>> {
   const change = pointer?.lastChange;
   if (!pointer || !change || change.reportWritten) return ok(undefined);
-  const existing = await store.get(CONTAINERS.reports, change.report);
+  const existing = await readReport<NoticeReport>(store, change.report);
   if (!existing.ok) return existing;
-  if (!existing.value) {
+  let report: NoticeReport | null = existing.value;
+  if (!report) {
     const current = await readSnapshot(store, change.currentSnapshot);
     if (!current.ok) return current;
     const base = {
@@ -487,6 +502,7 @@ async function recoverUnwrittenChangeReport(store: ObjectStore, pointer: NoticeP
         ...changeFields(previous.value, current.value, change.previousSnapshot, change.currentSnapshot),
         recurrence: change.recurrence ?? null,
         ...(change.alert !== undefined ? { alert: change.alert } : {}),
+        ...(change.number !== undefined ? { changeNumber: change.number } : {}),
       };
     } else {
       result = {
@@ -500,9 +516,12 @@ async function recoverUnwrittenChangeReport(store: ObjectStore, pointer: NoticeP
         claims: extractClaims(current.value),
       };
     }
-    const written = await writeReport(store, change.report, { ...toNoticeReport(result), recovered: true });
+    report = toNoticeReport(result);
+    const written = await writeReport(store, change.report, { ...report, recovered: true });
     if (!written.ok) return written;
   }
+  const indexed = await recordChange(store, report);
+  if (!indexed.ok) return indexed;
   return markChangeReportWritten(store, pointer.noticeId);
 }
 

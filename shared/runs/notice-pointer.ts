@@ -48,7 +48,15 @@ export interface NoticePointer {
     readonly recurrence?: KnownVersion | null;
     readonly includes?: string[];
     readonly acceptedAfterSuspectRuns?: number;
+    /** Which change of the notice this is (see `changes`); absent for a baseline. */
+    readonly number?: number;
   } | null;
+  /**
+   * Changes recorded so far. Counted here, where concurrent runs are serialised by compare-and-swap,
+   * so change numbers follow the order the versions really moved in. Pointers written before
+   * counting began have none: their next change is number 1.
+   */
+  readonly changes?: number;
   /** A suspect body seen in consecutive runs; accepted as a change once it persists long enough. */
   readonly suspect: {
     readonly hash: string;

@@ -1,6 +1,7 @@
-import { type Problem, problemFromError } from '../common/result';
+import { ok, type Problem, problemFromError } from '../common/result';
 import type { NoticeConfig } from '../config/types';
-import type { FetchOptions } from '../notices';
+import { type FetchOptions, RepositoryFiles } from '../notices';
+import { alertsAfterDrift, type NotificationSummary, type NotifyOptions } from '../notify';
 import {
   type NoticeCheckResult,
   recordLatestNotices,
@@ -30,6 +31,8 @@ export interface DriftRunOptions {
   readonly onProgress?: (result: NoticeCheckResult, done: number, total: number) => void;
   readonly acquire?: CheckNoticeDeps['acquire'];
   readonly now?: () => Date;
+  /** Channels and settings for alerts; without it the run only indexes its changes for the feeds. */
+  readonly notify?: NotifyOptions;
 }
 
 export interface DriftRunSummary {
@@ -47,6 +50,8 @@ export interface DriftRunSummary {
   readonly counts: Record<NoticeCheckResult['status'], number>;
   /** Blob name of the run summary in the reports container, or null if it could not be written. */
   readonly summary: string | null;
+  /** Alerts recorded and delivered by this run (when channels are configured). */
+  readonly notifications?: NotificationSummary;
 }
 
 const STORAGE_FAILURES_TO_STOP = 2;
@@ -85,6 +90,8 @@ export async function runDrift(
     acquire: options.acquire,
     now,
     signal: cancel.signal,
+    // One read of each repository's publishing files per run, whatever the number of its notices.
+    repositoryFiles: new RepositoryFiles(),
   };
   // Circuit breaker: with storage unreachable every check fails the same way after its retries;
   // stop starting new ones instead of spending the whole budget proving it again and again.
@@ -149,6 +156,17 @@ export async function runDrift(
   );
   if (!latest.ok) problems.push(latest.problem);
 
+  // After the checks and before the summary, which lists the deliveries; bounded like the other closing writes.
+  const alerts = await byDeadline(
+    alertsAfterDrift(store, results, notices, options.notify, { runId: run.runId, now, deadline: abandonAt }).then(ok),
+    abandonAt,
+    'record and deliver its alerts',
+    clock,
+  );
+  if (!alerts.ok) problems.push(alerts.problem);
+  else problems.push(...alerts.value.problems);
+  const notifications = alerts.ok ? alerts.value.notifications : undefined;
+
   const counts = { baseline: 0, unchanged: 0, changed: 0, error: 0 };
   for (const result of results) counts[result.status] += 1;
   const notReached = [...pool.notStarted, ...pool.abandoned].sort((a, b) => a - b).map((index) => notices[index].id);
@@ -164,6 +182,7 @@ export async function runDrift(
     abandoned,
     problems,
     counts,
+    ...(notifications ? { notifications } : {}),
   };
   const written = await byDeadline(
     writeReport(store, summaryName, {

@@ -1,6 +1,7 @@
 import { KeyedLimiter } from '../common/concurrency';
 import { ok, type Problem, problemFromError } from '../common/result';
 import type { EndpointConfig } from '../config/types';
+import { alertsAfterTls, type NotificationSummary, type NotifyOptions } from '../notify';
 import {
   type LatestEndpointEntry,
   readLatest,
@@ -30,6 +31,8 @@ export interface TlsRunRequest {
   readonly trigger?: string;
   readonly onProgress?: (result: EndpointCheckResult, done: number, total: number) => void;
   readonly now?: () => Date;
+  /** Channels and settings for alerts; without it the run sends none. */
+  readonly notify?: NotifyOptions;
 }
 
 export type EndpointOutcome = EndpointCheckResult & { readonly report: string | null; readonly runId: string };
@@ -44,6 +47,8 @@ export interface TlsRunSummary {
   readonly problems: Problem[];
   readonly counts: { readonly compliant: number; readonly nonCompliant: number; readonly incomplete: number };
   readonly summary: string | null;
+  /** Alerts recorded and delivered by this run (when channels are configured). */
+  readonly notifications?: NotificationSummary;
 }
 
 /** An endpoint check is incomplete when the endpoint could not be checked or a verdict is unknown. */
@@ -166,6 +171,21 @@ export async function runTls(store: ObjectStore, request: TlsRunRequest): Promis
     );
     if (!latest.ok) problems.push(latest.problem);
   }
+  // After the checks and before the summary, which lists the deliveries.
+  const alertsBy = request.hardDeadline === undefined ? undefined : request.hardDeadline - 5_000;
+  const alerts = await byDeadline(
+    alertsAfterTls(store, outcomes, request.endpoints, request.notify, {
+      runId: request.runId,
+      now,
+      deadline: alertsBy,
+    }).then(ok),
+    alertsBy,
+    'record and deliver its alerts',
+    clock,
+  );
+  if (!alerts.ok) problems.push(alerts.problem);
+  else problems.push(...alerts.value.problems);
+  const notifications = alerts.ok ? alerts.value.notifications : undefined;
   const counts = {
     compliant: outcomes.filter((outcome) => outcome.compliant).length,
     nonCompliant: outcomes.filter((outcome) => !outcome.compliant && !isIncomplete(outcome)).length,
@@ -181,6 +201,7 @@ export async function runTls(store: ObjectStore, request: TlsRunRequest): Promis
     notReached: checked.notReached,
     problems,
     counts,
+    ...(notifications ? { notifications } : {}),
   };
   const written = await byDeadline(
     writeReport(store, summaryName, { schemaVersion: REPORT_SCHEMA_VERSION, kind: 'tls-run', ...summary }),

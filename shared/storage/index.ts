@@ -2,5 +2,13 @@ export { type AzureRetrySettings, DEFAULT_AZURE_RETRY } from './azure-blob-objec
 export { connectionStringFor, type EmbeddedAzurite, startEmbeddedAzurite } from './embedded-azurite';
 export { type JsonWithEtag, readJson, swapJson } from './json-objects';
 export { MemoryObjectStore } from './memory-object-store';
-export { CONTAINERS, type CreateOutcome, type ObjectStore, type StoredObject, type SwapOutcome } from './object-store';
+export {
+  CONTAINERS,
+  type CreateOutcome,
+  type NamePage,
+  type ObjectStore,
+  type StoredObject,
+  type SwapOutcome,
+} from './object-store';
 export { type OpenedStore, openStore, type StorageSettings, storeFromConnectionString } from './open-store';
+export { findSharedAzurite, type SharedAzurite } from './shared-azurite';

@@ -1,5 +1,5 @@
 /** TLS promise checking: protocol verdicts, certificate facts, policy findings, and the request-forgery guard. */
-export { classifyAddress, parseHostPort, validatePort } from './address-guard';
+export { classifyAddress, parseHostPort, validatePort } from '../net/address-guard';
 export { checkEndpoint, checkEndpoints } from './check-endpoint';
 export {
   adHocEndpoint,

@@ -1,6 +1,6 @@
 import { fail, ok, type Result } from '../common/result';
 import type { EndpointConfig } from '../config/types';
-import { normaliseIpLiteral, parseHostPort, validatePort } from './address-guard';
+import { normaliseIpLiteral, parseHostPort, validatePort } from '../net/address-guard';
 
 /** A target named by a caller (CLI argument, HTTP request): only a host and a port, nothing else. */
 export interface TargetInput {

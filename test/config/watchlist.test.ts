@@ -62,7 +62,7 @@ describe('watchlist validation', () => {
     for (const message of messages) recordHostileInput(`watchlist: ${message.replace(/^[^:]*: /, '').slice(0, 50)}`);
   });
 
-  it('links endpoints only to valid notices on the watchlist', () => {
+  it('links endpoints only to valid notices of the watchlist, keeping the endpoint when one is unknown', () => {
     const parsed = parseWatchlist({
       notices: [good, { id: 'broken-notice', url: 'ftp://example.test/a', format: 'markdown' }],
       endpoints: [
@@ -74,13 +74,39 @@ describe('watchlist validation', () => {
       ],
     });
     if (!parsed.ok) throw new Error(parsed.problem.message);
-    expect(parsed.value.endpoints).toEqual([{ id: 'linked', host: 'example.test', notices: ['good-notice'] }]);
+    expect(parsed.value.endpoints).toEqual([
+      { id: 'linked', host: 'example.test', notices: ['good-notice'] },
+      { id: 'typo', host: 'example.test', notices: [] },
+      { id: 'to-rejected', host: 'example.test', notices: ['good-notice'] },
+    ]);
+    expect(parsed.value.problems.map((problem) => [problem.code, problem.message])).toEqual([
+      ['WATCHLIST_INVALID_ENTRY', expect.stringMatching(/notices\[1\] \("broken-notice"\)/)],
+      ['WATCHLIST_INVALID_ENTRY', expect.stringMatching(/endpoints\[3\] \("twice"\).*duplicate/)],
+      ['WATCHLIST_INVALID_ENTRY', expect.stringMatching(/endpoints\[4\] \("not-ids"\).*notices/)],
+      [
+        'WATCHLIST_UNKNOWN_NOTICE',
+        'endpoints "typo": notices names "good-notcie", not a valid notice on the watchlist; the endpoint is checked without that notice\'s promises',
+      ],
+      ['WATCHLIST_UNKNOWN_NOTICE', expect.stringContaining('endpoints "to-rejected": notices names "broken-notice"')],
+    ]);
+  });
+
+  it('takes allowPrivateRedirects as a boolean opt-in per notice, nothing else', () => {
+    const parsed = parseWatchlist({
+      notices: [
+        { ...good, id: 'intranet', allowPrivateRedirects: true },
+        { ...good, id: 'explicit-off', allowPrivateRedirects: false },
+        { ...good, id: 'stringly', allowPrivateRedirects: 'yes' },
+      ],
+    });
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    expect(parsed.value.notices.map((notice) => [notice.id, notice.allowPrivateRedirects])).toEqual([
+      ['intranet', true],
+      ['explicit-off', false],
+    ]);
     expect(parsed.value.problems.map((problem) => problem.message)).toEqual([
-      expect.stringMatching(/notices\[1\] \("broken-notice"\)/),
-      'endpoints[1] ("typo"): notices: "good-notcie" is not a valid notice on this watchlist',
-      'endpoints[2] ("to-rejected"): notices: "broken-notice" is not a valid notice on this watchlist',
-      expect.stringMatching(/endpoints\[3\] \("twice"\).*duplicate/),
-      expect.stringMatching(/endpoints\[4\] \("not-ids"\).*notices/),
+      expect.stringMatching(/notices\[2\] \("stringly"\).*allowPrivateRedirects must be boolean/),
     ]);
   });
 
@@ -129,8 +155,81 @@ describe('watchlist validation', () => {
     if (!loaded.ok) return;
     expect(loaded.value.problems).toEqual([]);
     expect(loaded.value.notices.map((notice) => notice.format)).toEqual(expect.arrayContaining(['markdown', 'html']));
-    expect(loaded.value.notices.some((notice) => notice.url.includes('ce/sales-enterprise/privacy-notice.md'))).toBe(
-      true,
+    // The notice's current source (it moved from ce/sales-enterprise/), and its Learn page.
+    const urls = loaded.value.notices.map((notice) => notice.url);
+    expect(urls).toContain(
+      'https://raw.githubusercontent.com/MicrosoftDocs/dynamics-365-customer-engagement/live/ce/sales/privacy-notice.md',
     );
+    expect(urls).toContain('https://learn.microsoft.com/en-us/dynamics365/sales/privacy-notice');
+  });
+
+  it('accepts the repository fields and rejects the ones that disagree with the URL', () => {
+    const root = 'https://mirror.example/Owner/repo/live/';
+    const parsed = parseWatchlist({
+      notices: [
+        {
+          id: 'mirrored',
+          url: `${root}docs/privacy.md`,
+          format: 'markdown',
+          repositoryRoot: root,
+          docsetRoot: 'docs',
+          dependentRepositories: { 'shared-content': 'https://mirror.example/Owner/shared/live/' },
+        },
+        {
+          id: 'raw-derived',
+          url: 'https://raw.githubusercontent.com/Owner/repo/live/docs/privacy.md',
+          format: 'markdown',
+          docsetRoot: '',
+        },
+        {
+          id: 'not-under-root',
+          url: 'https://mirror.example/other/privacy.md',
+          format: 'markdown',
+          repositoryRoot: root,
+        },
+        { id: 'root-no-slash', url: `${root}docs/privacy.md`, format: 'markdown', repositoryRoot: root.slice(0, -1) },
+        {
+          id: 'root-credentials',
+          url: 'https://u:p@mirror.example/r/a.md',
+          format: 'markdown',
+          repositoryRoot: 'https://u:p@mirror.example/r/',
+        },
+        { id: 'docset-no-root', url: 'https://mirror.example/r/a.md', format: 'markdown', docsetRoot: 'docs' },
+        {
+          id: 'docset-escapes',
+          url: `${root}docs/privacy.md`,
+          format: 'markdown',
+          repositoryRoot: root,
+          docsetRoot: '../x',
+        },
+        {
+          id: 'dependency-bad-url',
+          url: `${root}docs/privacy.md`,
+          format: 'markdown',
+          repositoryRoot: root,
+          dependentRepositories: { shared: 'ftp://mirror.example/shared/' },
+        },
+        {
+          id: 'dependency-bad-folder',
+          url: `${root}docs/privacy.md`,
+          format: 'markdown',
+          repositoryRoot: root,
+          dependentRepositories: { '../up': 'https://mirror.example/shared/' },
+        },
+      ],
+    });
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    expect(parsed.value.notices.map((notice) => notice.id)).toEqual(['mirrored', 'raw-derived']);
+    const messages = parsed.value.problems.map((problem) => problem.message);
+    expect(messages).toEqual([
+      expect.stringMatching(/"not-under-root".*url must lie under repositoryRoot/),
+      expect.stringMatching(/"root-no-slash".*repositoryRoot/),
+      expect.stringMatching(/"root-credentials".*credentials/),
+      expect.stringMatching(/"docset-no-root".*need repositoryRoot/),
+      expect.stringMatching(/"docset-escapes".*docsetRoot/),
+      expect.stringMatching(/"dependency-bad-url".*dependentRepositories/),
+      expect.stringMatching(/"dependency-bad-folder".*dependentRepositories/),
+    ]);
   });
 });

@@ -5,11 +5,13 @@ import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { startReadApi } from '../../cli/serve-command';
 import { makeDashboardHttpHandler } from '../../functions/dashboard-http';
 import { makeReportsHttpHandler } from '../../functions/reports-http';
+import { makeReviewsHttpHandler } from '../../functions/reviews-http';
 import { MemoryObjectStore } from '../../shared/storage';
 import { testDeps } from '../support/function-harness';
-import { type FunctionServer, startFunctionServer } from './function-server';
+import { startFunctionServer } from './function-server';
 import { type DashboardSeed, seedDashboard, XSS_IMG, XSS_SCRIPT } from './seed-dashboard';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -19,29 +21,67 @@ if (!HAVE_CHROMIUM)
 
 /** A function key the stand-in host requires on every request, so the test proves the page forwards it. */
 const KEY = 'test-key_0123456789==';
-const SCREENSHOT = join(tmpdir(), 'noticewatch-dashboard', 'dashboard.png');
+
+/** What serves the page and the API: the tests run the same against each. */
+interface DashboardHost {
+  readonly origin: string;
+  /** Handlers that threw or logged an error; a test asserts this stays empty. */
+  readonly errors: string[];
+  close(): Promise<void>;
+}
+
+interface HostKind {
+  readonly name: string;
+  /** The key the page's URL carries, or null where none is needed. */
+  readonly key: string | null;
+  readonly screenshot: string;
+  start(store: MemoryObjectStore): Promise<DashboardHost>;
+}
+
+const HOSTS: HostKind[] = [
+  {
+    name: 'behind the Functions host (a stand-in requiring a function key)',
+    key: KEY,
+    screenshot: join(tmpdir(), 'noticewatch-dashboard', 'dashboard.png'),
+    start(store) {
+      const deps = testDeps(store, { notices: [] });
+      return startFunctionServer(
+        [
+          { route: 'reports', param: 'name', handler: makeReportsHttpHandler(deps) },
+          { route: 'reviews', param: 'report', handler: makeReviewsHttpHandler(deps) },
+          { route: 'dashboard', param: 'file', handler: makeDashboardHttpHandler() },
+        ],
+        { functionKey: KEY },
+      );
+    },
+  },
+  {
+    name: 'behind noticewatch serve (loopback, no key)',
+    key: null,
+    screenshot: join(tmpdir(), 'noticewatch-dashboard', 'dashboard-serve.png'),
+    async start(store) {
+      const errors: string[] = [];
+      const started = await startReadApi(store, {
+        host: '127.0.0.1',
+        port: 0,
+        log: (level, message) => {
+          if (level === 'error' || level === 'critical') errors.push(message);
+        },
+      });
+      if (!started.ok) throw new Error(started.problem.message);
+      return { origin: started.value.origin, errors, close: () => started.value.close() };
+    },
+  },
+];
 
 let browser: Browser;
-let seeded: FunctionServer;
-let empty: FunctionServer;
+let seededStore: MemoryObjectStore;
 let seed: DashboardSeed;
-
-async function serve(store: MemoryObjectStore): Promise<FunctionServer> {
-  const deps = testDeps(store, { notices: [] });
-  return startFunctionServer(
-    [
-      { route: 'reports', param: 'name', handler: makeReportsHttpHandler(deps) },
-      { route: 'dashboard', param: 'file', handler: makeDashboardHttpHandler() },
-    ],
-    { functionKey: KEY },
-  );
-}
 
 beforeAll(async () => {
   if (!HAVE_CHROMIUM) return;
-  const store = new MemoryObjectStore();
-  seed = await seedDashboard(store);
-  [seeded, empty] = await Promise.all([serve(store), serve(new MemoryObjectStore())]);
+  seededStore = new MemoryObjectStore();
+  seed = await seedDashboard(seededStore);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -57,63 +97,76 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  await Promise.all([browser?.close(), seeded?.close(), empty?.close()]);
+  await browser?.close();
 });
-
-interface Watched {
-  page: Page;
-  /** Console errors, page errors, CSP violations and requests that left loopback. */
-  problems: string[];
-}
-
-async function open(
-  server: FunctionServer,
-  path = `/api/dashboard/?code=${encodeURIComponent(KEY)}`,
-): Promise<Watched> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning')
-      problems.push(`console ${message.type()}: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('request', (request) => {
-    const url = new URL(request.url());
-    if (url.protocol !== 'data:' && url.hostname !== '127.0.0.1')
-      problems.push(`request off loopback: ${request.url()}`);
-  });
-  // Injected by the browser tooling, outside the page's CSP, so it can report what the CSP blocks.
-  await page.addInitScript(() => {
-    const violations: string[] = [];
-    // Runs in the page, not in Node: the test config has no DOM types, so the page's globals are typed here.
-    const pageGlobals = globalThis as unknown as {
-      __cspViolations: string[];
-      document: { addEventListener(type: string, listener: (event: CspViolation) => void): void };
-    };
-    pageGlobals.__cspViolations = violations;
-    pageGlobals.document.addEventListener('securitypolicyviolation', (event) =>
-      violations.push(`${event.violatedDirective} ${event.blockedURI}`),
-    );
-  });
-  await page.goto(server.origin + path);
-  return { page, problems };
-}
 
 interface CspViolation {
   readonly violatedDirective: string;
   readonly blockedURI: string;
 }
 
-async function cspViolations(page: Page): Promise<string[]> {
-  return page.evaluate(() => (globalThis as unknown as { __cspViolations: string[] }).__cspViolations);
+interface Watched {
+  page: Page;
+  /** Console errors, page errors, CSP violations and requests that left loopback. */
+  problems: string[];
+  /** Every path (with its query) the page asked its host for, in order. */
+  requests: string[];
 }
 
-describe('dashboard in a browser', () => {
+describe.each(HOSTS)('dashboard in a browser, $name', (host) => {
+  const query = host.key ? `?code=${encodeURIComponent(host.key)}` : '';
+  let seeded: DashboardHost;
+  let empty: DashboardHost;
+
+  beforeAll(async () => {
+    if (!HAVE_CHROMIUM) return;
+    [seeded, empty] = await Promise.all([host.start(seededStore), host.start(new MemoryObjectStore())]);
+  });
+  afterAll(async () => {
+    await Promise.all([seeded?.close(), empty?.close()]);
+  });
+
+  async function open(server: DashboardHost, path = `/api/dashboard/${query}`): Promise<Watched> {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    const requests: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error' || message.type() === 'warning')
+        problems.push(`console ${message.type()}: ${message.text()}`);
+    });
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.protocol === 'http:') requests.push(url.pathname + url.search);
+      if (url.protocol !== 'data:' && url.hostname !== '127.0.0.1')
+        problems.push(`request off loopback: ${request.url()}`);
+    });
+    // Injected by the browser tooling, outside the page's CSP, so it can report what the CSP blocks.
+    await page.addInitScript(() => {
+      const violations: string[] = [];
+      // Runs in the page, not in Node: the test config has no DOM types, so the page's globals are typed here.
+      const pageGlobals = globalThis as unknown as {
+        __cspViolations: string[];
+        document: { addEventListener(type: string, listener: (event: CspViolation) => void): void };
+      };
+      pageGlobals.__cspViolations = violations;
+      pageGlobals.document.addEventListener('securitypolicyviolation', (event) =>
+        violations.push(`${event.violatedDirective} ${event.blockedURI}`),
+      );
+    });
+    await page.goto(server.origin + path);
+    return { page, problems, requests };
+  }
+
+  async function cspViolations(page: Page): Promise<string[]> {
+    return page.evaluate(() => (globalThis as unknown as { __cspViolations: string[] }).__cspViolations);
+  }
+
   it.skipIf(!HAVE_CHROMIUM)(
     'renders notices and endpoints, shows a change, and never runs markup from reports',
     async () => {
-      const { page, problems } = await open(seeded);
+      const { page, problems, requests } = await open(seeded);
       await page.waitForSelector('body[data-state="loaded"]');
 
       // Notices: one row per entry of latest.json, changed first, each with its status badge.
@@ -240,21 +293,25 @@ describe('dashboard in a browser', () => {
           .textContent(),
       ).toBe(`evil${XSS_IMG}`);
 
-      // The key of the page's URL went with every request (the stand-in host would have refused it otherwise).
-      expect(seeded.requests.filter((path) => path.startsWith('/api/'))).toEqual(
+      // The key of the page's URL went with every request (the stand-in host would have refused it
+      // otherwise); where the page has none, none is sent.
+      const apiRequests = requests.filter((path) => path.startsWith('/api/'));
+      expect(apiRequests.map((path) => path.split('?')[0])).toEqual(
         expect.arrayContaining([
-          expect.stringMatching(/^\/api\/dashboard\/dashboard\.js\?code=/),
-          expect.stringMatching(/^\/api\/reports\/latest\?code=/),
-          expect.stringContaining(`/api/reports/${seed.changeReport}?code=`),
+          '/api/dashboard/dashboard.js',
+          '/api/reports/latest',
+          `/api/reports/${seed.changeReport}`,
         ]),
       );
+      for (const path of apiRequests)
+        expect([path, new URL(path, seeded.origin).searchParams.get('code')]).toEqual([path, host.key]);
       expect(seeded.errors).toEqual([]);
       expect(problems).toEqual([]);
       expect(await cspViolations(page)).toEqual([]);
 
       mkdirSync(join(tmpdir(), 'noticewatch-dashboard'), { recursive: true });
-      await page.screenshot({ path: SCREENSHOT, fullPage: true });
-      console.log(`dashboard screenshot: ${SCREENSHOT}`);
+      await page.screenshot({ path: host.screenshot, fullPage: true });
+      console.log(`dashboard screenshot: ${host.screenshot}`);
       await page.context().close();
     },
     60_000,
@@ -328,7 +385,7 @@ describe('dashboard in a browser', () => {
     async () => {
       const { page } = await open(seeded);
       await page.waitForSelector('body[data-state="loaded"]');
-      await page.route('**/api/reports/latest?*', (route) =>
+      await page.route('**/api/reports/latest*', (route) =>
         route.fulfill({
           status: 503,
           contentType: 'application/json',
@@ -344,7 +401,7 @@ describe('dashboard in a browser', () => {
       expect(await page.locator('#notices-panel').isVisible()).toBe(false);
       expect(await page.evaluate(() => (globalThis as unknown as { __xss?: number }).__xss)).toBeUndefined();
 
-      await page.unroute('**/api/reports/latest?*');
+      await page.unroute('**/api/reports/latest*');
       await page.getByRole('button', { name: 'Refresh' }).click();
       await page.waitForSelector('body[data-state="loaded"]');
       expect(await page.locator('#error-state').isVisible()).toBe(false);
@@ -357,9 +414,28 @@ describe('dashboard in a browser', () => {
   it.skipIf(!HAVE_CHROMIUM)(
     'works at /api/dashboard without a trailing slash',
     async () => {
-      const { page, problems } = await open(seeded, `/api/dashboard?code=${encodeURIComponent(KEY)}`);
+      const { page, problems } = await open(seeded, `/api/dashboard${query}`);
       await page.waitForSelector('body[data-state="loaded"]');
       expect(await page.locator('#notices-table tbody tr').count()).toBe(5);
+      expect(problems).toEqual([]);
+      await page.context().close();
+    },
+    60_000,
+  );
+
+  it.skipIf(!HAVE_CHROMIUM)(
+    'opens the change an alert or feed entry links to (#change=<report>)',
+    async () => {
+      const { page, problems } = await open(
+        seeded,
+        `/api/dashboard/?code=${encodeURIComponent(KEY)}#change=${encodeURIComponent(seed.changeReport)}`,
+      );
+      await page.waitForSelector('body[data-state="loaded"]');
+      await expect
+        .poll(() => page.locator('#change-heading').textContent())
+        .toBe(`Last change of ${seed.changedNoticeId}`);
+      await expect.poll(() => page.locator('#change-panel').isVisible()).toBe(true);
+      await expect.poll(() => page.locator('#diff').count()).toBe(1);
       expect(problems).toEqual([]);
       await page.context().close();
     },

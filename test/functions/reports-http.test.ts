@@ -113,6 +113,7 @@ describe('GET /api/reports?prefix=', () => {
       prefix: 'drift/2026/11/29/',
       names: [changed.report, baseline.report].sort(),
       truncated: false,
+      continuation: null,
     });
     const runs = await call(get('reports?prefix=runs/'));
     expect((runs.jsonBody as { names: string[] }).names).toEqual([runSummaryName(STARTED, RUN_ID)]);

@@ -240,6 +240,7 @@ describe('tlsHttp and tlsTimer against a local TLS server', () => {
       create: async () => fail('STORAGE_ERROR', `Storage (${secret}) failed to write: down`),
       swap: async () => fail('STORAGE_ERROR', `Storage (${secret}) failed to swap: down`),
       list: (container, prefix) => storage.store.list(container, prefix),
+      listPage: (container, prefix, page) => storage.store.listPage(container, prefix, page),
     };
     const deps = localDeps({ TLS_ALLOW_PRIVATE: 'true' });
     const response = await makeTlsHttpHandler({ ...deps, getStore: async () => ({ ok: true, value: failing }) })(

@@ -6,6 +6,7 @@ import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { NoticeConfig } from '../../shared/config';
+import { recordReview } from '../../shared/history';
 import { LATEST_NAME, type NoticeCheckResult } from '../../shared/reports';
 import { checkNotice, newRunId, runDrift, runTls } from '../../shared/runs';
 import { CONTAINERS, MemoryObjectStore } from '../../shared/storage';
@@ -257,5 +258,33 @@ describe('latest.schema.json', () => {
       ['bad notice key', { ...document, notices: { 'Not An Id': document.notices.contoso } }],
     ];
     for (const [label, value] of broken) expect(validate(JSON.parse(JSON.stringify(value))), label).toBe(false);
+  });
+});
+
+describe('review.schema.json', () => {
+  const validateReview = compile('review.schema.json');
+  const validateLatest = compile('latest.schema.json');
+
+  it('accepts the review a reviewer stored, and latest.json with the review state it leads to', async () => {
+    const changes = [...reports.values()].filter(
+      (report) => (report as { status: string }).status === 'changed',
+    ) as Array<{ report: string; changeNumber: number; id: string }>;
+    expect(changes.map((report) => report.changeNumber).sort()).toEqual([1, 2]);
+    const first = changes.find((report) => report.changeNumber === 1)!;
+    const recorded = await recordReview(store, {
+      report: first.report,
+      status: 'acknowledged',
+      note: 'Checked with legal <b>today</b>.',
+      reviewer: 'Alice',
+      via: 'api',
+    });
+    if (!recorded.ok) throw new Error(recorded.problem.message);
+    expect(recorded.value.pendingReview).toBe(1);
+    expectValid(validateReview, await readJsonBlob(recorded.value.review.name), recorded.value.review.name);
+    const after = (await readJsonBlob(LATEST_NAME)) as { notices: Record<string, unknown> };
+    expect(after.notices.contoso).toMatchObject({ changeCount: 2, reviewedThrough: 1, pendingReview: 1 });
+    expectValid(validateLatest, after, 'latest.json after a review');
+    expect(validateReview({ ...recorded.value.review, status: 'approved' })).toBe(false);
+    expect(validateReview({ ...recorded.value.review, name: 'reviews/../x.json' })).toBe(false);
   });
 });

@@ -214,6 +214,7 @@ describe('checkNotice against Azurite and a local notice server', () => {
       get: (c, n) => storage.store.get(c, n),
       swap: (c, n, b, t, e) => storage.store.swap(c, n, b, t, e),
       list: (c, p) => storage.store.list(c, p),
+      listPage: (c, p, page) => storage.store.listPage(c, p, page),
       create: async (c, n, b, t) =>
         c === CONTAINERS.reports && failReports
           ? { ok: false, problem: { code: 'STORAGE_ERROR', message: 'injected outage' } }

@@ -62,6 +62,7 @@ describe('a change report rebuilt after a crash', () => {
       get: (c, n) => memory.get(c, n),
       swap: (c, n, b, t, e) => memory.swap(c, n, b, t, e),
       list: (c, p) => memory.list(c, p),
+      listPage: (c, p, page) => memory.listPage(c, p, page),
       create: async (c, n, b) =>
         c === CONTAINERS.reports && failReports
           ? { ok: false, problem: { code: 'STORAGE_ERROR', message: 'injected' } }
@@ -130,6 +131,7 @@ describe('a TLS run whose report writes outlast it', () => {
       description: 'slow',
       get: (c, n) => memory.get(c, n),
       list: (c, p) => memory.list(c, p),
+      listPage: (c, p, page) => memory.listPage(c, p, page),
       swap: (c, n, b, t, e) => memory.swap(c, n, b, t, e),
       create: async (c, n, b) => {
         if (n.startsWith('tls/')) await new Promise((resolve) => setTimeout(resolve, 2_000));

@@ -30,5 +30,6 @@ export function testDeps(store: ObjectStore, watchlistDocument: unknown, env: No
     getStore: async (): Promise<Result<ObjectStore>> => ok(store),
     getWatchlist: async () => ok(watchlist),
     now: () => new Date(),
+    env,
   };
 }

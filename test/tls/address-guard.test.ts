@@ -3,6 +3,7 @@ import net from 'node:net';
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 
+import { parseIPv4Loose } from '../../shared/net/address-guard';
 import {
   checkEndpoint,
   classifyAddress,
@@ -11,7 +12,6 @@ import {
   resolveTarget,
   validatePort,
 } from '../../shared/tls';
-import { parseIPv4Loose } from '../../shared/tls/address-guard';
 import { unusedPort } from './helpers/servers';
 
 const FORBIDDEN: Array<[string, string]> = [

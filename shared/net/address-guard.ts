@@ -3,7 +3,8 @@ import net from 'node:net';
 import { fail, ok, type Result } from '../common/result';
 
 /**
- * Request-forgery guard for on-demand checks: which addresses we refuse to connect to, and why.
+ * Request-forgery guard for every outbound connection (on-demand TLS checks, notice fetches and their
+ * redirects): which addresses we refuse to connect to, and why.
  * Works on bytes, not strings, so every spelling of an address (numeric, hex, octal, mapped, compatible,
  * NAT64, 6to4) lands on the same decision.
  */
@@ -178,6 +179,15 @@ export function classifyAddress(ip: string): string | null {
 export function isRelaxableReason(reason: string): boolean {
   const base = reason.includes(':') ? reason.slice(reason.lastIndexOf(':') + 1) : reason;
   return RELAXABLE.has(base) && !reason.startsWith('ipv4-compatible') && !reason.startsWith('ipv4-translated');
+}
+
+/**
+ * The one address policy: why `address` must not be connected to, or null when it may. `allowPrivate`
+ * (trusted configuration) opens up internal networks only, never metadata or platform addresses.
+ */
+export function addressRefusal(address: string, allowPrivate: boolean): string | null {
+  const reason = classifyAddress(address);
+  return reason !== null && !(allowPrivate && isRelaxableReason(reason)) ? reason : null;
 }
 
 /** The canonical address if `host` is an IP literal in any spelling (incl. `0x7f.1`), else null. */
