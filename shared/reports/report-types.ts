@@ -1,3 +1,4 @@
+import type { ChangeSeverity, ClaimChange, ClaimsRecord } from '../claims';
 import type { Problem } from '../common/result';
 import type { MetadataChange, SectionChange, WordChange } from '../diff';
 
@@ -6,6 +7,7 @@ export const REPORT_SCHEMA_VERSION = 1;
 
 export type NoticeStatus = 'baseline' | 'unchanged' | 'changed' | 'error';
 
+export type { ChangeSeverity, ClaimChange, ClaimsRecord } from '../claims';
 export type { MetadataChange, SectionChange, WordChange } from '../diff';
 
 /** A change back to a version this notice had before (A/B backends, rollbacks). */
@@ -42,8 +44,14 @@ export interface NoticeCheckResult {
   readonly linesAdded?: number;
   readonly linesRemoved?: number;
   readonly recurrence?: Recurrence | null;
-  /** When changed: true for new body wording; false for metadata-only changes and returns to a known version. */
+  /** When changed: true when its severity is high or medium; false for rewording, metadata-only changes and returns to a known version. */
   readonly alert?: boolean;
+  /** Baseline and changed: what the notice promises now, each claim with its section and sentence. */
+  readonly claims?: ClaimsRecord;
+  /** When changed: the claims added, removed or changed since the previous version. */
+  readonly claimChanges?: ClaimChange[];
+  /** When changed: how much it matters, from its claims (see ChangeSeverity). */
+  readonly severity?: ChangeSeverity;
   /** Include files resolved into this version. */
   readonly includes?: string[];
   /** Set when a persisting suspect body was accepted as a real change. */
@@ -79,6 +87,8 @@ export interface LatestNoticeEntry {
   readonly substantive?: boolean;
   /** Whether the last change was new body wording that needs a reviewer (see NoticeCheckResult.alert). */
   readonly lastChangeAlert?: boolean;
+  /** The report that holds the notice's current claims: its baseline or its last change. */
+  readonly claimsReport?: string | null;
   readonly error?: Problem;
   readonly report: string | null;
   /** Changes of the notice recorded so far (the number of its last change). */
@@ -123,6 +133,13 @@ export interface LatestEndpointEntry {
     readonly daysRemaining: number;
   } | null;
   readonly problem?: Problem;
+  /** The promises of the notices the endpoint is linked to, and whether each held in this check. */
+  readonly promises?: ReadonlyArray<{
+    readonly notice: string;
+    readonly claim: 'tlsMinimum';
+    readonly value: '1.0' | '1.1' | '1.2' | '1.3' | null;
+    readonly holds: boolean | null;
+  }>;
   readonly report: string | null;
 }
 

@@ -1,3 +1,4 @@
+import { changeClaimFields, extractClaims, promisesOf, raisesAlert } from '../claims';
 import { sha256Hex } from '../common/hash';
 import { redactSecrets } from '../common/redact';
 import { fail, ok, type Problem, type Result } from '../common/result';
@@ -351,9 +352,10 @@ async function decide(
   const extra = acceptedAfterSuspectRuns ? { acceptedAfterSuspectRuns } : {};
   const change =
     previous && previousSnapshot ? changeFields(previous, fetched.document, previousSnapshot, currentSnapshot) : null;
-  // A return to a version already seen (two CDN backends, an A/B test) is reported, but only new
-  // wording of the body calls for a person's attention.
-  const alert = change ? change.substantive && !recurrence : undefined;
+  // A return to a version already seen (two CDN backends, an A/B test) is reported, but only a change
+  // to the claims or sections calls for a person's attention (see ChangeSeverity).
+  const alert = change ? raisesAlert(change.severity, recurrence !== null) : undefined;
+  const claims = change?.claims ?? extractClaims(fetched.document);
   const changeNumber = change ? (pointer?.changes ?? 0) + 1 : undefined;
   const next: NoticePointer = {
     ...(pointer ?? emptyPointer(notice, seenAt)),
@@ -366,6 +368,7 @@ async function decide(
       fetchedAt: seenAt,
       runId: run.runId,
       ...validators,
+      promises: promisesOf(claims),
     },
     lastChange: {
       report: reportName,
@@ -394,6 +397,7 @@ async function decide(
         rawSnapshot: rawBlob,
         metadataChanges: [],
         sections: [],
+        claims,
       },
       pointer: next,
     });
@@ -430,6 +434,7 @@ function changeFields(
     wordChanges: analysis.wordChanges,
     linesAdded: analysis.linesAdded,
     linesRemoved: analysis.linesRemoved,
+    ...changeClaimFields(previous, current, analysis),
   };
 }
 
@@ -508,6 +513,7 @@ async function recoverUnwrittenChangeReport(store: ObjectStore, pointer: NoticeP
         rawSnapshot: pointer.lastGood?.raw ?? null,
         metadataChanges: [],
         sections: [],
+        claims: extractClaims(current.value),
       };
     }
     report = toNoticeReport(result);

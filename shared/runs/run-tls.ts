@@ -4,6 +4,7 @@ import type { EndpointConfig } from '../config/types';
 import { alertsAfterTls, type NotificationSummary, type NotifyOptions } from '../notify';
 import {
   type LatestEndpointEntry,
+  readLatest,
   recordLatestEndpoints,
   REPORT_SCHEMA_VERSION,
   runSummaryName,
@@ -11,8 +12,9 @@ import {
   writeReport,
 } from '../reports';
 import type { ObjectStore } from '../storage';
-import { checkEndpoints, type EndpointCheckResult, type TlsCheckOptions } from '../tls';
+import { checkEndpoints, type EndpointCheckResult, type TlsCheckOptions, type TlsPromise } from '../tls';
 import { byDeadline } from './by-deadline';
+import { linkedTlsPromises } from './notice-promises';
 
 const REPORT_WRITES_AT_ONCE = 8;
 
@@ -79,6 +81,11 @@ function latestEntry(result: EndpointOutcome): LatestEndpointEntry {
         }
       : null,
     ...(result.problem ? { problem: result.problem } : {}),
+    ...(result.promises
+      ? {
+          promises: result.promises.map(({ notice, claim, value, holds }) => ({ notice, claim, value, holds })),
+        }
+      : {}),
     report: result.report,
   };
 }
@@ -88,8 +95,16 @@ export async function runTls(store: ObjectStore, request: TlsRunRequest): Promis
   const now = request.now ?? (() => new Date());
   const startedAt = request.startedAt.toISOString();
   const byId = new Map(request.endpoints.map((endpoint) => [endpoint.id, endpoint]));
-  const budget = request.deadline !== undefined ? Math.max(0, request.deadline - now().getTime()) : undefined;
   const problems: Problem[] = [];
+  // Endpoints linked to notices are checked against what those notices promise now; the last
+  // check's promises (latest.json) tell whether a notice changed its promise since.
+  let promises: Map<string, TlsPromise[]> | undefined;
+  if (request.endpoints.some((endpoint) => endpoint.notices?.length)) {
+    const latest = await readLatest(store);
+    if (!latest.ok) problems.push(latest.problem);
+    promises = await linkedTlsPromises(store, request.endpoints, latest.ok ? latest.value.endpoints : {});
+  }
+  const budget = request.deadline !== undefined ? Math.max(0, request.deadline - now().getTime()) : undefined;
   // Report names by endpoint address, once written. Writes that finish after the run gave up on
   // them (`closed`) change nothing: the run's result is fixed at that moment.
   const reportOf = new Map<string, string>();
@@ -101,6 +116,7 @@ export async function runTls(store: ObjectStore, request: TlsRunRequest): Promis
   const pendingWrites: Array<Promise<void>> = [];
   const checked = await checkEndpoints(request.endpoints, {
     ...request.tls,
+    promises,
     concurrency: request.concurrency,
     deadlineMs: budget,
     onProgress: (done, total, result) => {
