@@ -139,9 +139,11 @@ export function changeSeverity(change: {
 }
 
 /**
- * Whether a change needs a person: high and medium severity do; rewording (low), metadata-only
- * changes (none) and returns to a version seen before do not.
+ * Whether a change needs a person: every change of the body's wording does, whatever its severity,
+ * because the claims vocabulary cannot know every promise a sentence can make (a reworded sentence
+ * may add a legal basis or a sale of data); severity ranks the alert. Metadata-only changes (none)
+ * and returns to a version seen before do not.
  */
 export function raisesAlert(severity: ChangeSeverity, returnsToKnownVersion: boolean): boolean {
-  return !returnsToKnownVersion && (severity === 'high' || severity === 'medium');
+  return !returnsToKnownVersion && severity !== 'none';
 }

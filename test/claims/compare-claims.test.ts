@@ -31,14 +31,15 @@ Write to privacy@contoso.example.
 `;
 
 describe('claim changes and the severity of a change', () => {
-  it('rates a reworded sentence that keeps every claim low, and does not alert', () => {
+  it('rates a reworded sentence that keeps every claim low, and still alerts on the new wording', () => {
     const fields = compare(
       BASE,
       BASE.replace('We keep activity data for 90 days.', 'Activity data is kept for 90 days.'),
     );
     expect(fields.claimChanges).toEqual([]);
     expect(fields.severity).toBe('low');
-    expect(raisesAlert(fields.severity, false)).toBe(false);
+    expect(raisesAlert(fields.severity, false)).toBe(true);
+    expect(raisesAlert('none', false)).toBe(false);
   });
 
   it('rates a changed TLS promise high', () => {

@@ -158,7 +158,7 @@ describe('checkNotice against Azurite and a local notice server', () => {
     recordFault('notice alternates between versions already seen');
   });
 
-  it('rates a change by its claims: a changed TLS promise alerts, rewording does not, and the pointer keeps the promise', async () => {
+  it('rates a change by its claims: a changed TLS promise alerts high, rewording alerts low, and the pointer keeps the promise', async () => {
     const notice: NoticeConfig = {
       id: 'contoso-claims',
       url: `${server.origin}/claims/privacy.md`,
@@ -183,7 +183,7 @@ describe('checkNotice against Azurite and a local notice server', () => {
       substantive: true,
       severity: 'low',
       claimChanges: [],
-      alert: false,
+      alert: true,
     });
 
     server.setText('/claims/privacy.md', noticeV1().replace('TLS 1.2 (or higher)', 'TLS 1.3'));
