@@ -1,7 +1,8 @@
 import type { NoticeConfig } from '../config/types';
-import { fail, ok, type Result } from '../common/result';
+import { fail, ok, type Problem, type Result } from '../common/result';
 import { fetchResource, type ConditionalValidators, type FetchOptions } from './fetch-resource';
-import { parseNotice } from './parse-notice';
+import { yieldToEventLoop } from '../common/yield-to-event-loop';
+import { parseNoticeInSlices } from './parse-notice';
 import { resolveIncludes } from './resolve-includes';
 import { buildSnapshotDocument, hashSnapshot, type SnapshotDocument } from './snapshot-document';
 
@@ -55,8 +56,19 @@ export async function acquireNotice(notice: NoticeConfig, options: AcquireOption
     );
   }
 
-  const parsed = parseNotice(page.text, notice.format, notice.selector, page.finalUrl);
+  // Work on fetched text is done in slices with the event loop let run between them: a run's
+  // deadlines are timers, and a 5 MiB body must not keep them from firing. A run that gave up on
+  // this notice meanwhile stops it there.
+  const pause = async (): Promise<Problem | null> => {
+    await yieldToEventLoop();
+    return options.signal?.aborted
+      ? { code: 'CANCELLED', message: `Reading ${page.finalUrl} was cancelled: the run reached its deadline.` }
+      : null;
+  };
+  const parsed = await parseNoticeInSlices(page.text, notice.format, notice.selector, page.finalUrl, pause);
   if (!parsed.ok) return parsed;
+  const afterParse = await pause();
+  if (afterParse) return fail(afterParse.code, afterParse.message);
 
   let body = parsed.value.body;
   let includeUrls: string[] = [];
@@ -92,7 +104,10 @@ export async function acquireNotice(notice: NoticeConfig, options: AcquireOption
     includeUrls = resolved.value.includeUrls;
   }
 
+  const beforeSnapshot = await pause();
+  if (beforeSnapshot) return fail(beforeSnapshot.code, beforeSnapshot.message);
   const document = buildSnapshotDocument(parsed.value.frontMatterText, parsed.value.metadata, body);
+  await yieldToEventLoop();
   return ok({
     kind: 'fetched',
     raw: page.bytes,

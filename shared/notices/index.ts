@@ -11,7 +11,7 @@ export {
   type FetchOptions,
   type FetchOutcome,
 } from './fetch-resource';
-export { parseNotice, type ParsedNotice } from './parse-notice';
+export { parseNotice, parseNoticeInSlices, type ParsedNotice } from './parse-notice';
 export { resolveIncludes, findIncludeDirectives, type IncludeFetcher, type IncludeOptions } from './resolve-includes';
 export { normaliseText } from './normalise-text';
 export {

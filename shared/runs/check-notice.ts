@@ -1,6 +1,7 @@
 import type { NoticeConfig } from '../config/types';
 import { fail, ok, type Problem, type Result } from '../common/result';
 import { sha256Hex } from '../common/hash';
+import { yieldToEventLoop } from '../common/yield-to-event-loop';
 import { analyseChange } from '../diff';
 import {
   acquireNotice,
@@ -289,6 +290,8 @@ async function decide(
   }
 
   let acceptedAfterSuspectRuns: number | undefined;
+  // Measuring a large body is a slice of synchronous work of its own: let the run's timers in first.
+  await yieldToEventLoop();
   const suspicion = assessPlausibility(fetched.document, previous);
   if (suspicion) {
     const needed = deps.suspectRunsToAccept ?? DEFAULT_SUSPECT_RUNS_TO_ACCEPT;
