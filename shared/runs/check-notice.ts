@@ -2,6 +2,7 @@ import { changeClaimFields, extractClaims, promisesOf, raisesAlert } from '../cl
 import { sha256Hex } from '../common/hash';
 import { redactSecrets } from '../common/redact';
 import { fail, ok, type Problem, type Result } from '../common/result';
+import { yieldToEventLoop } from '../common/yield-to-event-loop';
 import type { NoticeConfig } from '../config/types';
 import { analyseChange } from '../diff';
 import { recordChange } from '../history';
@@ -301,6 +302,8 @@ async function decide(
   }
 
   let acceptedAfterSuspectRuns: number | undefined;
+  // Measuring a large body is a slice of synchronous work of its own: let the run's timers in first.
+  await yieldToEventLoop();
   const suspicion = assessPlausibility(fetched.document, previous);
   if (suspicion) {
     const needed = deps.suspectRunsToAccept ?? DEFAULT_SUSPECT_RUNS_TO_ACCEPT;
