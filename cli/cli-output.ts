@@ -15,7 +15,8 @@ export function describeNotice(result: NoticeCheckResult): string {
     case 'changed': {
       const kind = result.substantive ? 'text changed' : 'metadata only';
       const recurrence = result.recurrence ? `, back to a version first seen ${result.recurrence.firstSeen}` : '';
-      return `CHANGED   ${result.id}: ${kind}, +${result.linesAdded ?? 0}/-${result.linesRemoved ?? 0} lines in ${result.sections.length} section(s)${recurrence}`;
+      const severity = result.severity ? `, severity ${result.severity}` : '';
+      return `CHANGED   ${result.id}: ${kind}, +${result.linesAdded ?? 0}/-${result.linesRemoved ?? 0} lines in ${result.sections.length} section(s)${severity}${recurrence}`;
     }
     case 'baseline':
       return `BASELINE  ${result.id}: first snapshot stored (${result.currentSnapshot})`;
@@ -43,7 +44,15 @@ export function describeChangedParts(
 }
 
 export function describeChangeDetails(result: ChangedResult): string[] {
-  return [...describeChangedParts(result, '    '), ...(result.report ? [`    report: ${result.report}`] : [])];
+  const claims = (result.claimChanges ?? []).map(
+    (change) =>
+      `    claim    ${change.claim} ${change.change}: ${change.before ?? '-'} -> ${change.after ?? '-'} (${change.evidence.heading})`,
+  );
+  return [
+    ...describeChangedParts(result, '    '),
+    ...claims,
+    ...(result.report ? [`    report: ${result.report}`] : []),
+  ];
 }
 
 /** The alerts a run delivered: one line of counts, one per delivery that is not sent yet. */

@@ -190,6 +190,8 @@
     }
 
     var action = el('td', { className: 'cell-action' });
+    var claims = claimsButton(notice);
+    if (claims) action.appendChild(claims);
     if (notice.lastChangeReport) {
       var button = el('button', {
         className: 'button button-small',
@@ -704,12 +706,13 @@
     metaItem(meta, 'Checked', formatTime(report.checkedAt));
     var kind = report.recurrence ? 'known-version' : report.substantive === false ? 'metadata-only' : 'new-wording';
     metaItem(meta, 'Kind', KIND_LABEL[kind]);
-    // `alert` is set by the pipeline: new wording needs a reviewer; metadata or a known version does not.
+    // `alert` is set by the pipeline from the change's severity: a changed claim or section needs a
+    // reviewer; rewording, metadata or a known version does not.
     if (typeof report.alert === 'boolean')
       metaItem(
         meta,
         'Attention',
-        report.alert ? 'Needed: new wording' : 'Not needed',
+        report.alert ? 'Needed: ' + (report.severity ? report.severity + ' severity' : 'new wording') : 'Not needed',
         report.alert ? 'error-text' : '',
       );
     metaItem(meta, 'Lines', '+' + (report.linesAdded || 0) + ' / −' + (report.linesRemoved || 0));
@@ -731,6 +734,7 @@
         }),
       );
     }
+    renderClaimChanges(container, report);
     renderChangeBody(container, report);
   }
 
@@ -1071,6 +1075,244 @@
     }
   }
 
+  // ---------------------------------------------------------------- claims
+  //
+  // What a notice promises (from the report that holds its current claims: its baseline or last
+  // change), how that changed, and which promises its linked endpoints were seen to keep. Only the
+  // minimum TLS version can be checked from outside; the other claims are shown as unverifiable.
+
+  var CLAIM_LABEL = {
+    tlsMinimum: 'Minimum TLS',
+    service: 'Service',
+    encryption: 'Encryption',
+    retention: 'Retention',
+    contact: 'Contact',
+  };
+  var VERIFICATION_LABEL = { verified: 'Verified', broken: 'Broken', unverifiable: 'Unverifiable' };
+  /** Endpoints of the last latest.json, for telling whether a notice's promises hold. */
+  var claimEndpoints = [];
+  var claimsRequest = 0;
+
+  function claimsButton(notice) {
+    if (!notice.claimsReport) return null;
+    var button = el('button', {
+      className: 'button button-small button-quiet',
+      text: 'Claims',
+      attrs: { type: 'button', 'aria-label': 'Claims of ' + notice.id },
+    });
+    button.addEventListener('click', function () {
+      openClaims(notice);
+    });
+    return button;
+  }
+
+  /** Verified when every linked endpoint kept the TLS promise, broken when one did not, else unverifiable. */
+  function tlsVerification(noticeId) {
+    var checks = [];
+    claimEndpoints.forEach(function (endpoint) {
+      (Array.isArray(endpoint.promises) ? endpoint.promises : []).forEach(function (promise) {
+        if (promise.notice === noticeId && promise.claim === 'tlsMinimum')
+          checks.push({ endpoint: String(endpoint.id), holds: promise.holds });
+      });
+    });
+    if (checks.length === 0)
+      return { state: 'unverifiable', detail: 'No endpoint on the watchlist is linked to this notice.' };
+    var broken = checks.filter(function (check) {
+      return check.holds === false;
+    });
+    if (broken.length)
+      return {
+        state: 'broken',
+        detail:
+          'Not kept by ' +
+          broken
+            .map(function (check) {
+              return check.endpoint;
+            })
+            .join(', ') +
+          '.',
+      };
+    var unknown = checks.filter(function (check) {
+      return check.holds !== true;
+    });
+    if (unknown.length)
+      return { state: 'unverifiable', detail: 'The last check could not tell for ' + unknown.length + ' endpoint(s).' };
+    return {
+      state: 'verified',
+      detail:
+        'Kept by ' +
+        checks
+          .map(function (check) {
+            return check.endpoint;
+          })
+          .join(', ') +
+        '.',
+    };
+  }
+
+  function evidenceCell(evidence) {
+    var cell = el('td', { className: 'cell-evidence' });
+    if (!evidence) return cell;
+    cell.appendChild(el('div', { className: 'muted small', text: evidence.heading }));
+    cell.appendChild(el('div', { className: 'evidence-text', text: evidence.text }));
+    return cell;
+  }
+
+  function verificationCell(verification) {
+    return el('td', { className: 'nowrap', title: verification.detail }, [
+      badge('claim-' + verification.state, VERIFICATION_LABEL[verification.state]),
+      el('div', { className: 'muted small', text: verification.detail }),
+    ]);
+  }
+
+  function claimRows(noticeId, claims) {
+    var outside = { state: 'unverifiable', detail: 'Not observable from outside the service.' };
+    var rows = [];
+    var add = function (kind, value, evidence, verification) {
+      rows.push(
+        el('tr', { attrs: { 'data-claim': kind } }, [
+          el('td', { className: 'nowrap', text: CLAIM_LABEL[kind] }),
+          el('td', { className: 'claim-value', text: value }),
+          evidenceCell(evidence),
+          verificationCell(verification),
+        ]),
+      );
+    };
+    if (claims.tlsMinimum)
+      add('tlsMinimum', 'TLS ' + claims.tlsMinimum + ' or higher', claims.tlsEvidence, tlsVerification(noticeId));
+    (Array.isArray(claims.encryption) ? claims.encryption : []).forEach(function (claim) {
+      var keys = Array.isArray(claim.keys) && claim.keys.length ? ' (' + claim.keys.join(', ') + ' keys)' : '';
+      add('encryption', String(claim.scope) + keys, claim.evidence, outside);
+    });
+    (Array.isArray(claims.services) ? claims.services : []).forEach(function (service) {
+      var receives =
+        Array.isArray(service.receives) && service.receives.length ? service.receives.join(', ') : 'not stated';
+      var why =
+        Array.isArray(service.purposes) && service.purposes.length ? '; why: ' + service.purposes.join('; ') : '';
+      add('service', String(service.name) + ' (receives: ' + receives + why + ')', service.evidence, outside);
+    });
+    (Array.isArray(claims.retention) ? claims.retention : []).forEach(function (claim) {
+      add('retention', String(claim.period), claim.evidence, outside);
+    });
+    (Array.isArray(claims.contacts) ? claims.contacts : []).forEach(function (claim) {
+      add('contact', String(claim.address), claim.evidence, outside);
+    });
+    return rows;
+  }
+
+  /** The claims that changed in a change report, with its severity; nothing for reports written before claims. */
+  function renderClaimChanges(container, report) {
+    if (!Array.isArray(report.claimChanges)) return;
+    var heading = 'Claim changes (' + report.claimChanges.length + ')';
+    container.appendChild(
+      el('h3', {}, [
+        el('span', { text: heading + ' ' }),
+        report.severity ? badge('severity-' + String(report.severity), String(report.severity) + ' severity') : null,
+      ]),
+    );
+    if (report.claimChanges.length === 0) {
+      container.appendChild(el('p', { className: 'muted', text: 'No claim changed: the wording did.' }));
+      return;
+    }
+    var list = el('ul', { className: 'sections claim-changes', attrs: { id: 'claim-changes' } });
+    report.claimChanges.forEach(function (change) {
+      var kind = ['added', 'removed', 'changed'].indexOf(change.change) >= 0 ? change.change : 'changed';
+      var text =
+        kind === 'added'
+          ? String(change.after)
+          : kind === 'removed'
+            ? String(change.before)
+            : String(change.before) + ' → ' + String(change.after);
+      list.appendChild(
+        el('li', { attrs: { 'data-change': kind, 'data-claim': String(change.claim) } }, [
+          badge('section-' + (kind === 'changed' ? 'modified' : kind), kind),
+          el('span', { className: 'section-heading' }, [
+            el('strong', { text: (CLAIM_LABEL[change.claim] || String(change.claim)) + ': ' }),
+            el('span', { text: text }),
+            change.evidence
+              ? el('div', {
+                  className: 'muted small',
+                  text: change.evidence.heading + ' — “' + change.evidence.text + '”',
+                })
+              : null,
+          ]),
+        ]),
+      );
+    });
+    container.appendChild(list);
+  }
+
+  function renderClaims(notice, report) {
+    var container = $('claims-body');
+    clear(container);
+    if (!report.claims || typeof report.claims !== 'object') {
+      container.appendChild(
+        el('p', { className: 'muted', text: 'This report was written before noticewatch extracted claims.' }),
+      );
+      return;
+    }
+    var rows = claimRows(String(notice.id), report.claims);
+    container.appendChild(
+      el('p', {
+        className: 'muted',
+        text:
+          'From the report of ' +
+          formatTime(report.checkedAt) +
+          (report.claims.truncated ? ' (text cut at the scanning bound).' : '.'),
+      }),
+    );
+    if (rows.length === 0) {
+      container.appendChild(el('p', { className: 'muted', text: 'No claims found in this notice.' }));
+    } else {
+      var body = el('tbody');
+      rows.forEach(function (row) {
+        body.appendChild(row);
+      });
+      container.appendChild(
+        el('table', { className: 'table table-compact', attrs: { id: 'claims-table' } }, [
+          el('thead', {}, [
+            el('tr', {}, [
+              el('th', { text: 'Kind' }),
+              el('th', { text: 'Claim' }),
+              el('th', { text: 'Where the notice says it' }),
+              el('th', { text: 'Verification' }),
+            ]),
+          ]),
+          body,
+        ]),
+      );
+    }
+    renderClaimChanges(container, report);
+  }
+
+  async function openClaims(notice) {
+    var panel = $('claims-panel');
+    var status = $('claims-status');
+    var request = ++claimsRequest;
+    $('claims-heading').textContent = 'Claims of ' + notice.id;
+    clear($('claims-body'));
+    status.className = 'change-status';
+    status.textContent = 'Loading the claims…';
+    show(panel, true);
+    panel.scrollIntoView({ behavior: 'smooth', block: 'start' });
+    var name = String(notice.claimsReport);
+    if (!REPORT_NAME.test(name) || name.indexOf('..') >= 0) {
+      status.className = 'change-status error-text';
+      status.textContent = 'The claims report name in latest.json is not valid: ' + name;
+      return;
+    }
+    try {
+      var report = await fetchJson('reports/' + name.split('/').map(encodeURIComponent).join('/'));
+      if (request !== claimsRequest) return;
+      status.textContent = '';
+      renderClaims(notice, report);
+    } catch (error) {
+      if (request !== claimsRequest) return;
+      status.className = 'change-status error-text';
+      status.textContent = 'Could not load the claims: ' + error.message;
+    }
+  }
+
   // ---------------------------------------------------------------- page
 
   function renderLatest(latest) {
@@ -1118,6 +1360,7 @@
     show($('empty-state'), empty);
     show($('notices-panel'), !empty);
     show($('endpoints-panel'), !empty);
+    claimEndpoints = endpoints;
     renderNotices(notices);
     renderEndpoints(endpoints);
   }
@@ -1135,9 +1378,11 @@
       $('error-message').textContent = ' ' + error.message;
       show($('error-state'), true);
       // Stale tables would look current; hide them and say so instead.
-      ['summary', 'notices-panel', 'endpoints-panel', 'empty-state', 'change-panel'].forEach(function (id) {
-        show($(id), false);
-      });
+      ['summary', 'notices-panel', 'endpoints-panel', 'empty-state', 'change-panel', 'claims-panel'].forEach(
+        function (id) {
+          show($(id), false);
+        },
+      );
       $('updated-at').textContent = 'unavailable';
       document.body.setAttribute('data-state', 'error');
     } finally {
@@ -1170,6 +1415,10 @@
     $('change-close').addEventListener('click', function () {
       openRequest += 1;
       show($('change-panel'), false);
+    });
+    $('claims-close').addEventListener('click', function () {
+      claimsRequest += 1;
+      show($('claims-panel'), false);
     });
     $('since-review').addEventListener('click', function () {
       openSinceReview();

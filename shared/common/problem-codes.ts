@@ -26,6 +26,11 @@ export const PROBLEM_CODES = {
   SELECTOR_INVALID: [500, 'config', "The notice's `selector` is not a valid CSS selector."],
   CA_BUNDLE_UNREADABLE: [500, 'config', "The CA bundle (`--ca`, an endpoint's `ca`) cannot be read."],
   WATCHLIST_CHANNEL_UNKNOWN: [500, 'config', 'A watchlist entry names an alert channel that is not defined.'],
+  WATCHLIST_NOTICE_UNKNOWN: [
+    500,
+    'config',
+    'An endpoint names a notice that is not on the watchlist; that promise goes unchecked.',
+  ],
   CHANNEL_URL_REQUIRED: [500, 'config', "An alert channel's URL setting is not set."],
   CHANNEL_URL_INVALID: [500, 'config', "An alert channel's URL is not an http(s) URL."],
   CHANNEL_SECRET_REQUIRED: [500, 'config', "A signed alert channel's secret setting is not set."],
@@ -83,12 +88,15 @@ export const PROBLEM_CODES = {
     "The docs repository's publishing configuration is not valid JSON of its shape.",
   ],
   REDIRECTION_FILE_INVALID: [502, 'notice', "The docs repository's redirection file is not valid JSON of its shape."],
+  HTML_TOO_DEEP: [502, 'notice', 'The page nests HTML elements deeper than can be converted.'],
+  HTML_TOO_COMPLEX: [502, 'notice', 'The page has too many elements, open elements or nested text to parse in time.'],
   NOTICE_MOVED: [502, 'notice', "The notice answers 404 and its repository's redirection file says where it moved."],
 
   // Runs
   NOTICE_NOT_FOUND: [404, 'run', 'A notice id asked for is not on the watchlist.'],
   RUN_DEADLINE: [504, 'run', "The run's deadline passed before a check or a closing write finished."],
   REPORT_NOT_WRITTEN: [503, 'run', 'A report could not be written (the check itself was recorded).'],
+  NOTICE_NOT_CHECKED: [500, 'run', 'A linked notice has no good version yet, so its promises are unknown.'],
   INTERNAL_ERROR: [500, 'run', 'A defect while checking one notice or endpoint; please report it.'],
 
   // Alerts
@@ -157,6 +165,8 @@ export const PROBLEM_CODES = {
   FILE_UNREADABLE: [400, 'cli', '`noticewatch diff` cannot read one of its files.'],
   BENCH_CORPUS_INVALID: [500, 'bench', 'The benchmark corpus manifest has no documents list.'],
   BENCH_CORPUS_UNREADABLE: [500, 'bench', 'The benchmark corpus cannot be read.'],
+  BENCH_CORPUS_NOT_FOUND: [500, 'bench', 'A file of the msdocs replay corpus is not there.'],
+  BENCH_INCLUDE_NOT_FOUND: [500, 'bench', 'The msdocs replay has no file for an include.'],
 } as const satisfies Record<string, readonly [number, ProblemArea, string]>;
 
 export type ProblemArea =

@@ -42,6 +42,8 @@ export interface EndpointConfig {
   readonly servername?: string;
   /** Lowest acceptable version; default `1.2`. */
   readonly minTls?: TlsVersionName;
+  /** Watchlist notices whose promises this endpoint must keep (their minimum TLS version, when stricter). */
+  readonly notices?: readonly string[];
   /** Check every address the name resolves to, not just the first. */
   readonly allAddresses?: boolean;
   /** Path to a PEM CA bundle that anchors trust instead of the system roots. */

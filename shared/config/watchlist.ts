@@ -192,9 +192,12 @@ export function parseWatchlist(document: unknown): Result<Watchlist> {
   const endpoints = collectEntries<EndpointConfig>('endpoints', record.endpoints, endpoint, () => null, problems);
   const channels = collectEntries<ChannelConfig>('channels', record.channels, channel, checkChannel, problems);
   const known = new Set(channels.map((item) => item.id));
+  const noticeIds = new Set(notices.map((entry) => entry.id));
   return ok({
     notices: notices.map((entry) => knownChannelsOnly('notices', entry, known, problems)),
-    endpoints: endpoints.map((entry) => knownChannelsOnly('endpoints', entry, known, problems)),
+    endpoints: endpoints.map((entry) =>
+      knownNoticesOnly(knownChannelsOnly('endpoints', entry, known, problems), noticeIds, problems),
+    ),
     channels,
     problems,
   });
@@ -215,6 +218,21 @@ function knownChannelsOnly<T extends { id: string; notify?: string[] }>(
     message: `${kind} "${entry.id}": notify names ${unknown.map((id) => `"${id}"`).join(', ')}, not a channel on the watchlist; the entry is checked but not sent there`,
   });
   return { ...entry, notify: entry.notify.filter((id) => known.has(id)) };
+}
+
+/**
+ * An endpoint's `notices` may only name valid notices of the same watchlist. As with `notify`, a typo
+ * must not stop the endpoint being checked, but it must be said: the promise it names goes unchecked.
+ */
+function knownNoticesOnly(entry: EndpointConfig, known: ReadonlySet<string>, problems: Problem[]): EndpointConfig {
+  if (!entry.notices) return entry;
+  const unknown = entry.notices.filter((id) => !known.has(id));
+  if (!unknown.length) return entry;
+  problems.push({
+    code: 'WATCHLIST_NOTICE_UNKNOWN',
+    message: `endpoints "${entry.id}": notices names ${unknown.map((id) => `"${id}"`).join(', ')}, not a valid notice on the watchlist; the endpoint is checked without that notice's promises`,
+  });
+  return { ...entry, notices: entry.notices.filter((id) => known.has(id)) };
 }
 
 export function parseWatchlistText(text: string, source: string): Result<Watchlist> {

@@ -1,3 +1,5 @@
+import { replaceMarkdownLinks, stripEmphasis, stripStrong } from '../common/markdown-inline';
+
 /**
  * Cuts a markdown body into sections identified by heading path. Only real headings count: ATX
  * (`#`..`######`) and setext (`===` / `---` underlining a paragraph), never inside fenced code.
@@ -30,7 +32,6 @@ interface Heading {
 
 const ATX = /^ {0,3}(#{1,6})(?=[ \t]|$)(.*)$/;
 const SETEXT_UNDERLINE = /^ {0,3}(=+|-+)[ \t]*$/;
-const THEMATIC_BREAK = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
 const FENCE_OPEN = /^ {0,3}(`{3,}|~{3,})(.*)$/;
 const CONTAINER_START = /^ {0,3}(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)|^ {0,3}>/;
 const INDENTED_CODE = /^(?: {4}|\t)/;
@@ -39,16 +40,46 @@ function stripCr(line: string): string {
   return line.endsWith('\r') ? line.slice(0, -1) : line;
 }
 
-/** Heading text for display: inline markup that only decorates (links, emphasis, code ticks) is dropped. */
+/**
+ * Heading text for display: inline markup that only decorates (links, emphasis, code ticks) is
+ * dropped. Hand-written scanners (common/markdown-inline.ts) instead of regular expressions keep
+ * this linear: a heading is fetched text, and a setext heading can be a whole paragraph long.
+ */
 export function cleanHeadingText(raw: string): string {
-  const text = raw
-    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .replace(/(\*\*|__)(?=\S)(.+?)(?<=\S)\1/g, '$2')
-    .replace(/(^|[^\p{L}\p{N}])([*_])(?=\S)(.+?)(?<=\S)\2(?=$|[^\p{L}\p{N}])/gu, '$1$3')
+  const text = stripEmphasis(stripStrong(replaceMarkdownLinks(raw, 'both', (label) => label)))
     .replace(/`+/g, '')
     .replace(/\s+/g, ' ')
     .trim();
   return text === '' ? UNTITLED : text;
+}
+
+/** An ATX heading's content without its optional closing sequence (` ##`), scanned by hand: `/(?:^|[ \t]+)#+$/` is quadratic on long runs of blanks. */
+function withoutClosingHashes(content: string): string {
+  let end = content.length;
+  while (end > 0 && content.charCodeAt(end - 1) === 0x23 /* # */) end--;
+  if (end === content.length) return content;
+  if (end === 0) return '';
+  let start = end;
+  while (start > 0 && (content.charCodeAt(start - 1) === 0x20 || content.charCodeAt(start - 1) === 0x09)) start--;
+  return start === end ? content : content.slice(0, start);
+}
+
+/**
+ * `/^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/` as a scan: that pattern's repeated group overflows
+ * the regular expression stack on a line of a few million `*`.
+ */
+function isThematicBreak(line: string): boolean {
+  let i = 0;
+  while (i < 3 && line.charCodeAt(i) === 0x20) i++;
+  const mark = line.charCodeAt(i);
+  if (mark !== 0x2d && mark !== 0x2a && mark !== 0x5f) return false;
+  let marks = 0;
+  for (; i < line.length; i++) {
+    const code = line.charCodeAt(i);
+    if (code === mark) marks++;
+    else if (code !== 0x20 && code !== 0x09) return false;
+  }
+  return marks >= 3;
 }
 
 function findHeadings(lines: readonly string[], from: number): Heading[] {
@@ -84,7 +115,7 @@ function findHeadings(lines: readonly string[], from: number): Heading[] {
 
     const atx = ATX.exec(line);
     if (atx !== null) {
-      const content = atx[2].trim().replace(/(?:^|[ \t]+)#+$/, '');
+      const content = withoutClosingHashes(atx[2].trim());
       headings.push({ line: i, level: atx[1].length, text: cleanHeadingText(content) });
       paragraphStart = -1;
       containerParagraph = false;
@@ -102,7 +133,7 @@ function findHeadings(lines: readonly string[], from: number): Heading[] {
       continue;
     }
 
-    if (THEMATIC_BREAK.test(line)) {
+    if (isThematicBreak(line)) {
       paragraphStart = -1;
       containerParagraph = false;
       continue;

@@ -1,10 +1,11 @@
 import { fail, ok, type Problem, type Result } from '../common/result';
+import { yieldToEventLoop } from '../common/yield-to-event-loop';
 import { repositoryRootOf } from '../config/repository-root';
 import type { NoticeConfig } from '../config/types';
 import { REDIRECTION_FILE, type RepositoryFileFetcher, RepositoryFiles } from './docs-publishing';
 import { describeDocsRepository, type DocsRepository, repositoryPathOf } from './docs-repository';
 import { type ConditionalValidators, type FetchOptions, fetchResource } from './fetch-resource';
-import { parseNotice } from './parse-notice';
+import { parseNoticeInSlices } from './parse-notice';
 import { resolveIncludes } from './resolve-includes';
 import { buildSnapshotDocument, hashSnapshot, type SnapshotDocument } from './snapshot-document';
 
@@ -80,8 +81,19 @@ export async function acquireNotice(notice: NoticeConfig, options: AcquireOption
     );
   }
 
-  const parsed = parseNotice(page.text, notice.format, notice.selector, page.finalUrl);
+  // Work on fetched text is done in slices with the event loop let run between them: a run's
+  // deadlines are timers, and a 5 MiB body must not keep them from firing. A run that gave up on
+  // this notice meanwhile stops it there.
+  const pause = async (): Promise<Problem | null> => {
+    await yieldToEventLoop();
+    return options.signal?.aborted
+      ? { code: 'CANCELLED', message: `Reading ${page.finalUrl} was cancelled: the run reached its deadline.` }
+      : null;
+  };
+  const parsed = await parseNoticeInSlices(page.text, notice.format, notice.selector, page.finalUrl, pause);
   if (!parsed.ok) return parsed;
+  const afterParse = await pause();
+  if (afterParse) return fail(afterParse.code, afterParse.message);
 
   let body = parsed.value.body;
   let includeUrls: string[] = [];
@@ -126,7 +138,10 @@ export async function acquireNotice(notice: NoticeConfig, options: AcquireOption
     includeUrls = resolved.value.includeUrls;
   }
 
+  const beforeSnapshot = await pause();
+  if (beforeSnapshot) return fail(beforeSnapshot.code, beforeSnapshot.message);
   const document = buildSnapshotDocument(parsed.value.frontMatterText, parsed.value.metadata, body);
+  await yieldToEventLoop();
   return ok({
     kind: 'fetched',
     raw: page.bytes,

@@ -29,6 +29,12 @@ const ENGINES = {
 const MAX_METADATA_NODES = 10_000;
 
 /**
+ * Front matter longer than this is refused before the YAML parser sees it: real front matter is a
+ * few kilobytes, and parsing megabytes of it is seconds of synchronous work.
+ */
+const MAX_FRONT_MATTER_CHARS = 256 * 1024;
+
+/**
  * Splits markdown into front matter and body. The input's line endings should already be LF (BOM
  * stripped). A document opening with a `---` line is front matter, as in Jekyll and Microsoft
  * Docs; front matter that is not closed, is not valid YAML, or is not a key/value mapping is
@@ -47,13 +53,27 @@ export function splitFrontMatter(text: string, source: string): Result<SplitFron
     );
   }
 
+  const blockLength = close ? close.index + 3 : 0;
+  if (blockLength > MAX_FRONT_MATTER_CHARS) {
+    return fail(
+      'FRONT_MATTER_INVALID',
+      `The front matter of ${source} is ${blockLength} characters long (at most ${MAX_FRONT_MATTER_CHARS} are read); this is not a notice's front matter.`,
+    );
+  }
+
   let file: matter.GrayMatterFile<string>;
   try {
     // Passing options also turns off gray-matter's process-wide cache keyed by content, whose
     // shared result objects would leak mutations between notices.
     file = matter(text, { language: 'yaml', engines: ENGINES });
   } catch (error) {
-    const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    // js-yaml recurses once per nesting level: a deep enough block overflows the stack.
+    const detail =
+      error instanceof RangeError
+        ? 'it nests too deeply'
+        : error instanceof Error
+          ? error.message.split('\n')[0]
+          : String(error);
     return fail('FRONT_MATTER_INVALID', `The YAML front matter of ${source} is invalid: ${detail}.`);
   }
 

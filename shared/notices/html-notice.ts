@@ -1,7 +1,10 @@
-import { type HTMLElement, parse } from 'node-html-parser';
+import { createDocument } from '@mixmark-io/domino';
+import { type HTMLElement, type Node as ParsedNode, parse } from 'node-html-parser';
 import TurndownService from 'turndown';
 
-import { fail, ok, type Result } from '../common/result';
+import { isJsWhitespace } from '../common/markdown-inline';
+import { fail, ok, type Problem, type Result } from '../common/result';
+import { measureHtmlShape } from './html-shape';
 
 /** Page chrome and active content that is never part of a notice's text. */
 const DROPPED_ELEMENTS = 'script, style, noscript, template, nav, button, svg, iframe, object, embed, canvas, form';
@@ -33,16 +36,114 @@ export interface HtmlNotice {
 }
 
 /**
+ * Bounds on what an HTML page may cost to convert, checked by a linear scan before parsing
+ * (html-shape.ts). Real pages are far inside them: notice regions nest 10 to 40 elements deep.
+ */
+export const HTML_LIMITS = Object.freeze({
+  /** Deeper nesting is refused (HTML_TOO_DEEP): turndown recurses once per level, and 2,000 levels overflow the stack. */
+  maxDepth: 256,
+  /** Elements in the page: node-html-parser builds them all in one piece of synchronous work. */
+  maxElements: 200_000,
+  /** Elements left open at the end and nested in one another: node-html-parser's tidying is quadratic in them. */
+  maxUnclosed: 2_000,
+  /**
+   * Raw-text elements (`<script>`, `<style>`, `<noscript>`, `<pre>`) times the page's length:
+   * node-html-parser lower-cases the whole page once for each of them.
+   */
+  maxRawTextScan: 400_000_000,
+  /** Sum over the region's text of its nesting depth: turndown copies an element's text at every level above it. */
+  maxNestedText: 128_000_000,
+  /**
+   * One block that cannot be cut into slices (a paragraph, a list, a table) may hold at most this
+   * much HTML and this many elements: converting it is one piece of synchronous work.
+   */
+  maxBlockChars: 1024 * 1024,
+  maxBlockElements: 50_000,
+});
+
+/**
+ * The converted region is cut into slices of about this many characters of HTML, so that the
+ * caller can let the event loop run between them (a 5 MiB page takes seconds to convert).
+ */
+const SLICE_CHARS = 128 * 1024;
+
+/** Runs of whitespace longer than this get a marker (see markWhitespaceRuns). */
+const MAX_WHITESPACE_RUN = 64;
+
+export interface ExtractionOptions {
+  /** Slice size in characters of HTML (default 128 KiB); tests set it small to cut everywhere. */
+  readonly sliceChars?: number;
+}
+
+/**
  * Extracts the notice from an HTML page: the `selector` region (or a default container),
  * without chrome and scripts, as markdown, plus whitelisted head metadata.
  * SELECTOR_NOT_FOUND when the region is missing: usually an error or consent page, not the notice.
+ * HTML_TOO_DEEP / HTML_TOO_COMPLEX for pages that would take the converters far too long.
  */
-export function extractHtmlNotice(html: string, selector: string | undefined, source: string): Result<HtmlNotice> {
-  const root = parse(html, {
-    comment: false,
-    lowerCaseTagName: true,
-    blockTextElements: { script: true, noscript: true, style: true, pre: true },
-  });
+export function extractHtmlNotice(
+  html: string,
+  selector: string | undefined,
+  source: string,
+  options: ExtractionOptions = {},
+): Result<HtmlNotice> {
+  const steps = extractionSteps(html, selector, source, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * The same extraction, handing the event loop back (`pause`) between slices of work, so the timers
+ * that hold a run to its deadlines still fire while a large page is converted. `pause` may return
+ * a problem (the run gave up on this notice) to stop there.
+ */
+export async function extractHtmlNoticeInSlices(
+  html: string,
+  selector: string | undefined,
+  source: string,
+  pause: () => Promise<Problem | null>,
+  options: ExtractionOptions = {},
+): Promise<Result<HtmlNotice>> {
+  const steps = extractionSteps(html, selector, source, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    const stop = await pause();
+    if (stop) return fail(stop.code, stop.message);
+  }
+}
+
+/** The extraction as a generator: each `yield` ends one slice of work. */
+function* extractionSteps(
+  html: string,
+  selector: string | undefined,
+  source: string,
+  options: ExtractionOptions,
+): Generator<void, Result<HtmlNotice>, void> {
+  const tooCostly = pageProblem(html, source);
+  if (tooCostly) return fail(tooCostly.code, tooCostly.message);
+  yield;
+
+  let root: HTMLElement;
+  try {
+    root = parse(html, {
+      comment: false,
+      lowerCaseTagName: true,
+      blockTextElements: { script: true, noscript: true, style: true, pre: true },
+    });
+  } catch (error) {
+    // The parser's tag pattern overflows the regular expression stack on a tag with a huge attribute list.
+    if (error instanceof RangeError) {
+      return fail(
+        'HTML_TOO_COMPLEX',
+        `${source} could not be parsed as HTML (${error.message}); this is not a readable notice page.`,
+      );
+    }
+    throw error;
+  }
+  yield;
 
   let region: HTMLElement | null = null;
   if (selector !== undefined && selector.trim() !== '') {
@@ -70,14 +171,76 @@ export function extractHtmlNotice(html: string, selector: string | undefined, so
   }
 
   for (const element of region.querySelectorAll(DROPPED_ELEMENTS)) element.remove();
+  const tooDeep = regionProblem(region, source);
+  if (tooDeep) return fail(tooDeep.code, tooDeep.message);
 
   const metadata = headMetadata(root);
   const keys = Object.keys(metadata);
   // JSON string syntax is valid YAML for a double-quoted scalar, and escapes everything odd.
   const frontMatterText =
     keys.length === 0 ? null : keys.map((key) => `${key}: ${JSON.stringify(metadata[key])}`).join('\n') + '\n';
+  yield;
 
-  return ok({ frontMatterText, metadata, body: htmlToMarkdown(region.toString()) });
+  const service = markdownService();
+  const parts: string[] = [];
+  for (const slice of regionSlices(region, source, options.sliceChars ?? SLICE_CHARS)) {
+    if (!slice.ok) return slice;
+    const markdown = sliceToMarkdown(service, slice.value);
+    if (!markdown.ok) return markdown;
+    if (markdown.value !== '') parts.push(markdown.value);
+    yield;
+  }
+  return ok({ frontMatterText, metadata, body: parts.join('\n\n') });
+}
+
+/** Refuses, before parsing, a page that node-html-parser would take far too long to parse. */
+function pageProblem(html: string, source: string): Problem | null {
+  const shape = measureHtmlShape(html);
+  if (shape.elements > HTML_LIMITS.maxElements) {
+    return {
+      code: 'HTML_TOO_COMPLEX',
+      message: `${source} has ${shape.elements} HTML elements (at most ${HTML_LIMITS.maxElements} are parsed); this is not a readable notice page.`,
+    };
+  }
+  if (shape.unclosed > HTML_LIMITS.maxUnclosed) {
+    return {
+      code: 'HTML_TOO_COMPLEX',
+      message: `${source} leaves ${shape.unclosed} HTML elements open inside one another (at most ${HTML_LIMITS.maxUnclosed} are tidied); this is not a readable notice page.`,
+    };
+  }
+  if (shape.rawTextElements * html.length > HTML_LIMITS.maxRawTextScan) {
+    return {
+      code: 'HTML_TOO_COMPLEX',
+      message: `${source} has ${shape.rawTextElements} script, style, noscript and pre elements in ${html.length} characters, too many to parse in reasonable time; this is not a readable notice page.`,
+    };
+  }
+  return null;
+}
+
+/** Refuses a region that turndown would overflow its stack on, or take far too long to convert. */
+function regionProblem(region: HTMLElement, source: string): Problem | null {
+  let depth = 0;
+  let nestedText = 0;
+  const pending: Array<[ParsedNode, number]> = [[region, 1]];
+  while (pending.length > 0) {
+    const [node, level] = pending.pop() as [ParsedNode, number];
+    if (level > depth) depth = level;
+    if (!isElement(node)) nestedText += node.rawText.length * level;
+    for (const child of node.childNodes) pending.push([child, level + 1]);
+  }
+  if (depth > HTML_LIMITS.maxDepth) {
+    return {
+      code: 'HTML_TOO_DEEP',
+      message: `${source} nests HTML elements ${depth} levels deep (at most ${HTML_LIMITS.maxDepth} are converted); this is not a readable notice page.`,
+    };
+  }
+  if (nestedText > HTML_LIMITS.maxNestedText) {
+    return {
+      code: 'HTML_TOO_COMPLEX',
+      message: `${source} holds so much text so deeply nested (${nestedText} characters times depth, at most ${HTML_LIMITS.maxNestedText}) that converting it would take too long; this is not a readable notice page.`,
+    };
+  }
+  return null;
 }
 
 function headMetadata(root: HTMLElement): Record<string, string> {
@@ -97,7 +260,7 @@ function headMetadata(root: HTMLElement): Record<string, string> {
   return out;
 }
 
-function htmlToMarkdown(html: string): string {
+function markdownService(): TurndownService {
   const service = new TurndownService({
     headingStyle: 'atx',
     bulletListMarker: '-',
@@ -111,5 +274,305 @@ function htmlToMarkdown(html: string): string {
   // snapshot never carries live markup when a report renders it as markdown.
   const escapeMarkdown = service.escape.bind(service);
   service.escape = (text: string) => escapeMarkdown(text).replace(/<(?=[A-Za-z/!?])/g, '\\<');
-  return service.turndown(html);
+  // turndown's own rule for inline code, with its padding test /^`|^ .*?[^ ].* $|`$/ (quadratic on
+  // a long code span that starts with a space) replaced by a scan that decides the same.
+  service.addRule('inlineCode', {
+    filter: (node) => {
+      const hasSiblings = node.previousSibling || node.nextSibling;
+      const isCodeBlock = node.parentNode?.nodeName === 'PRE' && !hasSiblings;
+      return node.nodeName === 'CODE' && !isCodeBlock;
+    },
+    replacement: (content) => {
+      if (!content) return '';
+      const code = content.replace(/\r?\n|\r/g, ' ');
+      const padding = needsCodePadding(code) ? ' ' : '';
+      let delimiter = '`';
+      const runs: string[] = code.match(/`+/g) ?? [];
+      while (runs.includes(delimiter)) delimiter += '`';
+      return delimiter + padding + code + padding + delimiter;
+    },
+  });
+  return service;
+}
+
+/** Whether `/^`|^ .*?[^ ].* $|`$/` matches `code`: a backtick at either end, or a space at both ends around something else. */
+function needsCodePadding(code: string): boolean {
+  if (code.startsWith('`') || code.endsWith('`')) return true;
+  if (code.length < 3 || code[0] !== ' ' || code[code.length - 1] !== ' ') return false;
+  // Between the two spaces: some non-space, and at most one line terminator (`.` matches none, `[^ ]` one).
+  let nonSpace = false;
+  let terminators = 0;
+  for (let i = 1; i < code.length - 1; i++) {
+    const unit = code.charCodeAt(i);
+    if (unit !== 0x20) nonSpace = true;
+    if (unit === 0x0a || unit === 0x0d || unit === 0x2028 || unit === 0x2029) terminators++;
+  }
+  return nonSpace && terminators <= 1;
+}
+
+/** Elements turndown renders as their content between blank lines (its default rule): their children convert alike one by one. */
+const TRANSPARENT_ELEMENTS: ReadonlySet<string> = new Set([
+  'ARTICLE',
+  'ASIDE',
+  'BODY',
+  'CENTER',
+  'DIV',
+  'FOOTER',
+  'HEADER',
+  'HGROUP',
+  'MAIN',
+  'SECTION',
+]);
+
+/** Block elements whose markdown ends in a blank line whatever follows: a slice may end after one. */
+const SLICE_BOUNDARY_ELEMENTS: ReadonlySet<string> = new Set([
+  ...TRANSPARENT_ELEMENTS,
+  'ADDRESS',
+  'BLOCKQUOTE',
+  'DL',
+  'FIELDSET',
+  'FIGURE',
+  'H1',
+  'H2',
+  'H3',
+  'H4',
+  'H5',
+  'H6',
+  'HR',
+  'OL',
+  'P',
+  'PRE',
+  'TABLE',
+  'UL',
+]);
+
+function isElement(node: ParsedNode): node is HTMLElement {
+  return node.nodeType === 1;
+}
+
+interface NodeSize {
+  /** Length of the node's HTML (approximate for elements: their tags are estimated). */
+  chars: number;
+  /** Elements in the node, itself included. */
+  elements: number;
+}
+
+/** The size of every node of `region`, computed in one pass without recursion. */
+function nodeSizes(region: HTMLElement): Map<ParsedNode, NodeSize> {
+  const sizes = new Map<ParsedNode, NodeSize>();
+  const order: ParsedNode[] = [];
+  const pending: ParsedNode[] = [region];
+  while (pending.length > 0) {
+    const node = pending.pop() as ParsedNode;
+    order.push(node);
+    for (const child of node.childNodes) pending.push(child);
+  }
+  for (let i = order.length - 1; i >= 0; i--) {
+    const node = order[i];
+    const size = isElement(node)
+      ? { chars: 2 * (node.rawTagName ?? '').length + (node.rawAttrs ?? '').length + 6, elements: 1 }
+      : { chars: node.rawText.length, elements: 0 };
+    for (const child of node.childNodes) {
+      const childSize = sizes.get(child);
+      if (childSize === undefined) continue;
+      size.chars += childSize.chars;
+      size.elements += childSize.elements;
+    }
+    sizes.set(node, size);
+  }
+  return sizes;
+}
+
+/**
+ * The region's HTML in slices that convert to the same markdown one by one as together, joined by
+ * a blank line. Only the children of large transparent containers (div, section, main...) are
+ * split, and only after a block element, where turndown itself would put a blank line. A block
+ * too large to convert in one go is HTML_TOO_COMPLEX.
+ */
+function* regionSlices(region: HTMLElement, source: string, sliceChars: number): Generator<Result<string>, void, void> {
+  const sizes = nodeSizes(region);
+  const sizeOf = (node: ParsedNode): NodeSize => sizes.get(node) ?? { chars: 0, elements: 0 };
+  const splittable = (node: ParsedNode): boolean =>
+    isElement(node) && TRANSPARENT_ELEMENTS.has(node.tagName) && sizeOf(node).chars > sliceChars;
+  const tooLarge = (node: ParsedNode | NodeSize): Result<string> | null => {
+    const { chars, elements } = 'chars' in node ? node : sizeOf(node);
+    if (chars <= HTML_LIMITS.maxBlockChars && elements <= HTML_LIMITS.maxBlockElements) return null;
+    return fail(
+      'HTML_TOO_COMPLEX',
+      `${source} has one block of ${chars} characters and ${elements} elements that cannot be cut (at most ${HTML_LIMITS.maxBlockChars} and ${HTML_LIMITS.maxBlockElements} are converted in one piece); this is not a readable notice page.`,
+    );
+  };
+  if (!splittable(region)) {
+    yield tooLarge(region) ?? ok(region.toString());
+    return;
+  }
+  let buffer: string[] = [];
+  let buffered = 0;
+  let bufferedElements = 0;
+  const frames: Array<{ nodes: ParsedNode[]; next: number }> = [{ nodes: region.childNodes, next: 0 }];
+  while (frames.length > 0) {
+    const frame = frames[frames.length - 1];
+    const node: ParsedNode | undefined = frame.nodes[frame.next++];
+    const boundary = node === undefined || splittable(node);
+    if (boundary && buffered > 0) {
+      yield ok(buffer.join(''));
+      buffer = [];
+      buffered = 0;
+      bufferedElements = 0;
+    }
+    if (node === undefined) {
+      frames.pop();
+      continue;
+    }
+    if (splittable(node)) {
+      frames.push({ nodes: node.childNodes, next: 0 });
+      continue;
+    }
+    const size = sizeOf(node);
+    // A run of inline content between blocks is one piece of work too.
+    const problem =
+      tooLarge(node) ?? tooLarge({ chars: buffered + size.chars, elements: bufferedElements + size.elements });
+    if (problem) {
+      yield problem;
+      return;
+    }
+    const html = node.toString();
+    buffer.push(html);
+    buffered += html.length;
+    bufferedElements += size.elements;
+    if (buffered >= sliceChars && isElement(node) && SLICE_BOUNDARY_ELEMENTS.has(node.tagName)) {
+      yield ok(buffer.join(''));
+      buffer = [];
+      buffered = 0;
+      bufferedElements = 0;
+    }
+  }
+  if (buffered > 0) yield ok(buffer.join(''));
+}
+
+/** The few DOM members of domino's nodes used here. */
+interface DomNode {
+  nodeType: number;
+  nodeName: string;
+  data: string;
+  firstChild: DomNode | null;
+  nextSibling: DomNode | null;
+  parentNode: DomNode | null;
+  ownerDocument: { createTextNode(data: string): DomNode };
+  insertBefore(node: DomNode, before: DomNode | null): DomNode;
+}
+
+function sliceToMarkdown(service: TurndownService, html: string): Result<string> {
+  // The same document turndown builds from a string, so the markdown is the same as its own.
+  const document = createDocument(`<x-turndown id="turndown-root">${html}</x-turndown>`);
+  const root = document.getElementById('turndown-root') as unknown as DomNode;
+  const marker = markWhitespaceRuns(root, html);
+  if (marker === undefined) {
+    return fail(
+      'HTML_TOO_COMPLEX',
+      'The page holds long runs of whitespace and every private-use character, so it cannot be converted safely; this is not a readable notice page.',
+    );
+  }
+  // turndown clones a node it is given, and domino's clone refuses tag names its own parser
+  // accepted (`<a<b>`); the tree is ours to spend, so it is handed over as is.
+  Object.defineProperty(root, 'cloneNode', { value: () => root });
+  let markdown: string;
+  try {
+    markdown = service.turndown(root as unknown as TurndownService.Node);
+  } catch (error) {
+    // The depth limit is checked before parsing; this is the backstop should the two parsers disagree.
+    if (error instanceof RangeError) {
+      return fail('HTML_TOO_DEEP', `The page nests HTML elements too deeply to convert (${error.message}).`);
+    }
+    throw error;
+  }
+  return ok(marker === null ? markdown : markdown.split(marker).join(''));
+}
+
+/**
+ * turndown runs `/[\t\r\n\s]+$/` over its output and similar patterns over element text: they take
+ * time quadratic in the length of a run of whitespace (a `<pre>` of a million spaces, `&nbsp;` or
+ * `<br>` repeated). A private-use character absent from the page is put into every run that
+ * turndown would keep longer than MAX_WHITESPACE_RUN, then taken out of the markdown: the text is
+ * unchanged and no run is long. Runs turndown collapses to one space (ASCII spaces, tabs and
+ * newlines outside `<pre>`) count as one. Returns the marker, null when none was needed, or
+ * undefined when the page leaves no private-use character free.
+ */
+function markWhitespaceRuns(root: DomNode, html: string): string | null | undefined {
+  let marker: string | null | undefined = null;
+  const markerText = (): string | undefined => {
+    if (marker === null) marker = freePrivateUseCharacter(html);
+    return marker;
+  };
+  let run = 0;
+  let inAsciiRun = false;
+  let preDepth = 0;
+  let node: DomNode | null = root.firstChild;
+  while (node !== null && node !== root) {
+    if (node.nodeType === 3) {
+      const text = node.data;
+      let out: string[] | null = null;
+      let copied = 0;
+      for (let i = 0; i < text.length; i++) {
+        const unit = text.charCodeAt(i);
+        if (!isJsWhitespace(unit)) {
+          run = 0;
+          inAsciiRun = false;
+          continue;
+        }
+        const collapsible = preDepth === 0 && (unit === 0x20 || unit === 0x09 || unit === 0x0a || unit === 0x0d);
+        if (collapsible && inAsciiRun) continue;
+        inAsciiRun = collapsible;
+        run++;
+        if (run > MAX_WHITESPACE_RUN && i > 0) {
+          const mark = markerText();
+          if (mark === undefined) return undefined;
+          out ??= [];
+          out.push(text.slice(copied, i), mark);
+          copied = i;
+          run = 1;
+        }
+      }
+      if (out !== null) {
+        out.push(text.slice(copied));
+        node.data = out.join('');
+      }
+    } else if (node.nodeType === 1 && node.nodeName === 'BR') {
+      // Each <br> becomes "  \n".
+      run += 3;
+      inAsciiRun = false;
+      if (run > MAX_WHITESPACE_RUN) {
+        const mark = markerText();
+        if (mark === undefined) return undefined;
+        node.parentNode?.insertBefore(node.ownerDocument.createTextNode(mark), node);
+        run = 3;
+      }
+    }
+    // Next node in document order, without recursion.
+    if (node.nodeType === 1 && node.firstChild !== null) {
+      if (node.nodeName === 'PRE') preDepth++;
+      node = node.firstChild;
+      continue;
+    }
+    while (node !== null && node !== root && node.nextSibling === null) {
+      node = node.parentNode;
+      if (node !== null && node.nodeName === 'PRE') preDepth--;
+    }
+    if (node === null || node === root) break;
+    node = node.nextSibling;
+  }
+  return marker;
+}
+
+/** A character of the Private Use Area that does not occur in `text`, or undefined if every one does. */
+function freePrivateUseCharacter(text: string): string | undefined {
+  const first = 0xe000;
+  const last = 0xf8ff;
+  const seen = new Uint8Array(last - first + 1);
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit >= first && unit <= last) seen[unit - first] = 1;
+  }
+  const free = seen.indexOf(0);
+  return free < 0 ? undefined : String.fromCharCode(first + free);
 }

@@ -19,20 +19,35 @@ export function toLf(text: string): string {
 }
 
 export function normaliseText(text: string): string {
-  const lines = text
+  const clean = text
     .replace(/\r\n?/g, '\n')
     .replace(/[\ufeff\u200b\u2060]/g, '')
     .replace(/[\u00a0\u202f]/g, ' ')
-    .normalize('NFC')
-    .split('\n')
-    .map((line) => line.replace(/[ \t]+$/, ''));
+    .normalize('NFC');
 
-  const out: string[] = [];
-  for (const line of lines) {
-    // Collapse runs of blank lines to one and drop leading blank lines.
-    if (line === '' && (out.length === 0 || out[out.length - 1] === '')) continue;
-    out.push(line);
+  // One scan over the lines: trailing spaces and tabs cut, leading and trailing blank lines dropped,
+  // runs of blank lines collapsed to one. By hand rather than with `/[ \t]+$/` on every line, which
+  // is quadratic on a long run of blanks followed by text, and without an array of every line.
+  const kept: string[] = [];
+  let blankPending = false;
+  let start = 0;
+  while (start <= clean.length) {
+    let end = clean.indexOf('\n', start);
+    if (end < 0) end = clean.length;
+    let last = end;
+    while (last > start) {
+      const code = clean.charCodeAt(last - 1);
+      if (code !== 0x20 && code !== 0x09) break;
+      last--;
+    }
+    if (last === start) {
+      blankPending = kept.length > 0;
+    } else {
+      if (blankPending) kept.push('');
+      blankPending = false;
+      kept.push(clean.slice(start, last));
+    }
+    start = end + 1;
   }
-  while (out.length > 0 && out[out.length - 1] === '') out.pop();
-  return out.length === 0 ? '' : `${out.join('\n')}\n`;
+  return kept.length === 0 ? '' : `${kept.join('\n')}\n`;
 }

@@ -1,6 +1,6 @@
-import { type Result } from '../common/result';
+import { fail, type Problem, type Result } from '../common/result';
 import { splitFrontMatter } from './front-matter';
-import { extractHtmlNotice } from './html-notice';
+import { extractHtmlNotice, extractHtmlNoticeInSlices } from './html-notice';
 import { toLf } from './normalise-text';
 
 export interface ParsedNotice {
@@ -26,5 +26,24 @@ export function parseNotice(
 ): Result<ParsedNotice> {
   const clean = toLf(text);
   if (format === 'html') return extractHtmlNotice(clean, selector, source);
+  return splitFrontMatter(clean, source);
+}
+
+/**
+ * parseNotice for the pipeline: the same result, with the event loop let run (`pause`) between
+ * slices of the work, so that a large page cannot hold a run past its deadlines. `pause` may
+ * return a problem (the run gave up on this notice) to stop there.
+ */
+export async function parseNoticeInSlices(
+  text: string,
+  format: 'markdown' | 'html',
+  selector: string | undefined,
+  source: string,
+  pause: () => Promise<Problem | null>,
+): Promise<Result<ParsedNotice>> {
+  const clean = toLf(text);
+  if (format === 'html') return extractHtmlNoticeInSlices(clean, selector, source, pause);
+  const stop = await pause();
+  if (stop) return fail(stop.code, stop.message);
   return splitFrontMatter(clean, source);
 }

@@ -1,5 +1,6 @@
 import type { Problem } from '../common/result';
 import type { SnapshotDocument } from './snapshot-document';
+import { countLettersAndDigits, visibleText } from './visible-text';
 
 /**
  * Thresholds, calibrated on 572 archived versions of 53 real policies (see
@@ -73,12 +74,8 @@ export interface TextMeasure {
 
 /** Measures a markdown body as a reader sees it: link text kept, URLs and markup dropped. */
 export function measureBody(body: string): TextMeasure {
-  const visible = body
-    .replace(/!\[([^\]]*)\]\([^)]*\)/g, ' $1 ')
-    .replace(/\[([^\]]*)\]\([^)]*\)/g, ' $1 ')
-    .replace(/<[^>\n]*>/g, ' ')
-    .replace(/\bhttps?:\/\/\S+/g, ' ');
-  const letters = (visible.match(/[\p{L}\p{N}]/gu) ?? []).length;
+  const visible = visibleText(body);
+  const letters = countLettersAndDigits(visible);
   const policyTerms = POLICY_TERMS.filter((term) => term.test(visible)).length;
   const error = ERROR_PHRASES.find(([pattern]) => pattern.test(visible));
   return { letters, policyTerms, errorPhrase: error ? error[1] : null };

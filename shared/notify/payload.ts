@@ -38,6 +38,15 @@ export interface AlertSummary {
   readonly words?: { readonly heading: string; readonly removed: string; readonly added: string } | null;
   readonly linesAdded?: number;
   readonly linesRemoved?: number;
+  /** notice-changed: how much the change matters, from its claims (see ChangeSeverity). */
+  readonly severity?: string;
+  /** notice-changed: the claims that changed, without their evidence (the report has it). */
+  readonly claimChanges?: ReadonlyArray<{
+    readonly claim: string;
+    readonly change: string;
+    readonly before: string | null;
+    readonly after: string | null;
+  }>;
   readonly compliant?: boolean;
   readonly reasons?: readonly EndpointReason[];
   readonly findings?: ReadonlyArray<{ readonly id: string; readonly severity: string; readonly message: string }>;
@@ -88,6 +97,7 @@ export type ReportDocument =
 const MAX_SECTIONS = 10;
 const MAX_METADATA_KEYS = 20;
 const MAX_FINDINGS = 10;
+const MAX_CLAIM_CHANGES = 20;
 const MAX_WORDS = 280;
 
 function clip(text: string, max: number): string {
@@ -149,6 +159,17 @@ function noticeChangedSummary(result: ChangedResult): AlertSummary {
     words,
     linesAdded: result.linesAdded ?? 0,
     linesRemoved: result.linesRemoved ?? 0,
+    ...(result.severity ? { severity: result.severity } : {}),
+    ...(result.claimChanges
+      ? {
+          claimChanges: result.claimChanges.slice(0, MAX_CLAIM_CHANGES).map((change) => ({
+            claim: change.claim,
+            change: change.change,
+            before: change.before === null ? null : clip(change.before, 200),
+            after: change.after === null ? null : clip(change.after, 200),
+          })),
+        }
+      : {}),
   };
 }
 

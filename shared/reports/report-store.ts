@@ -54,18 +54,19 @@ export async function readLatest(store: ObjectStore): Promise<Result<LatestDocum
 
 type ChangePart = Pick<
   LatestNoticeEntry,
-  'currentSnapshot' | 'lastChangedAt' | 'lastChangeReport' | 'substantive' | 'lastChangeAlert'
+  'currentSnapshot' | 'lastChangedAt' | 'lastChangeReport' | 'substantive' | 'lastChangeAlert' | 'claimsReport'
 >;
 
 function changePartOf(entry: LatestNoticeEntry | undefined): ChangePart | null {
   if (!entry) return null;
-  const { currentSnapshot, lastChangedAt, lastChangeReport, substantive, lastChangeAlert } = entry;
+  const { currentSnapshot, lastChangedAt, lastChangeReport, substantive, lastChangeAlert, claimsReport } = entry;
   return {
     currentSnapshot,
     lastChangedAt,
     lastChangeReport,
     ...(substantive !== undefined ? { substantive } : {}),
     ...(lastChangeAlert !== undefined ? { lastChangeAlert } : {}),
+    ...(claimsReport !== undefined ? { claimsReport } : {}),
   };
 }
 
@@ -78,16 +79,23 @@ function resultChangePart(result: NoticeCheckResult, before: LatestNoticeEntry |
       lastChangeReport: result.report,
       substantive: result.substantive,
       lastChangeAlert: result.alert,
+      claimsReport: result.report,
     };
   }
   if (result.status === 'baseline')
-    return { currentSnapshot: result.currentSnapshot, lastChangedAt: result.checkedAt, lastChangeReport: null };
+    return {
+      currentSnapshot: result.currentSnapshot,
+      lastChangedAt: result.checkedAt,
+      lastChangeReport: null,
+      claimsReport: result.report,
+    };
   if (result.status === 'unchanged' && result.lastChange && result.lastChange.report !== before?.lastChangeReport) {
     const { substantive, alert } = result.lastChange;
     return {
       currentSnapshot: result.currentSnapshot,
       lastChangedAt: result.lastChange.at,
       lastChangeReport: result.lastChange.report,
+      claimsReport: result.lastChange.report,
       ...(substantive !== undefined ? { substantive } : {}),
       ...(alert !== undefined ? { lastChangeAlert: alert } : {}),
     };

@@ -1,3 +1,4 @@
+import type { ChangeSeverity, ClaimChange, ClaimsRecord } from '../claims';
 import type { Problem } from '../common/result';
 import type { MetadataChange, SectionChange, WordChange } from '../diff';
 
@@ -6,6 +7,7 @@ export const REPORT_SCHEMA_VERSION = 1;
 
 export type NoticeStatus = 'baseline' | 'unchanged' | 'changed' | 'error';
 
+export type { ChangeSeverity, ClaimChange, ClaimsRecord } from '../claims';
 export type { MetadataChange, SectionChange, WordChange } from '../diff';
 
 /** A change back to a version this notice had before (A/B backends, rollbacks). */
@@ -42,6 +44,8 @@ export interface BaselineResult extends Omit<NoticeCheckFields, 'previousSnapsho
   readonly rawSnapshot: string | null;
   /** Set when a persisting suspect body was accepted as the first version. */
   readonly acceptedAfterSuspectRuns?: number;
+  /** What the notice promises, each claim with its section and sentence. */
+  readonly claims?: ClaimsRecord;
 }
 
 /** The notice is as its last good snapshot. */
@@ -76,8 +80,14 @@ export interface ChangedResult extends Omit<NoticeCheckFields, 'previousSnapshot
   readonly linesAdded: number;
   readonly linesRemoved: number;
   readonly recurrence: Recurrence | null;
-  /** True for new body wording; false for metadata-only changes and returns to a known version. */
+  /** True when its severity is high or medium; false for rewording, metadata-only changes and returns to a known version. */
   readonly alert?: boolean;
+  /** What the notice promises now, each claim with its section and sentence. */
+  readonly claims?: ClaimsRecord;
+  /** The claims added, removed or changed since the previous version. */
+  readonly claimChanges?: ClaimChange[];
+  /** How much the change matters, from its claims (see ChangeSeverity). */
+  readonly severity?: ChangeSeverity;
   /** Set when a persisting suspect body was accepted as a real change. */
   readonly acceptedAfterSuspectRuns?: number;
   /** This is the notice's n-th recorded change (counted by its pointer, so in the order the versions moved). */
@@ -121,6 +131,8 @@ export interface LatestNoticeEntry {
   readonly substantive?: boolean;
   /** Whether the last change was new body wording that needs a reviewer (see ChangedResult.alert). */
   readonly lastChangeAlert?: boolean;
+  /** The report that holds the notice's current claims: its baseline or its last change. */
+  readonly claimsReport?: string | null;
   readonly error?: Problem;
   readonly report: string | null;
   /** Changes of the notice recorded so far (the number of its last change). */
@@ -165,6 +177,13 @@ export interface LatestEndpointEntry {
     readonly daysRemaining: number;
   } | null;
   readonly problem?: Problem;
+  /** The promises of the notices the endpoint is linked to, and whether each held in this check. */
+  readonly promises?: ReadonlyArray<{
+    readonly notice: string;
+    readonly claim: 'tlsMinimum';
+    readonly value: '1.0' | '1.1' | '1.2' | '1.3' | null;
+    readonly holds: boolean | null;
+  }>;
   readonly report: string | null;
 }
 

@@ -1,6 +1,8 @@
+import { extractClaims } from '../claims';
 import { sha256Hex } from '../common/hash';
 import { redactSecrets } from '../common/redact';
 import { fail, ok, type Problem, type Result } from '../common/result';
+import { yieldToEventLoop } from '../common/yield-to-event-loop';
 import type { NoticeConfig } from '../config/types';
 import { recordChange } from '../history';
 import {
@@ -216,6 +218,8 @@ export async function checkNotice(
     const keptSnapshot = pointer?.lastGood?.snapshot ?? null;
     const previous = await readPrevious(deps.store, pointer, fetched.hash);
     if (!previous.ok) return failWith(previous.problem, keptSnapshot);
+    // Measuring a large body is a slice of synchronous work of its own: let the run's timers in first.
+    await yieldToEventLoop();
     const decision = decide({ ...context, previous: previous.value }, pointer);
     if (decision.evidence) {
       const written = await writeEvidence(deps.store, decision.evidence);
@@ -290,6 +294,7 @@ async function recoverUnwrittenChangeReport(store: ObjectStore, pointer: NoticeP
         previousSnapshot: null,
         currentSnapshot: change.currentSnapshot,
         rawSnapshot: pointer.lastGood?.raw ?? null,
+        claims: extractClaims(current.value),
       };
     }
     report = toNoticeReport(result);

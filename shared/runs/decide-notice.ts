@@ -1,3 +1,4 @@
+import { changeClaimFields, extractClaims, promisesOf, raisesAlert } from '../claims';
 import type { NoticeConfig } from '../config/types';
 import { analyseChange } from '../diff';
 import { type Acquisition, assessPlausibility, type SnapshotDocument } from '../notices';
@@ -115,9 +116,10 @@ export function decide(context: DecisionContext, pointer: NoticePointer | null):
     context.previous && previousSnapshot
       ? changeFields(context.previous, fetched.document, previousSnapshot, currentSnapshot)
       : null;
-  // A return to a version already seen (two CDN backends, an A/B test) is reported, but only new
-  // wording of the body calls for a person's attention.
-  const alert = change ? change.substantive && !recurrence : undefined;
+  // A return to a version already seen (two CDN backends, an A/B test) is reported, but only a change
+  // to the claims or sections calls for a person's attention (see ChangeSeverity).
+  const alert = change ? raisesAlert(change.severity, recurrence !== null) : undefined;
+  const claims = change?.claims ?? extractClaims(fetched.document);
   const changeNumber = change ? (pointer?.changes ?? 0) + 1 : undefined;
   const next: NoticePointer = {
     ...(pointer ?? emptyPointer(context.notice, seenAt)),
@@ -130,6 +132,7 @@ export function decide(context: DecisionContext, pointer: NoticePointer | null):
       fetchedAt: seenAt,
       runId: context.run.runId,
       ...validators,
+      promises: promisesOf(claims),
     },
     lastChange: {
       report,
@@ -155,7 +158,15 @@ export function decide(context: DecisionContext, pointer: NoticePointer | null):
   };
   if (!change || !previousSnapshot) {
     return {
-      outcome: { status: 'baseline', previousSnapshot: null, currentSnapshot, rawSnapshot: raw, includes, ...extra },
+      outcome: {
+        status: 'baseline',
+        previousSnapshot: null,
+        currentSnapshot,
+        rawSnapshot: raw,
+        includes,
+        ...extra,
+        claims,
+      },
       pointer: next,
       evidence,
     };
@@ -187,7 +198,8 @@ export function changeFields(
 ): Pick<
   ChangedResult,
   'substantive' | 'diff' | 'metadataChanges' | 'sections' | 'wordChanges' | 'linesAdded' | 'linesRemoved'
-> {
+> &
+  ReturnType<typeof changeClaimFields> {
   const analysis = analyseChange(previous, current, { previousLabel: previousName, currentLabel: currentName });
   return {
     substantive: analysis.substantive,
@@ -197,6 +209,7 @@ export function changeFields(
     wordChanges: analysis.wordChanges,
     linesAdded: analysis.linesAdded,
     linesRemoved: analysis.linesRemoved,
+    ...changeClaimFields(previous, current, analysis),
   };
 }
 

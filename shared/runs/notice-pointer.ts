@@ -1,3 +1,4 @@
+import type { NoticePromises } from '../claims';
 import { ok, type Result } from '../common/result';
 import { CONTAINERS, type ObjectStore, pointerName, readJson } from '../storage';
 
@@ -30,6 +31,8 @@ export interface NoticePointer {
     readonly lastModified: string | null;
     /** Conditional requests are only safe when no include can change behind a 304. */
     readonly hadIncludes: boolean;
+    /** What this version promises that an endpoint check can verify; read by the TLS run (absent in older pointers). */
+    readonly promises?: NoticePromises;
   } | null;
   /** The last change, kept until its report is known to be written, so a crash between the two loses nothing. */
   readonly lastChange: {

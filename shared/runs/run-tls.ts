@@ -2,10 +2,23 @@ import { KeyedLimiter } from '../common/concurrency';
 import { ok, type Problem, problemFromError } from '../common/result';
 import type { EndpointConfig } from '../config/types';
 import { alertsAfterTls } from '../notify';
-import { type LatestEndpointEntry, recordLatestEndpoints, REPORT_SCHEMA_VERSION, writeReport } from '../reports';
+import {
+  type LatestEndpointEntry,
+  readLatest,
+  recordLatestEndpoints,
+  REPORT_SCHEMA_VERSION,
+  writeReport,
+} from '../reports';
 import { type ObjectStore, tlsReportName, tlsRunSummaryName } from '../storage';
-import { checkEndpoint, checkFailedResult, type EndpointCheckResult, type TlsCheckOptions } from '../tls';
+import {
+  checkEndpoint,
+  checkFailedResult,
+  type EndpointCheckResult,
+  type TlsCheckOptions,
+  type TlsPromise,
+} from '../tls';
 import { byDeadline } from './by-deadline';
+import { linkedTlsPromises } from './notice-promises';
 import { runItems } from './run-items';
 import { DEFAULT_TRIGGER, type RunOptions, type RunSummaryFields } from './run-options';
 
@@ -14,7 +27,7 @@ const DEFAULT_CONNECTIONS_PER_ADDRESS = 2;
 
 export interface TlsRunOptions extends RunOptions<EndpointCheckResult> {
   /** How each endpoint is checked: timeouts, trust anchors, which addresses are allowed. */
-  readonly tls?: Omit<TlsCheckOptions, 'signal' | 'connections'>;
+  readonly tls?: Omit<TlsCheckOptions, 'signal' | 'connections' | 'promises'>;
 }
 
 export type EndpointOutcome = EndpointCheckResult & { readonly report: string | null; readonly runId: string };
@@ -54,6 +67,11 @@ function latestEntry(result: EndpointOutcome): LatestEndpointEntry {
         }
       : null,
     ...(result.problem ? { problem: result.problem } : {}),
+    ...(result.promises
+      ? {
+          promises: result.promises.map(({ notice, claim, value, holds }) => ({ notice, claim, value, holds })),
+        }
+      : {}),
     report: result.report,
   };
 }
@@ -72,6 +90,14 @@ export async function runTls(
   const byId = new Map(endpoints.map((endpoint) => [endpoint.id, endpoint]));
   const connections = new KeyedLimiter(options.tls?.perAddressConnections ?? DEFAULT_CONNECTIONS_PER_ADDRESS);
   const problems: Problem[] = [];
+  // Endpoints linked to notices are checked against what those notices promise now; the last
+  // check's promises (latest.json) tell whether a notice changed its promise since.
+  let promises: Map<string, TlsPromise[]> | undefined;
+  if (endpoints.some((endpoint) => endpoint.notices?.length)) {
+    const latest = await readLatest(store);
+    if (!latest.ok) problems.push(latest.problem);
+    promises = await linkedTlsPromises(store, endpoints, latest.ok ? latest.value.endpoints : {});
+  }
   // Report names by endpoint address, once written. Writes that finish after the run gave up on
   // them (`closed`) change nothing: the run's result is fixed at that moment.
   const reportOf = new Map<string, string>();
@@ -106,7 +132,7 @@ export async function runTls(
   };
   const checked = await runItems(
     endpoints,
-    (endpoint, signal) => checkEndpoint(endpoint, { ...options.tls, signal, connections }),
+    (endpoint, signal) => checkEndpoint(endpoint, { ...options.tls, promises, signal, connections }),
     options,
     {
       onThrow: (error, endpoint) => [checkFailedResult(endpoint, error)],

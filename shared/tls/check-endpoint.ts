@@ -10,7 +10,7 @@ import { describeCertificate } from './certificate-info';
 import { type LegacyProtocolName, WIRE_VERSION } from './client-hello';
 import { type ConnectionSettings, defaultConnect, NEVER_CONNECTED, type ProbeOutcome, withRetry } from './connection';
 import { type FindingId, severityOf } from './finding-ids';
-import { evaluatePolicy } from './policy';
+import { checkPromises, effectiveMinTls, evaluatePolicy } from './policy';
 import { rawProbe } from './raw-probe';
 import { resolveTarget } from './resolve-target';
 import { type HandshakeOutcome, type HandshakeSession, tlsHandshake } from './tls-handshake';
@@ -148,9 +148,13 @@ async function checkAddress(
       return [name, detail];
     }),
   ) as Record<ProtocolName, ProtocolDetail>;
-  const minTls = target.endpoint.minTls ?? '1.2';
-  const { compliant, findings } = evaluatePolicy({
+  const promises = options.promises?.get(target.endpoint.id) ?? [];
+  const configuredMinTls = target.endpoint.minTls ?? '1.2';
+  const minTls = effectiveMinTls(configuredMinTls, promises);
+  const policy = evaluatePolicy({
     minTls,
+    configuredMinTls,
+    promises,
     protocols: protocolDetails,
     certificate,
     unreachableReason: everyAttemptFailedToConnect ? outcomes.TLSv1.reason : null,
@@ -166,14 +170,34 @@ async function checkAddress(
     checkedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
     minTls,
+    ...(policy.promises ? { configuredMinTls, promises: policy.promises } : {}),
     protocols: Object.fromEntries(PROTOCOL_NAMES.map((n) => [n, outcomes[n].verdict])) as Record<
       ProtocolName,
       ProtocolVerdict
     >,
     protocolDetails,
     certificate,
-    compliant,
-    findings,
+    compliant: policy.compliant,
+    findings: policy.findings,
+  };
+}
+
+/** A result that never got to the policy (bad port, DNS failure, defect) still names the promises it could not verify. */
+function withUnverifiedPromises(
+  result: EndpointCheckResult,
+  endpoint: EndpointConfig,
+  options: TlsCheckOptions,
+): EndpointCheckResult {
+  const promises = options.promises?.get(endpoint.id) ?? [];
+  if (promises.length === 0 || result.promises) return result;
+  const unverified = checkPromises(promises, null);
+  const configuredMinTls = endpoint.minTls ?? '1.2';
+  return {
+    ...result,
+    minTls: effectiveMinTls(configuredMinTls, promises),
+    configuredMinTls,
+    promises: unverified.checks,
+    findings: [...result.findings, ...unverified.findings],
   };
 }
 
@@ -199,6 +223,15 @@ function internalErrorResult(
 }
 
 async function checkEndpointWith(
+  endpoint: EndpointConfig,
+  options: TlsCheckOptions,
+  limiter: KeyedLimiter,
+): Promise<EndpointCheckResult[]> {
+  const results = await checkEndpointOnce(endpoint, options, limiter);
+  return results.map((result) => withUnverifiedPromises(result, endpoint, options));
+}
+
+async function checkEndpointOnce(
   endpoint: EndpointConfig,
   options: TlsCheckOptions,
   limiter: KeyedLimiter,

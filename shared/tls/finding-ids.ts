@@ -24,6 +24,9 @@ export const FINDING_IDS = {
   CERT_HOSTNAME_MISMATCH: ['high', 'The certificate does not match the host name.'],
   UNREACHABLE: ['high', 'No connection reached a listener, or the name could not be resolved.'],
   ADDRESS_FORBIDDEN: ['high', 'The name resolves to a refused address; nothing was connected to.'],
+  PROMISE_BROKEN: ['high', 'A linked notice promises a TLS minimum, and a version below it is accepted.'],
+  PROMISE_UNAVAILABLE: ['warning', "A linked notice's promises could not be read; its own minTls was used."],
+  PROMISE_CHANGED: ['info', 'A linked notice promises another TLS minimum than at the last check.'],
   CHECK_FAILED: ['high', 'A defect while checking (with an INTERNAL_ERROR problem); please report it.'],
 } as const satisfies Record<string, readonly [FindingSeverity, string]>;
 

@@ -20,11 +20,13 @@ export type {
   FindingSeverity,
   LookupAddress,
   LookupFunction,
+  PromiseCheck,
   ProtocolDetail,
   ProtocolName,
   ProtocolVerdict,
   TlsCheckOptions,
   TlsFinding,
+  TlsPromise,
   TlsVersionName,
 } from './types';
 export { PROTOCOL_NAMES } from './types';

@@ -64,6 +64,26 @@ export interface ProtocolDetail {
   readonly attempts: number;
 }
 
+/** A notice's promise about this endpoint's transport, as read from the notice's latest good snapshot. */
+export interface TlsPromise {
+  /** Watchlist id of the notice. */
+  readonly notice: string;
+  readonly claim: 'tlsMinimum';
+  /** The minimum TLS version the notice promises; null when it promises none or could not be read. */
+  readonly value: TlsVersionName | null;
+  /** The heading path and sentence that make the promise. */
+  readonly evidence: { readonly heading: string; readonly text: string } | null;
+  /** Set when the previous check of this endpoint used another value: the notice changed its promise. */
+  readonly previousValue?: TlsVersionName | null;
+  /** Why the notice's promises could not be read. */
+  readonly problem?: Problem;
+}
+
+/** A promise and whether the endpoint keeps it: null when it cannot be told (nothing promised, verdicts unknown). */
+export interface PromiseCheck extends TlsPromise {
+  readonly holds: boolean | null;
+}
+
 export interface EndpointCheckResult {
   readonly id: string;
   readonly host: string;
@@ -74,7 +94,12 @@ export interface EndpointCheckResult {
   readonly address: string | null;
   readonly checkedAt: string;
   readonly durationMs: number;
+  /** The minimum checked against: the stricter of the endpoint's own and its notices' promises. */
   readonly minTls: TlsVersionName;
+  /** The endpoint's own minTls, when it has linked notices (minTls may be stricter). */
+  readonly configuredMinTls?: TlsVersionName;
+  /** The promises of the notices the endpoint is linked to, each with whether it holds. */
+  readonly promises?: PromiseCheck[];
   readonly protocols: Record<ProtocolName, ProtocolVerdict>;
   readonly protocolDetails: Record<ProtocolName, ProtocolDetail>;
   readonly certificate: CertificateInfo | null;
@@ -111,4 +136,6 @@ export interface TlsCheckOptions {
   readonly signal?: AbortSignal;
   /** Clock, for certificate dates. */
   readonly now?: () => Date;
+  /** The promises each endpoint (by id) must keep, from the notices it is linked to. */
+  readonly promises?: ReadonlyMap<string, readonly TlsPromise[]>;
 }

@@ -101,6 +101,15 @@ describe('noticewatch drift', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/BASELINE\s+cli-human/);
     expect(result.stdout).toContain('0 changed, 0 unchanged, 1 baseline, 0 error');
+
+    // A change names its severity and the claims that moved, with the section that says them.
+    server.setText('/cli/human.md', noticeV2());
+    const changed = await runCli(['drift', '--watchlist', watchlist, '--storage', storage.azurite.connectionString]);
+    expect(changed.code).toBe(1);
+    expect(changed.stdout).toMatch(/CHANGED\s+cli-human: text changed, .*severity medium/);
+    expect(changed.stdout).toContain(
+      'claim    retention changed: 90 days -> 180 days (Contoso Insights privacy notice > Data we collect)',
+    );
   });
 
   it('keeps snapshots between runs with the embedded Azurite', async () => {

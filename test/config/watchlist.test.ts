@@ -62,6 +62,35 @@ describe('watchlist validation', () => {
     for (const message of messages) recordHostileInput(`watchlist: ${message.replace(/^[^:]*: /, '').slice(0, 50)}`);
   });
 
+  it('links endpoints only to valid notices of the watchlist, keeping the endpoint when one is unknown', () => {
+    const parsed = parseWatchlist({
+      notices: [good, { id: 'broken-notice', url: 'ftp://example.test/a', format: 'markdown' }],
+      endpoints: [
+        { id: 'linked', host: 'example.test', notices: ['good-notice'] },
+        { id: 'typo', host: 'example.test', notices: ['good-notcie'] },
+        { id: 'to-rejected', host: 'example.test', notices: ['good-notice', 'broken-notice'] },
+        { id: 'twice', host: 'example.test', notices: ['good-notice', 'good-notice'] },
+        { id: 'not-ids', host: 'example.test', notices: ['../x'] },
+      ],
+    });
+    if (!parsed.ok) throw new Error(parsed.problem.message);
+    expect(parsed.value.endpoints).toEqual([
+      { id: 'linked', host: 'example.test', notices: ['good-notice'] },
+      { id: 'typo', host: 'example.test', notices: [] },
+      { id: 'to-rejected', host: 'example.test', notices: ['good-notice'] },
+    ]);
+    expect(parsed.value.problems.map((problem) => [problem.code, problem.message])).toEqual([
+      ['WATCHLIST_ENTRY_INVALID', expect.stringMatching(/notices\[1\] \("broken-notice"\)/)],
+      ['WATCHLIST_ENTRY_INVALID', expect.stringMatching(/endpoints\[3\] \("twice"\).*duplicate/)],
+      ['WATCHLIST_ENTRY_INVALID', expect.stringMatching(/endpoints\[4\] \("not-ids"\).*notices/)],
+      [
+        'WATCHLIST_NOTICE_UNKNOWN',
+        'endpoints "typo": notices names "good-notcie", not a valid notice on the watchlist; the endpoint is checked without that notice\'s promises',
+      ],
+      ['WATCHLIST_NOTICE_UNKNOWN', expect.stringContaining('endpoints "to-rejected": notices names "broken-notice"')],
+    ]);
+  });
+
   it('takes allowPrivateRedirects as a boolean opt-in per notice, nothing else', () => {
     const parsed = parseWatchlist({
       notices: [

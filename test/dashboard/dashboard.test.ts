@@ -249,7 +249,7 @@ describe.each(HOSTS)('dashboard in a browser, $name', (host) => {
       await page.getByRole('button', { name: 'View last change of contoso-insights' }).click();
       await page.waitForSelector('#diff');
       expect(await page.locator('#change-heading').textContent()).toBe('Last change of contoso-insights');
-      expect(await page.locator('#change-meta').textContent()).toContain('Needed: new wording');
+      expect(await page.locator('#change-meta').textContent()).toContain('Needed: medium severity');
       const added = await page.locator('#diff .diff-add').allTextContents();
       const removed = await page.locator('#diff .diff-del').allTextContents();
       expect(added).toEqual(
@@ -312,6 +312,55 @@ describe.each(HOSTS)('dashboard in a browser, $name', (host) => {
       mkdirSync(join(tmpdir(), 'noticewatch-dashboard'), { recursive: true });
       await page.screenshot({ path: host.screenshot, fullPage: true });
       console.log(`dashboard screenshot: ${host.screenshot}`);
+      await page.context().close();
+    },
+    60_000,
+  );
+
+  it.skipIf(!HAVE_CHROMIUM)(
+    "shows a notice's claims, how they changed, and which its endpoints keep",
+    async () => {
+      const { page, problems } = await open(seeded);
+      await page.waitForSelector('body[data-state="loaded"]');
+      await page.getByRole('button', { name: 'Claims of contoso-insights' }).click();
+      await page.waitForSelector('#claims-table');
+      expect(await page.locator('#claims-heading').textContent()).toBe('Claims of contoso-insights');
+      const claims = await page
+        .locator('#claims-table tbody tr')
+        .evaluateAll((trs) =>
+          trs.map((tr) => [
+            tr.getAttribute('data-claim'),
+            tr.querySelector('.claim-value')?.textContent,
+            tr.querySelector('.badge')?.textContent,
+          ]),
+        );
+      // legacy-portal accepts TLS 1.0 although the notice promises TLS 1.2: the promise is broken.
+      expect(claims).toEqual([
+        ['tlsMinimum', 'TLS 1.2 or higher', 'Broken'],
+        ['encryption', 'in transit', 'Unverifiable'],
+        ['retention', '180 days', 'Unverifiable'],
+      ]);
+      expect(await page.locator('#claims-table tr[data-claim="tlsMinimum"]').textContent()).toContain(
+        'Not kept by legacy-portal.',
+      );
+      const changes = await page
+        .locator('#claims-panel #claim-changes li')
+        .evaluateAll((items) =>
+          items.map((li) => [li.getAttribute('data-claim'), li.getAttribute('data-change'), li.textContent]),
+        );
+      expect(changes).toEqual([['retention', 'changed', expect.stringContaining('90 days → 180 days')]]);
+      // The evidence heading carries the notice's markup: shown as text, never run.
+      expect(changes[0][2]).toContain(XSS_SCRIPT);
+      expect(await page.locator('#claims-panel h3').first().textContent()).toContain('medium severity');
+      expect(await page.evaluate(() => (globalThis as unknown as { __xss?: number }).__xss)).toBeUndefined();
+
+      // A notice with only a baseline shows its claims and no changes.
+      await page.getByRole('button', { name: 'Claims of northwind-app' }).click();
+      await expect.poll(() => page.locator('#claims-heading').textContent()).toBe('Claims of northwind-app');
+      await page.waitForSelector('#claims-table');
+      expect(await page.locator('#claims-panel #claim-changes').count()).toBe(0);
+      expect(problems).toEqual([]);
+      expect(await cspViolations(page)).toEqual([]);
       await page.context().close();
     },
     60_000,

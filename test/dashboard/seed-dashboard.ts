@@ -1,3 +1,4 @@
+import { changeClaimFields, extractClaims } from '../../shared/claims';
 import { analyseChange } from '../../shared/diff';
 import { documentFromSnapshotText } from '../../shared/notices';
 import {
@@ -84,13 +85,14 @@ export async function seedDashboard(store: ObjectStore): Promise<DashboardSeed> 
     linesRemoved: analysis.linesRemoved,
     recurrence: null,
     alert: true,
+    ...changeClaimFields(before, after, analysis),
   });
 
   const hostileId = `evil${XSS_IMG}`;
   const results: NoticeCheckResult[] = [
     changed,
     result('fabrikam-portal', 'unchanged', { notModified: true }),
-    result('northwind-app', 'baseline'),
+    result('northwind-app', 'baseline', { claims: extractClaims(before) }),
     result('tailspin-docs', 'error', {
       error: {
         code: 'SUSPECT_BODY',
@@ -162,9 +164,12 @@ function endpoint(id: string, overrides: Partial<LatestEndpointEntry>): LatestEn
 
 export function seedEndpoints(): Record<string, LatestEndpointEntry> {
   return {
-    'insights-api': endpoint('insights-api', {}),
+    'insights-api': endpoint('insights-api', {
+      promises: [{ notice: 'contoso-insights', claim: 'tlsMinimum', value: '1.2', holds: true }],
+    }),
     'legacy-portal': endpoint('legacy-portal', {
       port: 8443,
+      promises: [{ notice: 'contoso-insights', claim: 'tlsMinimum', value: '1.2', holds: false }],
       compliant: false,
       protocols: {
         SSLv3: 'rejected',

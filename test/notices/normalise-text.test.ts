@@ -90,3 +90,41 @@ describe('normaliseText', () => {
     recordProperty('same published text hashes the same');
   });
 });
+
+describe('normaliseText against the line-by-line reference', () => {
+  /** The former implementation, kept as the reference (its per-line `/[ \t]+$/` was quadratic on long blank runs). */
+  function reference(text: string): string {
+    const lines = text
+      .replace(/\r\n?/g, '\n')
+      .replace(/[\ufeff\u200b\u2060]/g, '')
+      .replace(/[\u00a0\u202f]/g, ' ')
+      .normalize('NFC')
+      .split('\n')
+      .map((line) => line.replace(/[ \t]+$/, ''));
+    const out: string[] = [];
+    for (const line of lines) {
+      if (line === '' && (out.length === 0 || out[out.length - 1] === '')) continue;
+      out.push(line);
+    }
+    while (out.length > 0 && out[out.length - 1] === '') out.pop();
+    return out.length === 0 ? '' : `${out.join('\n')}\n`;
+  }
+
+  it('gives the same text (property)', () => {
+    const pieces = fc.constantFrom('a', ' ', '\t', '\n', '\r', '\r\n', '\u00a0', '\u200b', 'e\u0301', '#');
+    fc.assert(
+      fc.property(fc.array(pieces, { maxLength: 30 }), (parts) => {
+        const text = parts.join('');
+        expect(normaliseText(text)).toBe(reference(text));
+      }),
+      { numRuns: 2_000 },
+    );
+    recordProperty('normaliseText matches its line-by-line reference');
+  });
+
+  it('trims a 5 MiB run of blanks before text in linear time', () => {
+    const started = performance.now();
+    expect(normaliseText(`${' '.repeat(5 * 1024 * 1024)}x \n`)).toBe(`${' '.repeat(5 * 1024 * 1024)}x\n`);
+    expect(performance.now() - started).toBeLessThan(3_000);
+  });
+});

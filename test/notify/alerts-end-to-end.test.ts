@@ -78,9 +78,9 @@ async function startSwitchingProxy(target: number): Promise<SwitchingProxy> {
   };
 }
 
-/** New wording after v2. */
+/** A change after v2 that needs a person: a processor is added (high severity), so it alerts. */
 const noticeV4 = () =>
-  noticeV2().replace('analytics processor, Fabrikam.', 'analytics processors, Fabrikam and Northwind.');
+  noticeV2().replace('analytics processor, Fabrikam.', 'analytics processors, Fabrikam and Mixpanel.');
 /** A metadata-only change of v4: recorded, but no alert. */
 const noticeV5 = () => noticeV4().replace('ms.date: 03/14/2026', 'ms.date: 05/02/2026');
 
@@ -202,6 +202,12 @@ describe('alerts reach a webhook and a Teams receiver exactly once', () => {
     expect(new Set(hook.requests.map((request) => request.headers['idempotency-key'])).size).toBe(1);
     expect(keysOf(hook, 'notice-changed')).toEqual([`${summary.notices[0].report}#notice-changed`]);
     expect(keysOf(teams, 'notice-changed')).toHaveLength(1);
+    // The payload says how much the change matters and which claims moved (v1 to v2: 90 to 180 days).
+    const [sent] = payloads(hook.requests.filter((request) => request.status === 200));
+    expect(sent.summary).toMatchObject({
+      severity: 'medium',
+      claimChanges: [{ claim: 'retention', change: 'changed', before: '90 days', after: '180 days' }],
+    });
   });
 
   it('sends nothing again when the same run is retried, or two runs race over the next change', async () => {

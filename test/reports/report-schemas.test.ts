@@ -138,6 +138,14 @@ describe('notice-report.schema.json', () => {
     expect(stored.some((report) => report.status === 'changed' && report.substantive === true)).toBe(true);
     expect(stored.some((report) => report.status === 'changed' && report.substantive === false)).toBe(true);
     expect(stored.some((report) => report.notModified === true)).toBe(true);
+    // Baselines and changes carry the notice's claims; changes also what changed in them and the severity.
+    const withClaims = stored as Array<{ status: string; claims?: { tlsMinimum: string | null }; severity?: string }>;
+    expect(withClaims.filter((report) => report.status === 'baseline').every((report) => report.claims)).toBe(true);
+    expect(
+      withClaims
+        .filter((report) => report.status === 'changed')
+        .every((report) => report.claims?.tlsMinimum === '1.2' && report.severity),
+    ).toBe(true);
     for (const [name, report] of reports) expectValid(validate, report, name);
   });
 
@@ -158,6 +166,17 @@ describe('notice-report.schema.json', () => {
         'bad section change',
         { ...changed, sections: [{ heading: 'x', change: 'renamed', linesAdded: 0, linesRemoved: 0 }] },
       ],
+      ['bad severity', { ...changed, severity: 'urgent' }],
+      [
+        'unknown claim kind',
+        {
+          ...changed,
+          claimChanges: [
+            { claim: 'cookies', change: 'added', before: null, after: 'x', evidence: { heading: 'h', text: 't' } },
+          ],
+        },
+      ],
+      ['claim without evidence', { ...changed, claims: { ...(changed.claims as object), tlsEvidence: { text: 't' } } }],
     ];
     for (const [label, report] of broken) expect(validate(report), label).toBe(false);
   });
@@ -188,6 +207,10 @@ describe('latest.schema.json', () => {
   it('accepts the latest.json the pipeline wrote, with notices and endpoints', () => {
     const document = latest as { notices: Record<string, { status: string }>; endpoints: Record<string, unknown> };
     expect(Object.keys(document.notices).sort()).toEqual(['cdn-error', 'contoso', 'fabrikam', 'gone']);
+    // The dashboard finds a notice's current claims in its baseline or last change report.
+    const notices = latest as { notices: Record<string, { claimsReport?: string; lastChangeReport: string | null }> };
+    expect(notices.notices.contoso.claimsReport).toBe(notices.notices.contoso.lastChangeReport);
+    expect(notices.notices.fabrikam.claimsReport).toMatch(/^drift\/.*\/fabrikam\//);
     // The per-address key and report name carry `@<address>`.
     expect(Object.keys(document.endpoints).sort()).toEqual(['expiring@127.0.0.1', 'modern', 'unreachable']);
     expect(document.endpoints['expiring@127.0.0.1']).toMatchObject({

@@ -155,6 +155,50 @@ describe('checkNotice against Azurite and a local notice server', () => {
     recordFault('notice alternates between versions already seen');
   });
 
+  it('rates a change by its claims: a changed TLS promise alerts high, rewording alerts low, and the pointer keeps the promise', async () => {
+    const notice: NoticeConfig = {
+      id: 'contoso-claims',
+      url: `${server.origin}/claims/privacy.md`,
+      format: 'markdown',
+    };
+    server.setText('/claims/privacy.md', noticeV1());
+    const baseline = expectStatus(await check(notice), 'baseline');
+    expect(baseline.claims).toMatchObject({
+      tlsMinimum: '1.2',
+      tlsEvidence: {
+        heading: 'Contoso Insights privacy notice > Data protection',
+        text: 'TLS 1.2 (or higher) is required for accessing the server endpoints.',
+      },
+      retention: [{ period: '90 days' }],
+      encryption: [{ scope: 'in transit' }],
+    });
+
+    server.setText('/claims/privacy.md', noticeV1().replace('We collect account names', 'We gather account names'));
+    const reworded = await check(notice);
+    expect(reworded).toMatchObject({
+      status: 'changed',
+      substantive: true,
+      severity: 'low',
+      claimChanges: [],
+      alert: true,
+    });
+
+    server.setText('/claims/privacy.md', noticeV1().replace('TLS 1.2 (or higher)', 'TLS 1.3'));
+    const raised = expectStatus(await check(notice), 'changed');
+    expect(raised).toMatchObject({ severity: 'high', alert: true });
+    expect(raised.claimChanges).toMatchObject([
+      { claim: 'tlsMinimum', change: 'changed', before: '1.2', after: '1.3' },
+    ]);
+    const pointer = await readPointer(storage.store, notice.id);
+    expect(pointer.ok && pointer.value.pointer?.lastGood?.promises).toEqual({
+      tlsMinimum: '1.3',
+      tlsEvidence: {
+        heading: 'Contoso Insights privacy notice > Data protection',
+        text: 'TLS 1.3 is required for accessing the server endpoints.',
+      },
+    });
+  });
+
   it('loses no report when storage fails between moving the pointer and writing the report', async () => {
     const notice: NoticeConfig = { id: 'contoso-crash', url: `${server.origin}/crash/privacy.md`, format: 'markdown' };
     server.setText('/crash/privacy.md', noticeV1());
