@@ -572,7 +572,7 @@ export async function timedDrift(
   const sampler = new MemorySampler(options.gc ?? null, 100, options.liveEveryMs ?? 0);
   const began = performance.now();
   const deadline = options.budgetMs !== undefined ? startedAt.getTime() + options.budgetMs : undefined;
-  const summary = await runDrift(notices, store, {
+  const summary = await runDrift(store, notices, {
     runId: newRunId(startedAt, options.suffix),
     startedAt,
     deadline,
@@ -610,14 +610,16 @@ export async function timedTls(
   const sampler = new MemorySampler(options.gc ?? null, 100, 0);
   const began = performance.now();
   let checksDoneMs = 0;
-  const summary = await runTls(store, {
+  const deadline = options.budgetMs !== undefined ? startedAt.getTime() + options.budgetMs : undefined;
+  const checked = endpoints.map(({ id, host, port, servername }) => ({ id, host, port, servername }));
+  const summary = await runTls(store, checked, {
     onProgress: () => {
       checksDoneMs = performance.now() - began;
     },
-    endpoints: endpoints.map(({ id, host, port, servername }) => ({ id, host, port, servername })),
     runId: newRunId(startedAt, options.suffix),
     startedAt,
-    deadline: options.budgetMs !== undefined ? startedAt.getTime() + options.budgetMs : undefined,
+    deadline,
+    hardDeadline: deadline !== undefined ? deadline + 60_000 : undefined,
     concurrency: options.concurrency,
     tls: {
       allowPrivate: true,

@@ -41,13 +41,13 @@ async function readText(path: string): Promise<string | null> {
  */
 export async function loadMsDocsVersions(dir: string): Promise<Result<MsDocsVersion[]>> {
   const manifestText = await readText(join(dir, 'manifest.json'));
-  if (manifestText === null) return fail('CORPUS_MISSING', `${dir}/manifest.json not found.`);
+  if (manifestText === null) return fail('BENCH_CORPUS_NOT_FOUND', `${dir}/manifest.json not found.`);
   const manifest = JSON.parse(manifestText) as MsDocsManifest;
   const versions: MsDocsVersion[] = [];
   for (const version of manifest.versions) {
     const noticePath = join(dir, version.id, version.notice);
     const text = await readText(noticePath);
-    if (text === null) return fail('CORPUS_MISSING', `${noticePath} not found.`);
+    if (text === null) return fail('BENCH_CORPUS_NOT_FOUND', `${noticePath} not found.`);
     const parsed = parseNotice(text, 'markdown', undefined, noticePath);
     if (!parsed.ok) return parsed;
     const baseUrl = `${ORIGIN}/${version.id}/${version.notice}`;
@@ -76,7 +76,7 @@ export async function loadMsDocsVersions(dir: string): Promise<Result<MsDocsVers
         }
         return options?.missingIsOutcome
           ? ok(null)
-          : fail('INCLUDE_MISSING', `No file for ${url} (looked at ${candidates.join(', ')}).`);
+          : fail('BENCH_INCLUDE_NOT_FOUND', `No file for ${url} (looked at ${candidates.join(', ')}).`);
       },
       { repository: async () => ok(repository) },
     );

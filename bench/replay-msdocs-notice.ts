@@ -139,7 +139,7 @@ export async function replayMsDocsNotice(corpus: string): Promise<{ steps: MsDoc
       routes = served;
       second += 1;
       const startedAt = new Date(Date.UTC(2026, 11, 3, 6, 0, second));
-      const summary = await runDrift([notice], store.value, {
+      const summary = await runDrift(store.value, [notice], {
         runId: newRunId(startedAt, `msdocs${second}`),
         startedAt,
         fetchOptions: { timeoutMs: 5_000, retries: 0 },

@@ -1,12 +1,14 @@
 import { fail, ok, type Result } from '../shared/common/result';
-import { type EndpointConfig, type NoticewatchSettings, runWindow, type Watchlist } from '../shared/config';
+import { type EndpointConfig, type NoticewatchSettings, type Watchlist } from '../shared/config';
 import { notifyOptions } from '../shared/notify';
 import {
   driftExitCode,
   type DriftOutcome,
+  driftRunOptions,
   runDriftRequest,
   runTls,
   tlsExitCode,
+  tlsRunOptions,
   type TlsRunSummary,
 } from '../shared/runs';
 import type { ObjectStore } from '../shared/storage';
@@ -32,13 +34,14 @@ export async function driftPart(
   const outcome = await runDriftRequest(context.store, {
     watchlist: context.watchlist,
     noticeIds,
-    runId: context.runId,
-    startedAt: context.startedAt,
-    ...runWindow(context.startedAt, settings, 'scheduled'),
-    concurrency: limits.concurrency,
-    fetchOptions: { timeoutMs: limits.fetchTimeoutMs },
-    trigger: 'cli',
-    onProgress: (result, done, total) => progress(`[notice ${done}/${total}] ${describeNotice(result)}`),
+    ...driftRunOptions({
+      // The command line's --timeout and --concurrency win over the settings.
+      settings: { ...settings, ...limits },
+      trigger: 'cli',
+      runId: context.runId,
+      startedAt: context.startedAt,
+      onProgress: (result, done, total) => progress(`[notice ${done}/${total}] ${describeNotice(result)}`),
+    }),
     notify: notifyOptions(context.watchlist.channels, settings),
   });
   if (!outcome.ok) return outcome;
@@ -76,19 +79,23 @@ export async function tlsPart(
   ca: Buffer | undefined,
 ): Promise<{ summary: TlsRunSummary; exitCode: number; lines: string[] }> {
   const { settings, limits } = context;
-  const summary = await runTls(context.store, {
-    endpoints,
-    runId: context.runId,
-    startedAt: context.startedAt,
-    ...runWindow(context.startedAt, settings, 'scheduled'),
-    concurrency: limits.concurrency,
-    tls: { allowPrivate: true, timeoutMs: limits.tlsTimeoutMs, ca },
-    trigger: 'cli',
+  const summary = await runTls(context.store, endpoints, {
+    ...tlsRunOptions(
+      {
+        settings: { ...settings, ...limits },
+        trigger: 'cli',
+        runId: context.runId,
+        startedAt: context.startedAt,
+        onProgress: (result, done, total) =>
+          progress(
+            `[endpoint ${done}/${total}] ${result.id} ${result.address ?? ''}: ${result.problem ? result.problem.code : result.compliant ? 'compliant' : 'not compliant'}`,
+          ),
+      },
+      // A local tool run by the operator: any address may be checked, and errors say why.
+      { allowPrivate: true, opaqueErrors: false },
+      { ca },
+    ),
     notify: notifyOptions(context.watchlist.channels, settings),
-    onProgress: (result, done, total) =>
-      progress(
-        `[endpoint ${done}/${total}] ${result.id} ${result.address ?? ''}: ${result.problem ? result.problem.code : result.compliant ? 'compliant' : 'not compliant'}`,
-      ),
   });
   for (const problem of summary.problems) progress(`run: [${problem.code}] ${problem.message}`);
   const lines: string[] = [];

@@ -1,6 +1,6 @@
 import { redactSecrets } from '../shared/common/redact';
 import type { NotificationSummary } from '../shared/notify';
-import type { NoticeCheckResult } from '../shared/reports';
+import type { ChangedResult, NoticeCheckResult } from '../shared/reports';
 
 /**
  * Progress and diagnostics go to stderr so stdout stays clean for the summary or the JSON document.
@@ -29,7 +29,7 @@ export function describeNotice(result: NoticeCheckResult): string {
 
 /** The metadata keys and sections a change touched, one line each, as `noticewatch diff` and the run summaries print them. */
 export function describeChangedParts(
-  change: Pick<NoticeCheckResult, 'metadataChanges' | 'sections'>,
+  change: Pick<ChangedResult, 'metadataChanges' | 'sections'>,
   indent = '',
 ): string[] {
   return [
@@ -43,7 +43,7 @@ export function describeChangedParts(
   ];
 }
 
-export function describeChangeDetails(result: NoticeCheckResult): string[] {
+export function describeChangeDetails(result: ChangedResult): string[] {
   const claims = (result.claimChanges ?? []).map(
     (change) =>
       `    claim    ${change.claim} ${change.change}: ${change.before ?? '-'} -> ${change.after ?? '-'} (${change.evidence.heading})`,

@@ -4,8 +4,9 @@ import type { AddressInfo } from 'node:net';
 
 import { HttpRequest, HttpResponse, type HttpResponseInit, InvocationContext, type LogLevel } from '@azure/functions';
 
+import { httpStatusOf } from '../shared/common/problem-codes';
 import { redactSecrets } from '../shared/common/redact';
-import { fail, ok, type Result } from '../shared/common/result';
+import { fail, ok, type ProblemCode, type Result } from '../shared/common/result';
 
 /** The signature every HTTP handler in functions/ has. */
 export type FunctionHttpHandler = (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>;
@@ -43,8 +44,9 @@ export interface FunctionsHttpHost {
 
 const JSON_ERROR_HEADERS = { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' };
 
-function sendProblem(response: ServerResponse, status: number, code: string, message: string): void {
-  response.writeHead(status, JSON_ERROR_HEADERS).end(JSON.stringify({ error: { code, message } }));
+/** An error answer of the host itself, with the status its code has in the catalogue. */
+function sendProblem(response: ServerResponse, code: ProblemCode, message: string): void {
+  response.writeHead(httpStatusOf(code), JSON_ERROR_HEADERS).end(JSON.stringify({ error: { code, message } }));
 }
 
 function flattenHeaders(request: IncomingMessage): Record<string, string> {
@@ -112,19 +114,19 @@ export async function startFunctionsHttpHost(options: FunctionsHttpHostOptions):
   async function handle(incoming: IncomingMessage, outgoing: ServerResponse): Promise<void> {
     const url = requestUrl(incoming);
     if (url === null) {
-      sendProblem(outgoing, 400, 'BAD_REQUEST', 'The Host header or the request target is not valid.');
+      sendProblem(outgoing, 'REQUEST_INVALID', 'The Host header or the request target is not valid.');
       return;
     }
     // Without a key, only requests for a loopback name are answered: a web page the user visits could
     // otherwise point its own host name at 127.0.0.1 (DNS rebinding) and read the reports.
     if (key === undefined && !isLoopbackHost(url.hostname)) {
-      sendProblem(outgoing, 403, 'HOST_NOT_ALLOWED', 'This server answers only requests for localhost or 127.0.0.1.');
+      sendProblem(outgoing, 'HOST_NOT_ALLOWED', 'This server answers only requests for localhost or 127.0.0.1.');
       return;
     }
     if (key !== undefined) {
       const given = url.searchParams.get('code') ?? (incoming.headers['x-functions-key'] as string | undefined) ?? null;
       if (!sameSecret(given, key)) {
-        sendProblem(outgoing, 401, 'KEY_REQUIRED', 'Open the URL with ?code=<key> that noticewatch serve printed.');
+        sendProblem(outgoing, 'KEY_REQUIRED', 'Open the URL with ?code=<key> that noticewatch serve printed.');
         return;
       }
     }
@@ -137,13 +139,13 @@ export async function startFunctionsHttpHost(options: FunctionsHttpHostOptions):
       .map((route) => ({ route, base: `/api/${route.route}` }))
       .find(({ base }) => url.pathname === base || url.pathname.startsWith(`${base}/`));
     if (!match) {
-      sendProblem(outgoing, 404, 'NOT_FOUND', 'No such route; open /api/dashboard/.');
+      sendProblem(outgoing, 'ROUTE_NOT_FOUND', 'No such route; open /api/dashboard/.');
       return;
     }
     const rest = url.pathname.slice(match.base.length + 1);
     const requestBody = await readRequestBody(incoming);
     if (requestBody === null) {
-      sendProblem(outgoing, 413, 'BODY_TOO_LARGE', `A request body is at most ${MAX_REQUEST_BODY_BYTES} bytes.`);
+      sendProblem(outgoing, 'BODY_TOO_LARGE', `A request body is at most ${MAX_REQUEST_BODY_BYTES} bytes.`);
       return;
     }
     const request = new HttpRequest({
@@ -173,7 +175,7 @@ export async function startFunctionsHttpHost(options: FunctionsHttpHostOptions):
       // A handler that throws is a bug: logged in full (redacted), answered like the host would, without a stack.
       log('error', redactSecrets(error instanceof Error ? (error.stack ?? error.message) : String(error)));
       if (!outgoing.headersSent)
-        sendProblem(outgoing, 500, 'INTERNAL_ERROR', 'The request failed; see the noticewatch log.');
+        sendProblem(outgoing, 'INTERNAL_ERROR', 'The request failed; see the noticewatch log.');
       else outgoing.destroy();
     });
   });

@@ -154,6 +154,7 @@ async function runChecks(command: Command, options: CliOptions, targets: string[
         finishedAt: _finishedAt,
         counts,
         notReached,
+        abandoned,
         problems,
         summary,
         trigger: _trigger,
@@ -161,7 +162,7 @@ async function runChecks(command: Command, options: CliOptions, targets: string[
         ...rest
       } = tls.summary;
       Object.assign(document, rest, {
-        tls: { counts, notReached, problems, summary, ...(notifications ? { notifications } : {}) },
+        tls: { counts, notReached, abandoned, problems, summary, ...(notifications ? { notifications } : {}) },
       });
       lines.push(...tls.lines);
       exitCode = Math.max(exitCode, tls.exitCode);

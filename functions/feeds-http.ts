@@ -1,10 +1,12 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 
+import type { Problem } from '../shared/common/result';
+import { WATCHLIST_ID } from '../shared/config';
 import { changesFeed, readChangeIndex } from '../shared/feeds';
 import { type FunctionDeps, hostDeps } from './function-deps';
-import { problemResponse, statusForProblem } from './http-responses';
+import { problemResponse } from './http-responses';
 
-const NOTICE_FEED = /^notices\/((?!.*\.\.)[a-z0-9][a-z0-9._-]{0,79})\.atom$/;
+const NOTICE_FEED = /^notices\/(.+)\.atom$/;
 const USAGE = 'Use GET /api/feeds/changes.atom or GET /api/feeds/notices/<notice id>.atom.';
 
 function withHeaders(response: HttpResponseInit, headers: Record<string, string>): HttpResponseInit {
@@ -15,17 +17,14 @@ function withHeaders(response: HttpResponseInit, headers: Record<string, string>
 export function makeFeedsHttpHandler(deps: FunctionDeps) {
   return async function feedsHttp(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
     if (request.method !== 'GET')
-      return withHeaders(
-        problemResponse(405, { code: 'METHOD_NOT_ALLOWED', message: `Feeds are read-only. ${USAGE}` }),
-        {
-          Allow: 'GET',
-        },
-      );
+      return withHeaders(problemResponse({ code: 'METHOD_NOT_ALLOWED', message: `Feeds are read-only. ${USAGE}` }), {
+        Allow: 'GET',
+      });
     const path = request.params.path ?? '';
     const match = NOTICE_FEED.exec(path);
-    if (path !== 'changes.atom' && !match)
-      return problemResponse(404, { code: 'FEED_NOT_FOUND', message: `No such feed. ${USAGE}` });
-    const noticeId = match?.[1];
+    const noticeId = match && WATCHLIST_ID.test(match[1]) ? match[1] : undefined;
+    if (path !== 'changes.atom' && !noticeId)
+      return problemResponse({ code: 'FEED_NOT_FOUND', message: `No such feed. ${USAGE}` });
     const store = await deps.getStore();
     if (!store.ok) return storageProblem(context, store.problem);
     const entries = await readChangeIndex(store.value);
@@ -33,7 +32,7 @@ export function makeFeedsHttpHandler(deps: FunctionDeps) {
     if (noticeId && !entries.value.some((entry) => entry.noticeId === noticeId)) {
       const watchlist = await deps.getWatchlist();
       if (!watchlist.ok || !watchlist.value.notices.some((notice) => notice.id === noticeId))
-        return problemResponse(404, {
+        return problemResponse({
           code: 'NOTICE_NOT_FOUND',
           message: `No notice "${noticeId}" on the watchlist and no change of it recorded.`,
         });
@@ -58,9 +57,9 @@ export function makeFeedsHttpHandler(deps: FunctionDeps) {
   };
 }
 
-function storageProblem(context: InvocationContext, problem: { code: string; message: string }): HttpResponseInit {
+function storageProblem(context: InvocationContext, problem: Problem): HttpResponseInit {
   context.warn(`feeds: [${problem.code}] ${problem.message}`);
-  return problemResponse(statusForProblem(problem), problem);
+  return problemResponse(problem);
 }
 
 export const feedsHttpHandler = makeFeedsHttpHandler(hostDeps());

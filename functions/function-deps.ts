@@ -1,8 +1,9 @@
 import type { InvocationContext } from '@azure/functions';
 
+import type { Progress } from '../shared/common/pool';
 import { redactSecrets } from '../shared/common/redact';
 import type { Result } from '../shared/common/result';
-import { loadWatchlist, type NoticewatchSettings, readSettings, runWindow, type Watchlist } from '../shared/config';
+import { loadWatchlist, type NoticewatchSettings, readSettings, type Watchlist } from '../shared/config';
 import { type NotificationSummary, type NotifyOptions, notifyOptions } from '../shared/notify';
 import type { NoticeCheckResult } from '../shared/reports';
 import { type ObjectStore, openStore } from '../shared/storage';
@@ -73,54 +74,20 @@ export function logNotifications(context: InvocationContext, what: string, notif
       );
 }
 
-/** The run options every drift trigger shares: its window, limits, clock and progress in the invocation log. */
-export function driftRunOptions(
-  deps: FunctionDeps,
-  context: InvocationContext,
-  trigger: 'timer' | 'http',
-  runId: string,
-  startedAt: Date,
-) {
-  return {
-    runId,
-    startedAt,
-    ...runWindow(startedAt, deps.settings, trigger === 'http' ? 'http' : 'scheduled'),
-    concurrency: deps.settings.concurrency,
-    fetchOptions: { timeoutMs: deps.settings.fetchTimeoutMs },
-    trigger,
-    // The run's clock is the trigger's, so deadlines and recorded times agree.
-    now: deps.now,
-    onProgress: (result: NoticeCheckResult, done: number, total: number) =>
-      context.log(
-        redactSecrets(
-          `drift ${done}/${total} ${result.id}: ${result.status}${result.error ? ` (${result.error.code}: ${result.error.message})` : ''}`,
-        ),
+/** Drift progress in the invocation log, one line per notice. */
+export function logDriftProgress(context: InvocationContext): Progress<NoticeCheckResult> {
+  return (result, done, total) =>
+    context.log(
+      redactSecrets(
+        `drift ${done}/${total} ${result.id}: ${result.status}${result.error ? ` (${result.error.code}: ${result.error.message})` : ''}`,
       ),
-  };
+    );
 }
 
-/** The same for TLS triggers; `allowPrivate` is the caller's: trusted configuration or caller input. */
-// eslint-disable-next-line @typescript-eslint/max-params -- to become one options object with the run-model refactor (issue 9)
-export function tlsRunOptions(
-  deps: FunctionDeps,
-  context: InvocationContext,
-  trigger: 'timer' | 'http',
-  runId: string,
-  startedAt: Date,
-  allowPrivate: boolean,
-  opaqueErrors: boolean,
-) {
-  return {
-    runId,
-    startedAt,
-    ...runWindow(startedAt, deps.settings, trigger === 'http' ? 'http' : 'scheduled'),
-    concurrency: deps.settings.concurrency,
-    tls: { allowPrivate, opaqueErrors, timeoutMs: deps.settings.tlsTimeoutMs, ...deps.tls },
-    trigger,
-    now: deps.now,
-    onProgress: (result: EndpointCheckResult, done: number, total: number) =>
-      context.log(
-        `tls ${done}/${total} ${result.id} ${result.address ?? ''}: ${result.problem ? result.problem.code : result.compliant ? 'compliant' : 'not compliant'}`,
-      ),
-  };
+/** TLS progress in the invocation log, one line per endpoint address. */
+export function logTlsProgress(context: InvocationContext): Progress<EndpointCheckResult> {
+  return (result, done, total) =>
+    context.log(
+      `tls ${done}/${total} ${result.id} ${result.address ?? ''}: ${result.problem ? result.problem.code : result.compliant ? 'compliant' : 'not compliant'}`,
+    );
 }

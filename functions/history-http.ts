@@ -6,26 +6,23 @@ import {
   type InvocationContext,
 } from '@azure/functions';
 
+import { httpStatusOf } from '../shared/common/problem-codes';
 import type { Problem } from '../shared/common/result';
+import { WATCHLIST_ID } from '../shared/config';
 import { changesSinceReview, MAX_HISTORY_LIMIT, readHistory } from '../shared/history';
 import { type FunctionDeps, hostDeps } from './function-deps';
-import { noStore, problemResponse, statusForProblem } from './http-responses';
+import { noStore, problemResponse } from './http-responses';
 
-/** The watchlist's id rule: what is not one is refused before storage is asked. */
-const NOTICE_ID = /^(?!.*\.\.)[a-z0-9][a-z0-9._-]{0,79}$/;
 const USAGE =
   'Use GET /api/reports/notices/<id>?limit=N&before=<report name> or GET /api/reports/notices/<id>/since-review.';
-const CALLER_ERRORS = new Set(['INVALID_LIMIT', 'INVALID_CURSOR', 'CURSOR_NOT_FOUND', 'INVALID_NOTICE_ID']);
-
-function problem(status: number, value: Problem): HttpResponseInit {
-  return noStore(problemResponse(status, value));
+function problem(value: Problem): HttpResponseInit {
+  return noStore(problemResponse(value));
 }
 
-/** Storage trouble is logged in full and answered with the redacted problem; the caller's mistakes are a 400. */
+/** Trouble on our side (storage) is logged in full and answered with the redacted problem; the caller's mistakes are only answered. */
 function failure(context: InvocationContext, value: Problem): HttpResponseInit {
-  if (CALLER_ERRORS.has(value.code)) return problem(400, value);
-  context.warn(`history: [${value.code}] ${value.message}`);
-  return problem(statusForProblem(value), value);
+  if (httpStatusOf(value.code) >= 500) context.warn(`history: [${value.code}] ${value.message}`);
+  return problem(value);
 }
 
 function parseLimit(raw: string | null): number | null | undefined {
@@ -54,13 +51,13 @@ export async function serveNoticeHistory(
 ): Promise<HttpResponseInit> {
   if (request.method !== 'GET')
     return {
-      ...problem(405, { code: 'METHOD_NOT_ALLOWED', message: `The history is read-only. ${USAGE}` }),
+      ...problem({ code: 'METHOD_NOT_ALLOWED', message: `The history is read-only. ${USAGE}` }),
       headers: { Allow: 'GET', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' },
     };
-  if (!NOTICE_ID.test(id))
-    return problem(400, { code: 'INVALID_NOTICE_ID', message: `"${id.slice(0, 80)}" is not a notice id.` });
+  if (!WATCHLIST_ID.test(id))
+    return problem({ code: 'NOTICE_ID_INVALID', message: `"${id.slice(0, 80)}" is not a notice id.` });
   if (view !== '' && view !== 'since-review')
-    return problem(404, { code: 'NOT_FOUND', message: `No such view of a notice. ${USAGE}` });
+    return problem({ code: 'ROUTE_NOT_FOUND', message: `No such view of a notice. ${USAGE}` });
   const store = await deps.getStore();
   if (!store.ok) return failure(context, store.problem);
 
@@ -68,8 +65,8 @@ export async function serveNoticeHistory(
     const since = await changesSinceReview(store.value, id);
     if (!since.ok) return failure(context, since.problem);
     if (!since.value)
-      return problem(404, {
-        code: 'NO_HISTORY',
+      return problem({
+        code: 'HISTORY_NOT_FOUND',
         message: `No change of ${id} is recorded yet, so there is nothing to compare.`,
       });
     return noStore({ status: 200, jsonBody: since.value });
@@ -77,8 +74,8 @@ export async function serveNoticeHistory(
 
   const limit = parseLimit(request.query.get('limit'));
   if (limit === null)
-    return problem(400, {
-      code: 'INVALID_LIMIT',
+    return problem({
+      code: 'LIMIT_INVALID',
       message: `limit must be a whole number from 1 to ${MAX_HISTORY_LIMIT}.`,
     });
   const before = request.query.get('before');
@@ -88,7 +85,7 @@ export async function serveNoticeHistory(
   });
   if (!page.ok) return failure(context, page.problem);
   if (!page.value)
-    return problem(404, { code: 'NOTICE_NOT_FOUND', message: `No notice ${id} has been checked in this store.` });
+    return problem({ code: 'NOTICE_NOT_FOUND', message: `No notice ${id} has been checked in this store.` });
   return noStore({ status: 200, jsonBody: page.value });
 }
 

@@ -7,21 +7,12 @@ import {
 } from '@azure/functions';
 
 import { redactSecrets } from '../shared/common/redact';
-import { fail, ok, type Result } from '../shared/common/result';
-import { listReportPage, readLatest, readReport } from '../shared/reports';
+import { fail, ok, type Problem, type Result } from '../shared/common/result';
+import { listReportPage, readLatest, readReport, validateReportName, validateReportPrefix } from '../shared/reports';
 import { type FunctionDeps, hostDeps } from './function-deps';
 import { serveNoticeHistory } from './history-http';
-import { problemResponse, statusForProblem } from './http-responses';
+import { problemResponse } from './http-responses';
 
-/** Report names live under these folders of the reports container; latest.json is served by its own route. */
-const REPORT_FOLDERS = ['drift/', 'runs/', 'tls/'] as const;
-/**
- * Letters, digits, `.`, `_`, `/`, `-` and `@`. Upper case because run ids carry an ISO timestamp
- * (`20261129T051500Z-3f9a1c`); `@` because per-address TLS reports end `<runId>@<address>.json`.
- */
-const NAME_CHARS = /^[A-Za-z0-9._/@-]+$/;
-/** Real names are ~130 characters (80-character id + date + run id); anything far longer is not ours. */
-export const MAX_NAME_LENGTH = 256;
 /**
  * Names per listing page (and the most `limit` may ask for). Storage is asked for one page only, so a
  * call costs the same with 20 reports under the prefix or 200,000; the rest comes by `continuation`.
@@ -39,36 +30,6 @@ const ALLOWED_METHODS = 'GET';
 const USAGE =
   'Use GET /api/reports/latest, GET /api/reports?prefix=drift/YYYY/MM/DD/[&limit=N][&continuation=TOKEN] or GET /api/reports/<name>.json.';
 
-function checkPath(kind: 'name' | 'prefix', value: string): Result<string> {
-  const code = kind === 'name' ? 'INVALID_REPORT_NAME' : 'INVALID_PREFIX';
-  if (value.length > MAX_NAME_LENGTH)
-    return fail(code, `The report ${kind} is longer than ${MAX_NAME_LENGTH} characters.`);
-  if (!REPORT_FOLDERS.some((folder) => value.startsWith(folder)))
-    return fail(code, `The report ${kind} must start with ${REPORT_FOLDERS.join(', ')}.`);
-  // Checked on the value as received: a percent-encoded `..%2f` fails here on `%` rather than being decoded into a traversal.
-  if (!NAME_CHARS.test(value))
-    return fail(code, `The report ${kind} may only contain letters, digits, ".", "_", "-", "@" and "/".`);
-  if (value.includes('..') || value.includes('//'))
-    return fail(code, `The report ${kind} must not contain ".." or an empty path segment.`);
-  return ok(value);
-}
-
-/** Exported so tests can check the rules directly. */
-export function validateReportName(name: string): Result<string> {
-  const checked = checkPath('name', name);
-  if (!checked.ok) return checked;
-  if (!name.endsWith('.json') || name.endsWith('/.json'))
-    return fail(
-      'INVALID_REPORT_NAME',
-      'The report name must end with ".json", e.g. drift/2026/11/29/<notice>/<run>.json.',
-    );
-  return checked;
-}
-
-export function validateReportPrefix(prefix: string): Result<string> {
-  return checkPath('prefix', prefix);
-}
-
 /** `limit` (1 to MAX_LISTED_NAMES, default the maximum) and `continuation` of a listing request. */
 export function readPageQuery(query: URLSearchParams): Result<{ maxNames: number; continuation: string | null }> {
   const limit = query.get('limit');
@@ -76,12 +37,12 @@ export function readPageQuery(query: URLSearchParams): Result<{ maxNames: number
   let maxNames = MAX_LISTED_NAMES;
   if (limit !== null) {
     if (!LIMIT.test(limit) || Number(limit) < 1 || Number(limit) > MAX_LISTED_NAMES)
-      return fail('INVALID_LIMIT', `limit must be a whole number from 1 to ${MAX_LISTED_NAMES}.`);
+      return fail('LIMIT_INVALID', `limit must be a whole number from 1 to ${MAX_LISTED_NAMES}.`);
     maxNames = Number(limit);
   }
   if (token === null || token === '') return ok({ maxNames, continuation: null });
   if (!CONTINUATION.test(token))
-    return fail('INVALID_CONTINUATION', 'continuation must be the token of a previous listing, passed back unchanged.');
+    return fail('CONTINUATION_INVALID', 'continuation must be the token of a previous listing, passed back unchanged.');
   return ok({ maxNames, continuation: Buffer.from(token, 'base64url').toString('utf8') });
 }
 
@@ -98,7 +59,7 @@ export function makeReportsHttpHandler(deps: FunctionDeps) {
   return async function reportsHttp(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
     if (request.method !== 'GET') {
       return answer(
-        withHeaders(problemResponse(405, { code: 'METHOD_NOT_ALLOWED', message: `Reports are read-only. ${USAGE}` }), {
+        withHeaders(problemResponse({ code: 'METHOD_NOT_ALLOWED', message: `Reports are read-only. ${USAGE}` }), {
           Allow: ALLOWED_METHODS,
         }),
       );
@@ -127,20 +88,20 @@ export function makeReportsHttpHandler(deps: FunctionDeps) {
     const prefix = request.query.get('prefix');
     if (prefix === null || prefix === '')
       return answer(
-        problemResponse(400, {
+        problemResponse({
           code: 'PREFIX_REQUIRED',
           message: `Say which reports to list with ?prefix=, e.g. ?prefix=drift/2026/11/29/. ${USAGE}`,
         }),
       );
     const checked = validateReportPrefix(prefix);
-    if (!checked.ok) return answer(problemResponse(400, checked.problem));
+    if (!checked.ok) return answer(problemResponse(checked.problem));
     const page = readPageQuery(request.query);
-    if (!page.ok) return answer(problemResponse(400, page.problem));
+    if (!page.ok) return answer(problemResponse(page.problem));
     const store = await deps.getStore();
     if (!store.ok) return storageProblem(context, store.problem);
     const listed = await listReportPage(store.value, checked.value, page.value);
     if (!listed.ok) {
-      if (listed.problem.code === 'INVALID_CONTINUATION') return answer(problemResponse(400, listed.problem));
+      if (listed.problem.code === 'CONTINUATION_INVALID') return answer(problemResponse(listed.problem));
       return storageProblem(context, listed.problem);
     }
     const continuation =
@@ -154,21 +115,21 @@ export function makeReportsHttpHandler(deps: FunctionDeps) {
 
   async function oneReport(name: string, context: InvocationContext, keyInUrl: boolean): Promise<HttpResponseInit> {
     const checked = validateReportName(name);
-    if (!checked.ok) return answer(problemResponse(400, checked.problem));
+    if (!checked.ok) return answer(problemResponse(checked.problem));
     const store = await deps.getStore();
     if (!store.ok) return storageProblem(context, store.problem);
     const report = await readReport(store.value, checked.value);
     if (!report.ok) return storageProblem(context, report.problem);
     if (report.value === null)
-      return answer(problemResponse(404, { code: 'REPORT_NOT_FOUND', message: `No report named ${checked.value}.` }));
+      return answer(problemResponse({ code: 'REPORT_NOT_FOUND', message: `No report named ${checked.value}.` }));
     return answer({ status: 200, jsonBody: report.value }, keyInUrl ? 'no-store' : IMMUTABLE_CACHE);
   }
 }
 
 /** Storage trouble is the operator's to fix: logged in full but redacted, answered with the redacted problem. */
-function storageProblem(context: InvocationContext, problem: { code: string; message: string }): HttpResponseInit {
+function storageProblem(context: InvocationContext, problem: Problem): HttpResponseInit {
   context.warn(redactSecrets(`reports: [${problem.code}] ${problem.message}`));
-  return answer(problemResponse(statusForProblem(problem), problem));
+  return answer(problemResponse(problem));
 }
 
 export const reportsHttpHandler = makeReportsHttpHandler(hostDeps());

@@ -6,10 +6,11 @@ import {
   type InvocationContext,
 } from '@azure/functions';
 
+import { httpStatusOf } from '../shared/common/problem-codes';
 import type { Problem } from '../shared/common/result';
 import { readReviews, recordReview } from '../shared/history';
 import { type FunctionDeps, hostDeps } from './function-deps';
-import { noStore, problemResponse, statusForProblem } from './http-responses';
+import { noStore, problemResponse } from './http-responses';
 
 /** A review is a status, a note of at most a few thousand characters and a name: far below this. */
 export const MAX_REVIEW_BODY_BYTES = 32 * 1024;
@@ -17,26 +18,14 @@ export const MAX_REVIEW_BODY_BYTES = 32 * 1024;
 const PRINCIPAL_HEADER = 'x-ms-client-principal-name';
 const USAGE =
   'Use POST /api/reviews with {"report", "status", "note"?, "reviewer"?} or GET /api/reviews/<report name>.';
-const CALLER_ERRORS = new Set([
-  'INVALID_JSON',
-  'REPORT_REQUIRED',
-  'INVALID_REPORT_NAME',
-  'INVALID_STATUS',
-  'INVALID_NOTE',
-  'INVALID_REVIEWER',
-  'REVIEWER_REQUIRED',
-]);
-const CONFLICTS = new Set(['REPORT_NOT_A_CHANGE', 'REPORT_NOT_IN_HISTORY']);
-
-function problem(status: number, value: Problem): HttpResponseInit {
-  return noStore(problemResponse(status, value));
+function problem(value: Problem): HttpResponseInit {
+  return noStore(problemResponse(value));
 }
 
+/** The caller's mistakes (4xx: bad input, a report that is not a reviewable change) are only answered; ours are logged too. */
 function failure(context: InvocationContext, value: Problem): HttpResponseInit {
-  if (CALLER_ERRORS.has(value.code)) return problem(400, value);
-  if (CONFLICTS.has(value.code)) return problem(409, value);
-  if (value.code !== 'REPORT_NOT_FOUND') context.warn(`reviews: [${value.code}] ${value.message}`);
-  return problem(statusForProblem(value), value);
+  if (httpStatusOf(value.code) >= 500) context.warn(`reviews: [${value.code}] ${value.message}`);
+  return problem(value);
 }
 
 async function readBody(
@@ -47,13 +36,13 @@ async function readBody(
   if (!/^application\/json\s*(;|$)/i.test(type))
     return {
       ok: false,
-      response: problem(415, {
-        code: 'UNSUPPORTED_MEDIA_TYPE',
+      response: problem({
+        code: 'MEDIA_TYPE_UNSUPPORTED',
         message: `Send the review as application/json. ${USAGE}`,
       }),
     };
   const declared = Number(request.headers.get('content-length') ?? '0');
-  const tooLarge = problem(413, {
+  const tooLarge = problem({
     code: 'BODY_TOO_LARGE',
     message: `A review body is at most ${MAX_REVIEW_BODY_BYTES} bytes.`,
   });
@@ -67,7 +56,7 @@ async function readBody(
   } catch {
     return {
       ok: false,
-      response: problem(400, { code: 'INVALID_JSON', message: `The body is not a JSON object. ${USAGE}` }),
+      response: problem({ code: 'JSON_INVALID', message: `The body is not a JSON object. ${USAGE}` }),
     };
   }
 }
@@ -88,7 +77,7 @@ export function makeReviewsHttpHandler(deps: FunctionDeps) {
     }
     if (request.method !== 'POST' || report !== '')
       return {
-        ...problem(405, { code: 'METHOD_NOT_ALLOWED', message: USAGE }),
+        ...problem({ code: 'METHOD_NOT_ALLOWED', message: USAGE }),
         headers: {
           Allow: report === '' ? 'POST' : 'GET',
           'Cache-Control': 'no-store',

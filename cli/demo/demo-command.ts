@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { ok, type Result } from '../../shared/common/result';
 import { loadWatchlist, readSettings } from '../../shared/config';
 import { packageRoot } from '../../shared/config/settings';
+import type { NoticeCheckResult } from '../../shared/reports';
 import { newRunId } from '../../shared/runs';
 import { type ObjectStore, openStore } from '../../shared/storage';
 import { driftPart, type RunContext, tlsPart } from '../check-commands';
@@ -25,7 +26,7 @@ export const DEMO_ENDPOINTS = {
 
 interface DemoRun {
   readonly lines: string[];
-  readonly notices: ReadonlyArray<{ id: string; status: string; substantive?: boolean; metadataChanges: unknown[] }>;
+  readonly notices: readonly NoticeCheckResult[];
   readonly endpoints: ReadonlyArray<{ id: string; compliant: boolean; findings: ReadonlyArray<{ id: string }> }>;
   readonly problems: number;
 }

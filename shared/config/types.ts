@@ -1,6 +1,6 @@
 /** A published notice to watch. */
 export interface NoticeConfig {
-  /** Safe id ([a-z0-9][a-z0-9._-]*): it becomes part of blob names. */
+  /** Safe id (WATCHLIST_ID): it becomes part of blob names. */
   readonly id: string;
   readonly url: string;
   readonly format: 'markdown' | 'html';

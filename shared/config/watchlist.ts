@@ -16,6 +16,13 @@ export interface Watchlist {
   readonly problems: Problem[];
 }
 
+/**
+ * Notice and endpoint ids: lower-case letters, digits, `.`, `_` and `-`, starting with a letter or
+ * digit, no `..`, at most 80 characters. Ids become part of blob names and latest.json keys. Taken
+ * from the watchlist's JSON Schema, so the schema stays the one place the pattern is written.
+ */
+export const WATCHLIST_ID = new RegExp(watchlistSchema.definitions.id.pattern);
+
 /** Far above any real watchlist; a guard against a runaway generated file. */
 export const MAX_ENTRIES_PER_KIND = 10_000;
 
@@ -143,13 +150,13 @@ function collectEntries<T extends { id: string }>(
   raw.slice(0, MAX_ENTRIES_PER_KIND).forEach((entry, index) => {
     const label = entryLabel(kind, index, entry);
     if (!validate(entry)) {
-      problems.push({ code: 'WATCHLIST_INVALID_ENTRY', message: `${label}: ${describeAjvErrors(validate.errors)}` });
+      problems.push({ code: 'WATCHLIST_ENTRY_INVALID', message: `${label}: ${describeAjvErrors(validate.errors)}` });
       return;
     }
     const typed = entry as T;
     const extra = extraCheck(typed);
     if (extra) {
-      problems.push({ code: 'WATCHLIST_INVALID_ENTRY', message: `${label}: ${extra}` });
+      problems.push({ code: 'WATCHLIST_ENTRY_INVALID', message: `${label}: ${extra}` });
       return;
     }
     const first = seen.get(typed.id);
@@ -207,7 +214,7 @@ function knownChannelsOnly<T extends { id: string; notify?: string[] }>(
   const unknown = entry.notify.filter((id) => !known.has(id));
   if (!unknown.length) return entry;
   problems.push({
-    code: 'WATCHLIST_UNKNOWN_CHANNEL',
+    code: 'WATCHLIST_CHANNEL_UNKNOWN',
     message: `${kind} "${entry.id}": notify names ${unknown.map((id) => `"${id}"`).join(', ')}, not a channel on the watchlist; the entry is checked but not sent there`,
   });
   return { ...entry, notify: entry.notify.filter((id) => known.has(id)) };
@@ -222,7 +229,7 @@ function knownNoticesOnly(entry: EndpointConfig, known: ReadonlySet<string>, pro
   const unknown = entry.notices.filter((id) => !known.has(id));
   if (!unknown.length) return entry;
   problems.push({
-    code: 'WATCHLIST_UNKNOWN_NOTICE',
+    code: 'WATCHLIST_NOTICE_UNKNOWN',
     message: `endpoints "${entry.id}": notices names ${unknown.map((id) => `"${id}"`).join(', ')}, not a valid notice on the watchlist; the endpoint is checked without that notice's promises`,
   });
   return { ...entry, notices: entry.notices.filter((id) => known.has(id)) };
@@ -234,7 +241,7 @@ export function parseWatchlistText(text: string, source: string): Result<Watchli
     document = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
     return fail(
-      'WATCHLIST_INVALID_JSON',
+      'WATCHLIST_JSON_INVALID',
       `${source} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
     );
   }

@@ -1,7 +1,13 @@
 import { ok, type Result } from '../common/result';
 import { type AlertSummary, buildPayload } from '../notify/payload';
-import { type NoticeCheckResult, type NoticeReport, readReport } from '../reports';
-import { CONTAINERS, type ObjectStore, readJson, swapJson } from '../storage';
+import {
+  type ChangedResult,
+  type NoticeCheckResult,
+  type NoticeReport,
+  readReport,
+  type UnchangedResult,
+} from '../reports';
+import { CHANGE_INDEX_NAME, CONTAINERS, type ObjectStore, readJson, swapJson } from '../storage';
 
 /** One change in the feeds: enough to write an entry without reading its report. */
 export interface ChangeEntry {
@@ -25,11 +31,10 @@ interface ChangeIndex {
   readonly entries: ChangeEntry[];
 }
 
-export const CHANGE_INDEX_NAME = 'feeds/changes.json';
 /** The feeds read one small blob; it keeps the newest changes of all notices, this many. */
 export const MAX_INDEXED_CHANGES = 500;
 
-function entryOf(result: NoticeCheckResult, report: string): ChangeEntry {
+function entryOf(result: ChangedResult, report: string): ChangeEntry {
   const payload = buildPayload('notice-changed', { ...result, kind: 'notice-check' }, report, {}, undefined);
   return {
     noticeId: result.id,
@@ -65,9 +70,11 @@ export async function indexChanges(
   now: string,
 ): Promise<Result<number>> {
   const fresh = results
-    .filter((result) => result.status === 'changed' && result.report)
+    .filter((result): result is ChangedResult => result.status === 'changed' && result.report !== null)
     .map((result) => entryOf(result, result.report!));
-  const named = results.filter((result) => result.status === 'unchanged' && result.lastChange);
+  const named = results.filter(
+    (result): result is UnchangedResult => result.status === 'unchanged' && result.lastChange !== undefined,
+  );
   if (!fresh.length && !named.length) return ok(0);
   const current = await readChangeIndex(store);
   if (!current.ok) return current;

@@ -1,6 +1,14 @@
 import { fail, ok, type Result } from '../common/result';
-import { type NoticeReport, parseNoticeReportName, readLatest } from '../reports';
-import { CONTAINERS, type ObjectStore, readJson, swapJson } from '../storage';
+import { type ChangedResult, type NoticeReport, readLatest } from '../reports';
+import {
+  CONTAINERS,
+  historyHeadName,
+  historyMonthName,
+  type ObjectStore,
+  parseNoticeReportName,
+  readJson,
+  swapJson,
+} from '../storage';
 import {
   type ChangeKind,
   type ChangeRef,
@@ -22,19 +30,11 @@ const MAX_ENTRY_METADATA_KEYS = 20;
 const MAX_HEADING_CHARS = 300;
 export const NOTE_PREVIEW_CHARS = 280;
 
-export function historyHeadName(noticeId: string): string {
-  return `history/${noticeId}.json`;
-}
-
-export function historyMonthName(noticeId: string, month: string): string {
-  return `history/${noticeId}/${month}.json`;
-}
-
 export function cut(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
-export function changeKind(report: Pick<NoticeReport, 'recurrence' | 'substantive'>): ChangeKind {
+export function changeKind(report: Pick<ChangedResult, 'recurrence' | 'substantive'>): ChangeKind {
   if (report.recurrence) return 'known-version';
   return report.substantive ? 'new-wording' : 'metadata-only';
 }
@@ -156,7 +156,7 @@ export async function recordReviewSummary(
   summary: ReviewSummary,
 ): Promise<Result<HistoryEntry | null>> {
   const parts = parseNoticeReportName(report);
-  if (!parts) return fail('INVALID_REPORT_NAME', `${report} is not the name of a notice report.`);
+  if (!parts) return fail('REPORT_NAME_INVALID', `${report} is not the name of a notice report.`);
   let updated: HistoryEntry | null = null;
   const written = await swapJson<HistoryMonth>(
     store,
@@ -206,12 +206,12 @@ export async function readHistory(
 ): Promise<Result<HistoryPage | null>> {
   const limit = query.limit ?? DEFAULT_HISTORY_LIMIT;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_HISTORY_LIMIT)
-    return fail('INVALID_LIMIT', `limit must be a whole number from 1 to ${MAX_HISTORY_LIMIT}.`);
+    return fail('LIMIT_INVALID', `limit must be a whole number from 1 to ${MAX_HISTORY_LIMIT}.`);
   let fromMonth: string | null = null;
   if (query.before !== undefined) {
     const parts = parseNoticeReportName(query.before);
     if (!parts || parts.noticeId !== noticeId)
-      return fail('INVALID_CURSOR', `before must be the name of a change report of ${noticeId}.`);
+      return fail('CURSOR_INVALID', `before must be the name of a change report of ${noticeId}.`);
     fromMonth = parts.month;
   }
   const head = await readHistoryHead(store, noticeId);

@@ -4,22 +4,22 @@ import { fail, ok, type Problem, type Result } from '../common/result';
 import {
   CLEARING_STATUSES,
   type NoticeReport,
-  parseNoticeReportName,
   readReport,
   recordLatestReview,
   REVIEW_STATUSES,
   type ReviewStatus,
 } from '../reports';
-import { CONTAINERS, type ObjectStore, readJson, swapJson } from '../storage';
 import {
-  changeRef,
-  cut,
+  CONTAINERS,
   historyHeadName,
-  mergeSummaries,
-  NOTE_PREVIEW_CHARS,
-  recordChange,
-  recordReviewSummary,
-} from './history-index';
+  type ObjectStore,
+  parseNoticeReportName,
+  readJson,
+  reviewName,
+  reviewsPrefix,
+  swapJson,
+} from '../storage';
+import { changeRef, cut, mergeSummaries, NOTE_PREVIEW_CHARS, recordChange, recordReviewSummary } from './history-index';
 import {
   HISTORY_SCHEMA_VERSION,
   type HistoryHead,
@@ -57,27 +57,25 @@ export interface RecordedReview {
   readonly problems: Problem[];
 }
 
-/** Reports container: every review of one change sits under its report's name. */
-export function reviewsPrefix(report: string): string {
-  return `reviews/${report}/`;
-}
-
-/** `20261129T060000.123Z`: sorts by time, and reads as one. */
-function compactStamp(at: Date): string {
-  return at.toISOString().replace(/[-:]/g, '');
-}
-
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
-function checkText(value: unknown, field: string, max: number, multiline: boolean): Result<string | null> {
+const INVALID_FIELD = { note: 'NOTE_INVALID', reviewer: 'REVIEWER_INVALID' } as const;
+
+function checkText(
+  value: unknown,
+  field: keyof typeof INVALID_FIELD,
+  max: number,
+  multiline: boolean,
+): Result<string | null> {
+  const invalid = INVALID_FIELD[field];
   if (value === undefined || value === null || value === '') return ok(null);
-  if (typeof value !== 'string') return fail(`INVALID_${field.toUpperCase()}`, `${field} must be a string.`);
+  if (typeof value !== 'string') return fail(invalid, `${field} must be a string.`);
   const trimmed = value.trim();
   if (trimmed === '') return ok(null);
-  if (trimmed.length > max) return fail(`INVALID_${field.toUpperCase()}`, `${field} is longer than ${max} characters.`);
+  if (trimmed.length > max) return fail(invalid, `${field} is longer than ${max} characters.`);
   if (CONTROL_CHARS.test(trimmed) || (!multiline && /[\r\n\t]/.test(trimmed)))
-    return fail(`INVALID_${field.toUpperCase()}`, `${field} contains control characters.`);
+    return fail(invalid, `${field} contains control characters.`);
   return ok(trimmed);
 }
 
@@ -97,11 +95,11 @@ export function checkReviewInput(input: ReviewInput): Result<CheckedInput> {
   const parts = parseNoticeReportName(input.report);
   if (!parts)
     return fail(
-      'INVALID_REPORT_NAME',
+      'REPORT_NAME_INVALID',
       'report must be the name of a notice change report, e.g. drift/2026/11/29/<notice>/<run>.json.',
     );
   if (typeof input.status !== 'string' || !REVIEW_STATUSES.includes(input.status as ReviewStatus))
-    return fail('INVALID_STATUS', `status must be one of ${REVIEW_STATUSES.join(', ')}.`);
+    return fail('REVIEW_STATUS_INVALID', `status must be one of ${REVIEW_STATUSES.join(', ')}.`);
   const note = checkText(input.note, 'note', MAX_NOTE_CHARS, true);
   if (!note.ok) return note;
   const principal = checkText(input.principal, 'reviewer', MAX_REVIEWER_CHARS, false);
@@ -183,7 +181,7 @@ export async function recordReview(
   let stored: ReviewRecord | null = null;
   for (let attempt = 0; attempt < CREATE_ATTEMPTS && !stored; attempt += 1) {
     const suffix = attempt === 0 ? '' : `-${randomBytes(4).toString('hex')}`;
-    const name = `${reviewsPrefix(reportName)}${compactStamp(at)}${suffix}.json`;
+    const name = reviewName(reportName, at, suffix);
     const candidate: ReviewRecord = { ...base, name };
     const created = await store.create(
       CONTAINERS.reports,
@@ -273,7 +271,7 @@ export interface ReviewTrail {
 /** Every review of one change, oldest first, read from the review blobs themselves. */
 export async function readReviews(store: ObjectStore, report: string): Promise<Result<ReviewTrail>> {
   if (!parseNoticeReportName(report))
-    return fail('INVALID_REPORT_NAME', `${report} is not the name of a notice change report.`);
+    return fail('REPORT_NAME_INVALID', `${report} is not the name of a notice change report.`);
   const names = await store.list(CONTAINERS.reports, reviewsPrefix(report));
   if (!names.ok) return names;
   const wanted = names.value.slice(-MAX_TRAIL_READ);

@@ -42,7 +42,7 @@ async function readSnapshot(store: ObjectStore, name: string): Promise<Result<Sn
   if (!SNAPSHOT_NAME.test(name)) return fail('STORAGE_CORRUPT', `The history names an invalid snapshot (${name}).`);
   const found = await store.get(CONTAINERS.snapshots, name);
   if (!found.ok) return found;
-  if (!found.value) return fail('SNAPSHOT_MISSING', `Snapshot ${name} named by the history is missing.`);
+  if (!found.value) return fail('SNAPSHOT_NOT_FOUND', `Snapshot ${name} named by the history is missing.`);
   return ok(documentFromSnapshotText(found.value.body.toString('utf8')));
 }
 

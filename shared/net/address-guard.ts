@@ -201,7 +201,7 @@ export function normaliseIpLiteral(host: string): string | null {
 export function validatePort(value: unknown): Result<number> {
   const n = typeof value === 'string' && /^[0-9]{1,5}$/.test(value) ? Number(value) : value;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 65535) {
-    return fail('INVALID_PORT', 'Port must be an integer from 1 to 65535.');
+    return fail('PORT_INVALID', 'Port must be an integer from 1 to 65535.');
   }
   return ok(n);
 }
@@ -218,16 +218,16 @@ export function parseHostPort(text: string, defaultPort = 443): Result<{ host: s
   if (bracketed) {
     host = bracketed[1];
     portText = bracketed[2];
-    if (parseIPv6(host) === null) return fail('INVALID_HOST', 'Bracketed host must be an IPv6 address.');
+    if (parseIPv6(host) === null) return fail('HOST_INVALID', 'Bracketed host must be an IPv6 address.');
   } else if ((input.match(/:/g) ?? []).length > 1) {
-    if (parseIPv6(input) === null) return fail('INVALID_HOST', 'Host is not a valid name or IP address.');
+    if (parseIPv6(input) === null) return fail('HOST_INVALID', 'Host is not a valid name or IP address.');
     host = input;
   } else {
     const colon = input.indexOf(':');
     host = colon === -1 ? input : input.slice(0, colon);
     portText = colon === -1 ? undefined : input.slice(colon + 1);
     if (!HOSTNAME.test(host) && parseIPv4Loose(host) === null) {
-      return fail('INVALID_HOST', 'Host is not a valid name or IP address.');
+      return fail('HOST_INVALID', 'Host is not a valid name or IP address.');
     }
   }
   if (portText === undefined) return ok({ host, port: defaultPort });

@@ -60,7 +60,7 @@ export async function acquireNotice(notice: NoticeConfig, options: AcquireOption
   // The watchlist URL's host is operator configuration; every other host a redirect or include leads to must be public.
   const fetchOptions = {
     ...callerOptions,
-    // An unparseable URL leaves it unset: fetchResource then reports INVALID_URL.
+    // An unparseable URL leaves it unset: fetchResource then reports URL_INVALID.
     trustedHost: URL.canParse(notice.url) ? new URL(notice.url).host : undefined,
     allowPrivateRedirects: notice.allowPrivateRedirects === true,
   };

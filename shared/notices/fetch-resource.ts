@@ -6,7 +6,7 @@ import fetch, { type Response } from 'node-fetch';
 
 import { withoutUndefined } from '../common/json-data';
 import { redactSecrets } from '../common/redact';
-import { fail, ok, type Problem, type Result } from '../common/result';
+import { fail, ok, type Problem, type ProblemCode, type Result } from '../common/result';
 import { DEFAULT_FETCH_TIMEOUT_MS } from '../config/settings';
 import { addressRefusal, isRelaxableReason, normaliseIpLiteral } from '../net/address-guard';
 import { type AddressRefused, guardedLookup } from '../net/guarded-lookup';
@@ -115,7 +115,7 @@ type HopResult =
 /**
  * Fetches one notice or include: GET with manual redirects, timeout, size cap, one retry on
  * transient failures, optional conditional headers. Never throws; every failure is a Problem with
- * a stable code (INVALID_URL, FETCH_TIMEOUT, CONNECTION_RESET, TRUNCATED_BODY, BODY_OVERRUN, TOO_LARGE,
+ * a stable code (URL_INVALID, FETCH_TIMEOUT, CONNECTION_RESET, TRUNCATED_BODY, BODY_OVERRUN, TOO_LARGE,
  * HTTP_STATUS, EMPTY_BODY, NOT_TEXT, UNSUPPORTED_CHARSET, FETCH_NETWORK, FETCH_ADDRESS_FORBIDDEN,
  * REDIRECT_LIMIT, REDIRECT_LOOP, REDIRECT_SCHEME, REDIRECT_OFF_SITE, REDIRECT_INVALID).
  */
@@ -132,7 +132,7 @@ async function fetchWithRetries(url: string, options: FetchOptions & FetchCallOp
   const opts: Required<FetchOptions> = { ...DEFAULT_FETCH_OPTIONS, ...withoutUndefined(options) };
   const parsed = parseHttpUrl(url);
   if (!parsed) {
-    return fail('INVALID_URL', `"${url}" is not an absolute http(s) URL; fix the notice URL in the watchlist.`);
+    return fail('URL_INVALID', `"${url}" is not an absolute http(s) URL; fix the notice URL in the watchlist.`);
   }
 
   const policy: AddressPolicy = {
@@ -638,7 +638,7 @@ function tooLarge(url: string, maxBytes: number, what: string): AttemptFailure {
   };
 }
 
-function permanent(code: string, message: string): { failure: AttemptFailure } {
+function permanent(code: ProblemCode, message: string): { failure: AttemptFailure } {
   return { failure: { problem: { code, message }, transient: false } };
 }
 
@@ -664,7 +664,7 @@ function parseHttpUrl(url: string): URL | null {
     const parsed = new URL(url);
     return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed : null;
   } catch {
-    // Unparseable: reported by the caller as INVALID_URL.
+    // Unparseable: reported by the caller as URL_INVALID.
     return null;
   }
 }

@@ -70,7 +70,7 @@ export async function resolveIncludes(
     origin = new URL(baseUrl).origin;
   } catch {
     // Unparseable base: reported below with the value itself.
-    return fail('INVALID_URL', `Cannot resolve includes relative to "${baseUrl}": not an absolute URL.`);
+    return fail('URL_INVALID', `Cannot resolve includes relative to "${baseUrl}": not an absolute URL.`);
   }
   const directives = findIncludeDirectives(body);
   if (directives.length === 0) return ok({ body, includeUrls: [] });

@@ -21,7 +21,7 @@ export function resolveChannel(channel: ChannelConfig, env: NodeJS.ProcessEnv): 
   const url = channel.url ?? (channel.urlSetting ? env[channel.urlSetting]?.trim() : undefined);
   if (!url)
     return fail(
-      'CHANNEL_URL_MISSING',
+      'CHANNEL_URL_REQUIRED',
       `Channel "${channel.id}": app setting ${channel.urlSetting ?? '(none)'} is not set; set it to the channel's URL.`,
     );
   let parsed: URL;
@@ -37,7 +37,7 @@ export function resolveChannel(channel: ChannelConfig, env: NodeJS.ProcessEnv): 
     secret = env[channel.secretSetting] ?? '';
     if (!secret)
       return fail(
-        'CHANNEL_SECRET_MISSING',
+        'CHANNEL_SECRET_REQUIRED',
         `Channel "${channel.id}": app setting ${channel.secretSetting} (its signing secret) is not set.`,
       );
   }

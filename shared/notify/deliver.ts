@@ -1,4 +1,4 @@
-import { mapWithConcurrency } from '../common/concurrency';
+import { runPool } from '../common/pool';
 import type { Problem } from '../common/result';
 import type { ChannelConfig } from '../config/types';
 import type { ObjectStore } from '../storage';
@@ -97,10 +97,13 @@ function settle(record: OutboxRecord, delivery: Partial<DeliveryState>): OutboxR
  * record the outcome on the claimed version. Two runs can never both hold the claim, so a record
  * is sent by one of them; the other sees `sending` or `sent` and leaves it.
  */
-async function deliverOne(
-  context: DeliveryContext,
-  name: string,
-): Promise<{ outcome: DeliveryOutcome | null; done: boolean; problem?: Problem }> {
+interface DeliveryResult {
+  readonly outcome: DeliveryOutcome | null;
+  readonly done: boolean;
+  readonly problem?: Problem;
+}
+
+async function deliverOne(context: DeliveryContext, name: string): Promise<DeliveryResult> {
   const { store, tuning, now } = context;
   let last: OutboxRecord | null = null;
   for (let round = 0; round < tuning.attemptsPerRun + 2; round += 1) {
@@ -189,7 +192,7 @@ async function deliverOne(
       // same Idempotency-Key, so a receiver that honours it still acts once.
       const problem = !recorded.ok
         ? recorded.problem
-        : { code: 'OUTBOX_CONFLICT', message: `Outbox record ${name} changed while its claim was held.` };
+        : { code: 'OUTBOX_CONFLICT' as const, message: `Outbox record ${name} changed while its claim was held.` };
       return { outcome: outcomeOf(after), done: false, problem };
     }
     if (after.delivery.state !== 'pending') return { outcome: outcomeOf(after), done: true };
@@ -210,18 +213,23 @@ export async function deliverPending(
   const pending = await readPending(context.store);
   if (!pending.ok) return { deliveries: [], problems: [pending.problem] };
   const problems: Problem[] = [];
-  const results = await mapWithConcurrency(pending.value, context.tuning.concurrency, (name) =>
-    deliverOne(context, name).catch((error: unknown) => ({
-      outcome: null,
-      done: false,
-      problem: {
-        code: 'DELIVERY_FAILED',
-        message: context.redact(
-          `Delivering ${name} failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`,
-        ),
-      },
-    })),
-  );
+  const failed = (error: unknown, name: string): DeliveryResult => ({
+    outcome: null,
+    done: false,
+    problem: {
+      code: 'DELIVERY_FAILED',
+      message: context.redact(
+        `Delivering ${name} failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`,
+      ),
+    },
+  });
+  // No deadline here: deliverOne keeps to the context's deadline itself, so every record is tried.
+  const pool = await runPool(pending.value, (name) => deliverOne(context, name), {
+    concurrency: context.tuning.concurrency,
+    now: () => context.now().getTime(),
+    onThrow: failed,
+  });
+  const results = pool.results.map((result, index) => result ?? failed('not run', pending.value[index]));
   const done = pending.value.filter((_name, index) => results[index].done);
   for (const result of results) if (result.problem) problems.push(result.problem);
   if (done.length) {

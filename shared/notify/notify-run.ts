@@ -4,11 +4,11 @@ import type { ChannelConfig, EndpointConfig, NoticeConfig } from '../config/type
 import { indexChanges } from '../feeds/change-index';
 import { type NoticeCheckResult, readReport } from '../reports';
 import { readPointer } from '../runs/notice-pointer';
-import { CONTAINERS, type ObjectStore, readJson, swapJson } from '../storage';
+import { alertTrackingName, CONTAINERS, type ObjectStore, outboxName, readJson, swapJson } from '../storage';
 import type { EndpointCheckResult } from '../tls';
 import { channelRedactor, channelsFor } from './channels';
 import { DEFAULT_DELIVERY, deliverPending, type DeliveryOutcome, type DeliveryTuning } from './deliver';
-import { addPending, createRecord, newDelivery, OUTBOX_SCHEMA_VERSION, outboxName } from './outbox';
+import { addPending, createRecord, newDelivery, OUTBOX_SCHEMA_VERSION } from './outbox';
 import { buildPayload, type ReportDocument } from './payload';
 import {
   type AlertDescriptor,
@@ -19,7 +19,6 @@ import {
   type Step,
   TRACKING_SCHEMA_VERSION,
   type TrackingDocument,
-  trackingName,
 } from './tracking';
 
 /** How a run alerts: the watchlist's channels and where their URLs and secrets are read. */
@@ -94,7 +93,7 @@ async function writeAlerts(
       if (!read.value) {
         // The report is the evidence an alert points to; without it there is nothing to send.
         problems.push({
-          code: 'ALERT_REPORT_MISSING',
+          code: 'ALERT_REPORT_NOT_FOUND',
           message: `Report ${alert.report} of a ${alert.kind} alert is missing.`,
         });
         written.add(alert);
@@ -155,7 +154,7 @@ async function recordAlerts<O extends { key: string }>(
   observe: (previous: TrackingDocument['items'][string] | undefined, observation: O) => Step | null,
 ): Promise<{ created: number; problems: Problem[] }> {
   const { store, now } = context;
-  const name = trackingName(target);
+  const name = alertTrackingName(target);
   const problems: Problem[] = [];
   const before = await readJson<TrackingDocument>(store, CONTAINERS.state, name);
   if (!before.ok) return { created: 0, problems: [before.problem] };
@@ -300,8 +299,8 @@ export function alertsAfterDrift(
         checkedAt: result.checkedAt,
         report: result.report!,
         status: result.status,
-        alert: result.alert,
-        lastChange: result.lastChange,
+        alert: result.status === 'changed' ? result.alert : undefined,
+        lastChange: result.status === 'unchanged' ? result.lastChange : undefined,
         suspectHash,
       };
       observations.push({

@@ -1,5 +1,5 @@
 import { fail, ok, type Problem, type Result } from '../common/result';
-import { CONTAINERS, type JsonWithEtag, type ObjectStore, readJson, swapJson } from '../storage';
+import { CONTAINERS, type JsonWithEtag, type ObjectStore, PENDING_ALERTS_NAME, readJson, swapJson } from '../storage';
 import type { AlertKind, AlertPayload } from './payload';
 
 export const OUTBOX_SCHEMA_VERSION = 1;
@@ -37,14 +37,6 @@ export interface OutboxRecord {
   readonly delivery: DeliveryState;
 }
 
-/** `outbox/drift/2026/11/29/<notice>/<run>/notice-changed/<channel>.json` for report `drift/2026/11/29/<notice>/<run>.json`. */
-export function outboxName(report: string, kind: AlertKind, channel: string): string {
-  return `outbox/${report.replace(/\.json$/, '')}/${kind}/${channel}.json`;
-}
-
-/** The names still to deliver: an index, so a run reads what is pending rather than every record ever written. */
-export const PENDING_NAME = 'notify/pending.json';
-
 interface PendingIndex {
   readonly schemaVersion: number;
   readonly updatedAt: string;
@@ -81,7 +73,7 @@ export async function swapRecord(
 }
 
 export async function readPending(store: ObjectStore): Promise<Result<string[]>> {
-  const found = await readJson<PendingIndex>(store, CONTAINERS.state, PENDING_NAME);
+  const found = await readJson<PendingIndex>(store, CONTAINERS.state, PENDING_ALERTS_NAME);
   return found.ok ? ok(found.value?.value.names ?? []) : found;
 }
 
@@ -90,7 +82,7 @@ async function updatePending(
   now: string,
   change: (names: Set<string>) => boolean,
 ): Promise<Result<void>> {
-  const written = await swapJson<PendingIndex>(store, CONTAINERS.state, PENDING_NAME, (current) => {
+  const written = await swapJson<PendingIndex>(store, CONTAINERS.state, PENDING_ALERTS_NAME, (current) => {
     const names = new Set(current?.names ?? []);
     if (!change(names)) return null;
     return { schemaVersion: OUTBOX_SCHEMA_VERSION, updatedAt: now, names: [...names].sort() };

@@ -1,6 +1,6 @@
-import type { Problem } from '../common/result';
-import type { NoticeCheckResult } from '../reports';
-import type { EndpointCheckResult } from '../tls';
+import type { ProblemCode } from '../common/result';
+import type { ChangedResult, NoticeCheckResult } from '../reports';
+import type { EndpointCheckResult, FindingId } from '../tls';
 
 /** Bumped on any incompatible change to the payload; content/schemas/alert-payload.schema.json describes it. */
 export const PAYLOAD_SCHEMA_VERSION = 1;
@@ -51,7 +51,8 @@ export interface AlertSummary {
   readonly reasons?: readonly EndpointReason[];
   readonly findings?: ReadonlyArray<{ readonly id: string; readonly severity: string; readonly message: string }>;
   readonly certificate?: { readonly validTo: string; readonly daysRemaining: number } | null;
-  readonly error?: Problem;
+  /** The check's problem, or for an endpoint without one its first blocking finding. */
+  readonly error?: { readonly code: ProblemCode | FindingId; readonly message: string };
   readonly consecutiveFailures?: number;
 }
 
@@ -105,7 +106,7 @@ function clip(text: string, max: number): string {
 }
 
 /** The first change block's removed and added words (just the highlighted parts when there are some). */
-function firstWords(result: NoticeCheckResult): AlertSummary['words'] {
+function firstWords(result: ChangedResult): AlertSummary['words'] {
   const change = result.wordChanges?.find((item) => item.parts.some((part) => part.kind !== 'same'));
   if (!change) return null;
   const pick = (kind: 'added' | 'removed') =>
@@ -140,7 +141,7 @@ function subjectOf(document: ReportDocument): AlertSubject {
     : { type: 'endpoint', id: document.id, host: document.host, port: document.port, address: document.address };
 }
 
-function noticeChangedSummary(result: NoticeCheckResult): AlertSummary {
+function noticeChangedSummary(result: ChangedResult): AlertSummary {
   const sections = result.sections.map((section) => ({ heading: clip(section.heading, 200), change: section.change }));
   const keys = result.metadataChanges.map((change) => change.key);
   const words = firstWords(result);
@@ -247,7 +248,8 @@ export function buildPayload(
 ): AlertPayload {
   const subject = subjectOf(document);
   let summary: AlertSummary;
-  if (kind === 'notice-changed' && document.kind === 'notice-check') summary = noticeChangedSummary(document);
+  if (kind === 'notice-changed' && document.kind === 'notice-check' && document.status === 'changed')
+    summary = noticeChangedSummary(document);
   else if (kind === 'notice-held' && document.kind === 'notice-check')
     summary = {
       text: clip(document.error?.message ?? 'The body fetched does not look like the notice.', 500),

@@ -39,10 +39,6 @@ export interface TrackingDocument {
 
 export const TRACKING_SCHEMA_VERSION = 1;
 
-export function trackingName(target: 'notices' | 'endpoints'): string {
-  return `notify/${target}.json`;
-}
-
 interface ObservationBase {
   /** The item's key in the tracking document (endpoint id, or id@address when every address is checked). */
   readonly key: string;

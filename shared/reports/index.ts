@@ -1,11 +1,4 @@
-export {
-  LATEST_NAME,
-  noticeReportName,
-  type NoticeReportNameParts,
-  parseNoticeReportName,
-  runSummaryName,
-  tlsReportName,
-} from './report-names';
+export { validateReportName, validateReportPrefix } from './report-name-rules';
 export {
   listReportPage,
   listReports,

@@ -1,6 +1,5 @@
 import { fail, ok, type Result } from '../common/result';
-import { CONTAINERS, type NamePage, type ObjectStore, readJson, swapJson } from '../storage';
-import { LATEST_NAME } from './report-names';
+import { CONTAINERS, LATEST_NAME, type NamePage, type ObjectStore, readJson, swapJson } from '../storage';
 import {
   type LatestDocument,
   type LatestEndpointEntry,

@@ -18,47 +18,44 @@ export interface Recurrence {
   readonly lastSeen: string;
 }
 
-/** The outcome of checking one notice once: what the CLI prints and what a drift report stores. */
-export interface NoticeCheckResult {
+/** What every notice result says, whatever its status. */
+interface NoticeCheckFields {
   readonly id: string;
   readonly url: string;
   readonly runId: string;
   readonly checkedAt: string;
   readonly durationMs: number;
-  readonly status: NoticeStatus;
-  readonly error?: Problem;
-  /** When changed: true if the body changed, false for a metadata-only change. */
-  readonly substantive?: boolean;
-  /** Blob names in the snapshots container. */
+  /** Blob name in the snapshots container of the last good snapshot before this check. */
   readonly previousSnapshot: string | null;
-  readonly currentSnapshot: string | null;
-  /** Blob name in the raw container of the bytes fetched this time (null when not fetched). */
-  readonly rawSnapshot: string | null;
-  /** The server answered 304 Not Modified to our conditional request. */
-  readonly notModified?: boolean;
-  /** When changed: unified diff from the previous snapshot blob's exact content to the current one's. */
-  readonly diff?: string;
-  readonly metadataChanges: MetadataChange[];
-  readonly sections: SectionChange[];
-  readonly wordChanges?: WordChange[];
-  readonly linesAdded?: number;
-  readonly linesRemoved?: number;
-  readonly recurrence?: Recurrence | null;
-  /** When changed: true when its severity is high or medium; false for rewording, metadata-only changes and returns to a known version. */
-  readonly alert?: boolean;
-  /** Baseline and changed: what the notice promises now, each claim with its section and sentence. */
-  readonly claims?: ClaimsRecord;
-  /** When changed: the claims added, removed or changed since the previous version. */
-  readonly claimChanges?: ClaimChange[];
-  /** When changed: how much it matters, from its claims (see ChangeSeverity). */
-  readonly severity?: ChangeSeverity;
   /** Include files resolved into this version. */
   readonly includes?: string[];
-  /** Set when a persisting suspect body was accepted as a real change. */
+  /** Blob name of this result's report in the reports container. */
+  readonly report: string | null;
+  // Read freely on any result (`result.error?.code`); set only on an error.
+  readonly error?: never;
+}
+
+/** The first good snapshot of a notice. */
+export interface BaselineResult extends Omit<NoticeCheckFields, 'previousSnapshot'> {
+  readonly status: 'baseline';
+  readonly previousSnapshot: null;
+  readonly currentSnapshot: string;
+  /** Blob name in the raw container of the bytes fetched. */
+  readonly rawSnapshot: string | null;
+  /** Set when a persisting suspect body was accepted as the first version. */
   readonly acceptedAfterSuspectRuns?: number;
-  /** When changed: this is the notice's n-th recorded change (counted by its pointer, so in the order the versions moved). */
-  readonly changeNumber?: number;
-  /** On unchanged results: the notice's last real change (report and time), from its pointer. */
+  /** What the notice promises, each claim with its section and sentence. */
+  readonly claims?: ClaimsRecord;
+}
+
+/** The notice is as its last good snapshot. */
+export interface UnchangedResult extends NoticeCheckFields {
+  readonly status: 'unchanged';
+  readonly currentSnapshot: string | null;
+  readonly rawSnapshot: null;
+  /** The server answered 304 Not Modified to our conditional request. */
+  readonly notModified?: boolean;
+  /** The notice's last real change (report and time), from its pointer. */
   readonly lastChange?: {
     readonly report: string;
     readonly at: string;
@@ -66,14 +63,61 @@ export interface NoticeCheckResult {
     readonly alert?: boolean;
     readonly number?: number;
   };
-  /** Blob name of this result's report in the reports container. */
-  readonly report: string | null;
 }
 
-export interface NoticeReport extends NoticeCheckResult {
+/** The notice changed: what moved, from the previous snapshot blob's exact content to the current one's. */
+export interface ChangedResult extends Omit<NoticeCheckFields, 'previousSnapshot'> {
+  readonly status: 'changed';
+  readonly previousSnapshot: string;
+  readonly currentSnapshot: string;
+  readonly rawSnapshot: string | null;
+  /** True if the body changed, false for a metadata-only change. */
+  readonly substantive: boolean;
+  readonly diff: string;
+  readonly metadataChanges: MetadataChange[];
+  readonly sections: SectionChange[];
+  readonly wordChanges: WordChange[];
+  readonly linesAdded: number;
+  readonly linesRemoved: number;
+  readonly recurrence: Recurrence | null;
+  /** True when its severity is high or medium; false for rewording, metadata-only changes and returns to a known version. */
+  readonly alert?: boolean;
+  /** What the notice promises now, each claim with its section and sentence. */
+  readonly claims?: ClaimsRecord;
+  /** The claims added, removed or changed since the previous version. */
+  readonly claimChanges?: ClaimChange[];
+  /** How much the change matters, from its claims (see ChangeSeverity). */
+  readonly severity?: ChangeSeverity;
+  /** Set when a persisting suspect body was accepted as a real change. */
+  readonly acceptedAfterSuspectRuns?: number;
+  /** This is the notice's n-th recorded change (counted by its pointer, so in the order the versions moved). */
+  readonly changeNumber?: number;
+}
+
+/** The check could not complete, or what was fetched is not taken for the notice; the last good snapshot is untouched. */
+export interface ErrorResult extends Omit<NoticeCheckFields, 'error'> {
+  readonly status: 'error';
+  readonly error: Problem;
+  /** Set when the change was recorded but its report could not be written (REPORT_NOT_WRITTEN). */
+  readonly currentSnapshot: string | null;
+  readonly rawSnapshot: string | null;
+}
+
+/** The outcome of checking one notice once, keyed on `status`: what the CLI prints and what a drift report stores. */
+export type NoticeCheckResult = BaselineResult | UnchangedResult | ChangedResult | ErrorResult;
+
+/** The parts of a result a check decides; the run's bookkeeping (ids, times, report name) is added around them. */
+type RunFields = 'id' | 'url' | 'runId' | 'checkedAt' | 'durationMs' | 'report';
+export type NoticeOutcome =
+  | Omit<BaselineResult, RunFields>
+  | Omit<UnchangedResult, RunFields>
+  | Omit<ChangedResult, RunFields>
+  | Omit<ErrorResult, RunFields>;
+
+export type NoticeReport = NoticeCheckResult & {
   readonly schemaVersion: number;
   readonly kind: 'notice-check';
-}
+};
 
 export interface LatestNoticeEntry {
   readonly id: string;
@@ -85,7 +129,7 @@ export interface LatestNoticeEntry {
   readonly lastChangedAt: string | null;
   readonly lastChangeReport: string | null;
   readonly substantive?: boolean;
-  /** Whether the last change was new body wording that needs a reviewer (see NoticeCheckResult.alert). */
+  /** Whether the last change was new body wording that needs a reviewer (see ChangedResult.alert). */
   readonly lastChangeAlert?: boolean;
   /** The report that holds the notice's current claims: its baseline or its last change. */
   readonly claimsReport?: string | null;

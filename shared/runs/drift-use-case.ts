@@ -29,7 +29,7 @@ export async function runDriftRequest(store: ObjectStore, request: DriftRequest)
   const notices = wanted
     ? request.watchlist.notices.filter((notice) => wanted.has(notice.id))
     : request.watchlist.notices;
-  const summary = await runDrift(notices, store, request);
+  const summary = await runDrift(store, notices, request);
   return ok({ ...summary, watchlistProblems: request.watchlist.problems });
 }
 

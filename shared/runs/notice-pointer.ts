@@ -1,6 +1,6 @@
 import type { NoticePromises } from '../claims';
 import { ok, type Result } from '../common/result';
-import { CONTAINERS, type ObjectStore, readJson } from '../storage';
+import { CONTAINERS, type ObjectStore, pointerName, readJson } from '../storage';
 
 export const POINTER_SCHEMA_VERSION = 1;
 /** How many distinct earlier versions a notice remembers, for recognising returns to them. */
@@ -68,10 +68,6 @@ export interface NoticePointer {
   readonly updatedAt: string;
 }
 
-export function pointerName(noticeId: string): string {
-  return `notices/${noticeId}.json`;
-}
-
 export interface PointerWithEtag {
   readonly pointer: NoticePointer | null;
   readonly etag: string | null;
@@ -105,12 +101,4 @@ export function rememberVersion(
     : { hash, snapshot, firstSeen: seenAt, lastSeen: seenAt };
   const others = known.filter((version) => version.hash !== hash);
   return [updated, ...others].sort((a, b) => (a.lastSeen < b.lastSeen ? 1 : -1)).slice(0, KNOWN_VERSIONS_KEPT);
-}
-
-export function snapshotName(noticeId: string, hash: string): string {
-  return `${noticeId}/${hash}.md`;
-}
-
-export function rawName(noticeId: string, rawHash: string): string {
-  return `${noticeId}/${rawHash}`;
 }

@@ -30,7 +30,10 @@ async function readNoticePromises(store: ObjectStore, noticeId: string): Promise
   if (!snapshot.ok) return { problem: snapshot.problem };
   if (!snapshot.value)
     return {
-      problem: { code: 'SNAPSHOT_MISSING', message: `snapshot ${lastGood.snapshot} of notice ${noticeId} is missing` },
+      problem: {
+        code: 'SNAPSHOT_NOT_FOUND',
+        message: `snapshot ${lastGood.snapshot} of notice ${noticeId} is missing`,
+      },
     };
   return { promises: promisesOf(extractClaims(documentFromSnapshotText(snapshot.value.body.toString('utf8')))) };
 }

@@ -178,7 +178,7 @@ export class AzureBlobObjectStore implements ObjectStore {
     } catch (error) {
       if (page.continuation !== null && statusOf(error) === 400) {
         return fail(
-          'INVALID_CONTINUATION',
+          'CONTINUATION_INVALID',
           'The continuation token was not accepted by storage; list again from the start.',
         );
       }

@@ -43,7 +43,7 @@ export async function startEmbeddedAzurite(options: EmbeddedAzuriteOptions = {})
   const entry = azuriteEntry();
   if (!entry) {
     return fail(
-      'AZURITE_MISSING',
+      'AZURITE_NOT_FOUND',
       'No storage is configured and the Azurite emulator is not installed: run `npm ci` (it is a dev dependency) or set AZURE_STORAGE_CONNECTION_STRING.',
     );
   }

@@ -3,7 +3,6 @@ export { connectionStringFor, type EmbeddedAzurite, startEmbeddedAzurite } from 
 export { type JsonWithEtag, readJson, swapJson } from './json-objects';
 export { MemoryObjectStore } from './memory-object-store';
 export {
-  CONTAINERS,
   type CreateOutcome,
   type NamePage,
   type ObjectStore,
@@ -12,3 +11,27 @@ export {
 } from './object-store';
 export { type OpenedStore, openStore, type StorageSettings, storeFromConnectionString } from './open-store';
 export { findSharedAzurite, type SharedAzurite } from './shared-azurite';
+export {
+  alertTrackingName,
+  CHANGE_INDEX_NAME,
+  compactTimestamp,
+  CONTAINERS,
+  driftRunSummaryName,
+  historyHeadName,
+  historyMonthName,
+  LATEST_NAME,
+  noticeReportName,
+  type NoticeReportNameParts,
+  outboxName,
+  parseNoticeReportName,
+  PENDING_ALERTS_NAME,
+  pointerName,
+  rawName,
+  REPORT_FOLDERS,
+  reviewName,
+  reviewsPrefix,
+  slotClaimName,
+  snapshotName,
+  tlsReportName,
+  tlsRunSummaryName,
+} from './storage-layout';

@@ -43,7 +43,7 @@ export interface ObjectStore {
   /**
    * One page of names under a prefix, in lexical order: storage is asked for at most `maxNames`, and
    * nothing past them is read. `continuation` is the token of the previous page (null: the first page).
-   * A token storage does not accept is INVALID_CONTINUATION.
+   * A token storage does not accept is CONTINUATION_INVALID.
    */
   listPage(
     container: string,
@@ -51,11 +51,3 @@ export interface ObjectStore {
     page: { readonly maxNames: number; readonly continuation: string | null },
   ): Promise<Result<NamePage>>;
 }
-
-/** Containers noticewatch uses. Raw fetched bytes and extracted snapshots are kept apart. */
-export const CONTAINERS = {
-  raw: 'raw',
-  snapshots: 'snapshots',
-  state: 'state',
-  reports: 'reports',
-} as const;

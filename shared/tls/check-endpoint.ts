@@ -1,8 +1,7 @@
-import { setMaxListeners } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import net from 'node:net';
 
-import { KeyedLimiter, mapWithConcurrency } from '../common/concurrency';
+import { KeyedLimiter } from '../common/concurrency';
 import { type Problem, problemFromError } from '../common/result';
 import type { EndpointConfig } from '../config/types';
 import { normaliseIpLiteral, validatePort } from '../net/address-guard';
@@ -10,6 +9,7 @@ import { boundedWait } from './abortable';
 import { describeCertificate } from './certificate-info';
 import { type LegacyProtocolName, WIRE_VERSION } from './client-hello';
 import { type ConnectionSettings, defaultConnect, NEVER_CONNECTED, type ProbeOutcome, withRetry } from './connection';
+import { type FindingId, severityOf } from './finding-ids';
 import { checkPromises, effectiveMinTls, evaluatePolicy } from './policy';
 import { rawProbe } from './raw-probe';
 import { resolveTarget } from './resolve-target';
@@ -22,8 +22,6 @@ import {
   type ProtocolName,
   type ProtocolVerdict,
   type TlsCheckOptions,
-  type TlsRunOptions,
-  type TlsRunResult,
 } from './types';
 
 const DEFAULT_TIMEOUT_MS = 5000;
@@ -43,7 +41,7 @@ interface Target {
 
 function emptyResult(endpoint: EndpointConfig, port: number, started: number, problem: Problem): EndpointCheckResult {
   const detail: ProtocolDetail = { verdict: 'error', reason: problem.message, attempts: 0 };
-  const finding = problem.code === 'ADDRESS_FORBIDDEN' ? 'ADDRESS_FORBIDDEN' : 'UNREACHABLE';
+  const finding: FindingId = problem.code === 'ADDRESS_FORBIDDEN' ? 'ADDRESS_FORBIDDEN' : 'UNREACHABLE';
   return {
     id: endpoint.id,
     host: endpoint.host,
@@ -57,7 +55,7 @@ function emptyResult(endpoint: EndpointConfig, port: number, started: number, pr
     protocolDetails: Object.fromEntries(PROTOCOL_NAMES.map((n) => [n, detail])) as Record<ProtocolName, ProtocolDetail>,
     certificate: null,
     compliant: false,
-    findings: [{ id: finding, severity: 'high', message: problem.message }],
+    findings: [{ id: finding, severity: severityOf(finding), message: problem.message }],
     problem,
   };
 }
@@ -217,7 +215,11 @@ function internalErrorResult(
     error,
   );
   const result = emptyResult(endpoint, port, started, problem);
-  return { ...result, address, findings: [{ id: 'CHECK_FAILED', severity: 'high', message: problem.message }] };
+  return {
+    ...result,
+    address,
+    findings: [{ id: 'CHECK_FAILED', severity: severityOf('CHECK_FAILED'), message: problem.message }],
+  };
 }
 
 async function checkEndpointWith(
@@ -310,44 +312,14 @@ async function checkValidEndpoint(
  * Private and loopback targets are refused unless `allowPrivate` is set.
  */
 export function checkEndpoint(endpoint: EndpointConfig, options: TlsCheckOptions = {}): Promise<EndpointCheckResult[]> {
-  return checkEndpointWith(endpoint, options, new KeyedLimiter(options.perAddressConnections ?? 2));
+  return checkEndpointWith(
+    endpoint,
+    options,
+    options.connections ?? new KeyedLimiter(options.perAddressConnections ?? 2),
+  );
 }
 
-/** Checks many endpoints with a shared per-address connection cap; the deadline cuts the run short. */
-export async function checkEndpoints(
-  endpoints: readonly EndpointConfig[],
-  options: TlsRunOptions = {},
-): Promise<TlsRunResult> {
-  const limiter = new KeyedLimiter(options.perAddressConnections ?? 2);
-  const controller = new AbortController();
-  // Every probe of the run listens on this one signal; the default cap of 10 would warn on any real run.
-  setMaxListeners(0, controller.signal);
-  const abort = (): void => controller.abort();
-  options.signal?.addEventListener('abort', abort);
-  if (options.signal?.aborted) controller.abort();
-  const timer = options.deadlineMs !== undefined ? setTimeout(abort, options.deadlineMs) : undefined;
-  const notReached: string[] = [];
-  let done = 0;
-  try {
-    const perEndpoint = await mapWithConcurrency(endpoints, options.concurrency ?? 4, async (endpoint) => {
-      if (controller.signal.aborted) {
-        notReached.push(endpoint.id);
-        return [];
-      }
-      const results = await checkEndpointWith(endpoint, { ...options, signal: controller.signal }, limiter);
-      // A check overtaken by the deadline holds `aborted` errors, not facts about the server.
-      if (controller.signal.aborted) {
-        notReached.push(endpoint.id);
-        return [];
-      }
-      done++;
-      for (const result of results) options.onProgress?.(done, endpoints.length, result);
-      return results;
-    });
-    const unreached = new Set(notReached);
-    return { results: perEndpoint.flat(), notReached: endpoints.map((e) => e.id).filter((id) => unreached.has(id)) };
-  } finally {
-    if (timer) clearTimeout(timer);
-    options.signal?.removeEventListener('abort', abort);
-  }
+/** The result for an endpoint whose check threw (a defect): never compliant, with a CHECK_FAILED finding. */
+export function checkFailedResult(endpoint: EndpointConfig, error: unknown): EndpointCheckResult {
+  return internalErrorResult(endpoint, endpoint.port ?? 443, Date.now(), error);
 }

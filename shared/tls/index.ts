@@ -1,9 +1,12 @@
 /** TLS promise checking: protocol verdicts, certificate facts, policy findings, and the request-forgery guard. */
 export { classifyAddress, parseHostPort, validatePort } from '../net/address-guard';
-export { checkEndpoint, checkEndpoints } from './check-endpoint';
+export { checkEndpoint, checkFailedResult } from './check-endpoint';
+export type { FindingId } from './finding-ids';
 export {
   adHocEndpoint,
+  authoriseTargets,
   findWatchlistEndpoint,
+  type OnDemandPolicy,
   parseTargetInput,
   parseTargetList,
   type TargetInput,
@@ -24,8 +27,6 @@ export type {
   TlsCheckOptions,
   TlsFinding,
   TlsPromise,
-  TlsRunOptions,
-  TlsRunResult,
   TlsVersionName,
 } from './types';
 export { PROTOCOL_NAMES } from './types';

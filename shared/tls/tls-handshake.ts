@@ -28,30 +28,37 @@ export interface HandshakeSession {
 
 export type HandshakeOutcome = ProbeOutcome & { readonly session?: HandshakeSession };
 
-/** OpenSSL errors that are the server saying "not this version" (as opposed to "I could not tell"). */
-const REFUSAL_CODES: Record<string, string> = {
-  ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION: 'alert protocol_version',
-  ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE: 'alert handshake_failure',
-  ERR_SSL_TLSV1_ALERT_INSUFFICIENT_SECURITY: 'alert insufficient_security',
-  ERR_SSL_TLSV1_ALERT_INAPPROPRIATE_FALLBACK: 'alert inappropriate_fallback',
-  ERR_SSL_UNSUPPORTED_PROTOCOL: 'server answered with a lower version',
-  ERR_SSL_TLSV1_ALERT_DECODE_ERROR: 'alert decode_error',
-  ERR_SSL_SSLV3_ALERT_ILLEGAL_PARAMETER: 'alert illegal_parameter',
-};
+/** Alerts received before the server chose our version that are the server saying "not this version". */
+const REFUSAL_ALERTS = new Set([
+  'protocol_version',
+  'handshake_failure',
+  'insufficient_security',
+  'inappropriate_fallback',
+  'decode_error',
+  'illegal_parameter',
+]);
+/** The same, said without an alert: the server answered with a version below the one offered. */
+const LOWER_VERSION_CODE = 'ERR_SSL_UNSUPPORTED_PROTOCOL';
 
-/** Errors that mean the bytes that came back were not TLS at all (plain HTTP on the port, ...). */
+/**
+ * Errors that mean the bytes that came back were not TLS at all (plain HTTP on the port, ...).
+ * DATA_LENGTH_TOO_LONG is how OpenSSL 3.2+ (Node 22) reports the oversized record 3.0 (Node 20)
+ * reports as PACKET_LENGTH_TOO_LONG.
+ */
 const NOT_TLS_CODES = new Set([
   'ERR_SSL_WRONG_VERSION_NUMBER',
   'ERR_SSL_PACKET_LENGTH_TOO_LONG',
+  'ERR_SSL_DATA_LENGTH_TOO_LONG',
   'ERR_SSL_RECORD_LAYER_FAILURE',
 ]);
 
 /**
  * OpenSSL reports an alert it received as `ERR_SSL_{SSLV3,TLSV1,TLSV13}_[ALERT_]<NAME>` (reason codes from 1000
- * up: 1000 + the alert number); every such code is an alert, so the name is read from the code.
+ * up: 1000 + the alert number), and from 3.2 (Node 22) as `ERR_SSL_SSL/TLS_ALERT_<NAME>`; every such code is an
+ * alert, so the name is read from the code.
  */
 function receivedAlertName(code: string): string | null {
-  const match = /^ERR_SSL_(?:SSLV3|TLSV1|TLSV13)_(?:ALERT_)?([A-Z0-9_]+)$/.exec(code);
+  const match = /^ERR_SSL_(?:SSLV3|TLSV1|TLSV13|SSL\/TLS)_(?:ALERT_)?([A-Z0-9_]+)$/.exec(code);
   return match ? match[1].toLowerCase().replace('user_cancelled', 'user_canceled') : null;
 }
 
@@ -116,8 +123,10 @@ export function tlsHandshake(request: HandshakeRequest): Promise<HandshakeOutcom
     socket.on('error', (error: NodeJS.ErrnoException) => {
       const code = error.code ?? '';
       const alert = receivedAlertName(code);
-      if (code in REFUSAL_CODES && !versionChosen) {
-        finish({ verdict: 'rejected', reason: REFUSAL_CODES[code] });
+      if (code === LOWER_VERSION_CODE && !versionChosen) {
+        finish({ verdict: 'rejected', reason: 'server answered with a lower version' });
+      } else if (alert !== null && REFUSAL_ALERTS.has(alert) && !versionChosen) {
+        finish({ verdict: 'rejected', reason: `alert ${alert}` });
       } else if (NOT_TLS_CODES.has(code)) {
         finish(errorOutcome('not-tls', `not TLS (${code})`));
       } else if (alert !== null) {

@@ -1,7 +1,9 @@
 import type net from 'node:net';
 
+import type { KeyedLimiter } from '../common/concurrency';
 import type { Problem } from '../common/result';
 import type { TlsVersionName } from '../config/types';
+import type { FindingId } from './finding-ids';
 
 export type { TlsVersionName };
 
@@ -24,7 +26,8 @@ export type ProtocolVerdict = 'accepted' | 'rejected' | 'error';
 export type FindingSeverity = 'critical' | 'high' | 'medium' | 'low' | 'warning' | 'info';
 
 export interface TlsFinding {
-  readonly id: string;
+  /** Stable id from the catalogue in finding-ids.ts. */
+  readonly id: FindingId;
   readonly severity: FindingSeverity;
   readonly message: string;
 }
@@ -123,6 +126,8 @@ export interface TlsCheckOptions {
   readonly ca?: string | Buffer;
   /** Connections at once to one address. Default 2. */
   readonly perAddressConnections?: number;
+  /** A per-address cap shared by several checks (a run passes one to all of its endpoints). */
+  readonly connections?: KeyedLimiter;
   /** Days before expiry that raise CERT_EXPIRING_SOON. Default 30. */
   readonly expiryWarningDays?: number;
   readonly lookup?: LookupFunction;
@@ -133,18 +138,4 @@ export interface TlsCheckOptions {
   readonly now?: () => Date;
   /** The promises each endpoint (by id) must keep, from the notices it is linked to. */
   readonly promises?: ReadonlyMap<string, readonly TlsPromise[]>;
-}
-
-export interface TlsRunOptions extends TlsCheckOptions {
-  /** Endpoints checked at once. Default 4. */
-  readonly concurrency?: number;
-  /** Budget for the whole run, in ms; endpoints not finished by then are listed in `notReached`. */
-  readonly deadlineMs?: number;
-  readonly onProgress?: (done: number, total: number, result: EndpointCheckResult) => void;
-}
-
-export interface TlsRunResult {
-  readonly results: EndpointCheckResult[];
-  /** Endpoint ids cut by the run deadline. */
-  readonly notReached: string[];
 }

@@ -8,8 +8,8 @@ import { main } from '../../cli/noticewatch';
 import { startTestStorage, type TestStorage } from '../support/azurite';
 import { type NoticeServer, startNoticeServer } from '../support/notice-server';
 import { noticeV1, noticeV2, noticeV3 } from '../support/sample-notices';
-import { buildTestPki } from '../tls/helpers/certs';
-import { startTlsServer, unusedPort } from '../tls/helpers/servers';
+import { buildTestPki } from '../support/tls-certs';
+import { startTlsServer, unusedPort } from '../support/tls-servers';
 
 let storage: TestStorage;
 let server: NoticeServer;
@@ -74,9 +74,9 @@ describe('noticewatch drift', () => {
       id: 'cli-notice',
       status: 'baseline',
       previousSnapshot: null,
-      metadataChanges: [],
-      sections: [],
     });
+    // A baseline has no change to describe, so it carries no empty change fields either.
+    expect(document.notices[0]).not.toHaveProperty('sections');
     expect(first.stderr).toContain('[notice 1/1] BASELINE  cli-notice');
 
     server.setText('/cli/notice.md', noticeV2());

@@ -104,7 +104,7 @@ describe('noticewatch notify test', () => {
     delete process.env.NW_CLI_HOOK_URL;
     const unset = await runCli(['notify', 'test', 'ops', '--watchlist', watchlistPath]);
     expect(unset.code).toBe(2);
-    expect(unset.stderr).toContain('[CHANNEL_URL_MISSING]');
+    expect(unset.stderr).toContain('[CHANNEL_URL_REQUIRED]');
     expect(unset.stderr).toContain('NW_CLI_HOOK_URL');
 
     const unknown = await runCli(['notify', 'test', 'nope', '--watchlist', watchlistPath]);

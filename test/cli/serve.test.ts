@@ -14,8 +14,8 @@ import { portClosed, runCliInProcess, startCli } from '../support/cli-process';
 import { testContext, testDeps } from '../support/function-harness';
 import { type NoticeServer, startNoticeServer } from '../support/notice-server';
 import { noticeV1, noticeV2, noticeV3 } from '../support/sample-notices';
-import { buildTestPki } from '../tls/helpers/certs';
-import { type RunningServer, startTlsServer } from '../tls/helpers/servers';
+import { buildTestPki } from '../support/tls-certs';
+import { type RunningServer, startTlsServer } from '../support/tls-servers';
 
 let storage: TestStorage;
 let notices: NoticeServer;
@@ -160,7 +160,7 @@ describe('noticewatch serve', () => {
     expect(root.headers.location).toBe('/api/dashboard/');
     const other = await servedAnswer('GET', '/host.json');
     expect(other.status).toBe(404);
-    expect(JSON.parse(other.body).error.code).toBe('NOT_FOUND');
+    expect(JSON.parse(other.body).error.code).toBe('ROUTE_NOT_FOUND');
   });
 
   it('without a key, answers only requests addressed to a loopback name (no DNS rebinding)', async () => {

@@ -60,7 +60,7 @@ describe('watchlist channels', () => {
     expect(watchlist.notices[0].notify).toEqual(['ops']);
     expect(watchlist.problems).toEqual([
       {
-        code: 'WATCHLIST_UNKNOWN_CHANNEL',
+        code: 'WATCHLIST_CHANNEL_UNKNOWN',
         message: expect.stringContaining('notices "n": notify names "typo"'),
       },
     ]);

@@ -80,14 +80,14 @@ describe('watchlist validation', () => {
       { id: 'to-rejected', host: 'example.test', notices: ['good-notice'] },
     ]);
     expect(parsed.value.problems.map((problem) => [problem.code, problem.message])).toEqual([
-      ['WATCHLIST_INVALID_ENTRY', expect.stringMatching(/notices\[1\] \("broken-notice"\)/)],
-      ['WATCHLIST_INVALID_ENTRY', expect.stringMatching(/endpoints\[3\] \("twice"\).*duplicate/)],
-      ['WATCHLIST_INVALID_ENTRY', expect.stringMatching(/endpoints\[4\] \("not-ids"\).*notices/)],
+      ['WATCHLIST_ENTRY_INVALID', expect.stringMatching(/notices\[1\] \("broken-notice"\)/)],
+      ['WATCHLIST_ENTRY_INVALID', expect.stringMatching(/endpoints\[3\] \("twice"\).*duplicate/)],
+      ['WATCHLIST_ENTRY_INVALID', expect.stringMatching(/endpoints\[4\] \("not-ids"\).*notices/)],
       [
-        'WATCHLIST_UNKNOWN_NOTICE',
+        'WATCHLIST_NOTICE_UNKNOWN',
         'endpoints "typo": notices names "good-notcie", not a valid notice on the watchlist; the endpoint is checked without that notice\'s promises',
       ],
-      ['WATCHLIST_UNKNOWN_NOTICE', expect.stringContaining('endpoints "to-rejected": notices names "broken-notice"')],
+      ['WATCHLIST_NOTICE_UNKNOWN', expect.stringContaining('endpoints "to-rejected": notices names "broken-notice"')],
     ]);
   });
 
@@ -115,7 +115,7 @@ describe('watchlist validation', () => {
     expect(broken.ok).toBe(false);
     if (!broken.ok)
       expect(broken.problem).toMatchObject({
-        code: 'WATCHLIST_INVALID_JSON',
+        code: 'WATCHLIST_JSON_INVALID',
         message: expect.stringContaining('test.json is not valid JSON'),
       });
     const list = parseWatchlist([good]);

@@ -185,7 +185,7 @@ describe.each(HOSTS)('dashboard in a browser, $name', (host) => {
       await expect.poll(() => page.locator('#count-changed').textContent()).toBe('1');
       await expect.poll(() => page.locator('#count-errors').textContent()).toBe('2');
       const tailspin = page.locator('tr[data-notice-id="tailspin-docs"]');
-      expect(await tailspin.locator('.code-chip').textContent()).toBe('NOTICE_IMPLAUSIBLE');
+      expect(await tailspin.locator('.code-chip').textContent()).toBe('SUSPECT_BODY');
       expect(await tailspin.textContent()).toContain(XSS_SCRIPT);
       // A javascript: URL from a report is shown, never made a link.
       expect(await page.locator('a[href^="javascript:"]').count()).toBe(0);
@@ -243,7 +243,7 @@ describe.each(HOSTS)('dashboard in a browser, $name', (host) => {
       const legacy = page.locator('tr[data-endpoint-id="legacy-portal"]');
       expect(await legacy.locator('.severity').allTextContents()).toEqual(['high', 'high', 'warning']);
       expect(await legacy.textContent()).toContain('legacy-portal.example.test:8443');
-      expect(await page.locator('tr[data-endpoint-id="unreachable-gw"]').textContent()).toContain('TLS_CONNECT_FAILED');
+      expect(await page.locator('tr[data-endpoint-id="unreachable-gw"]').textContent()).toContain('DNS_LOOKUP_FAILED');
 
       // The change: loaded from /api/reports/<lastChangeReport> on click.
       await page.getByRole('button', { name: 'View last change of contoso-insights' }).click();

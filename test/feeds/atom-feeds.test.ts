@@ -59,7 +59,7 @@ beforeAll(async () => {
     const startedAt = new Date(clock);
     const parsed = parseWatchlist(document);
     if (!parsed.ok) throw new Error(parsed.problem.message);
-    await runDrift(parsed.value.notices, store, {
+    await runDrift(store, parsed.value.notices, {
       runId: newRunId(startedAt),
       startedAt,
       fetchOptions: { timeoutMs: 2_000 },
@@ -199,8 +199,6 @@ describe('the change index behind the feeds', () => {
           previousSnapshot: null,
           currentSnapshot: null,
           rawSnapshot: null,
-          metadataChanges: [],
-          sections: [],
           report: 'drift/2027/01/01/hostile/later.json',
           lastChange: { report: lost.report, at: lost.checkedAt, alert: true },
         },

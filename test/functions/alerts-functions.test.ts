@@ -1,10 +1,11 @@
-import { HttpRequest, type Timer } from '@azure/functions';
+import { HttpRequest } from '@azure/functions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { makeDriftHttpHandler } from '../../functions/drift-http';
 import { makeDriftTimerHandler } from '../../functions/drift-timer';
 import { MemoryObjectStore } from '../../shared/storage';
 import { type AlertReceiver, startAlertReceiver } from '../support/alert-receiver';
+import { fakeTimer } from '../support/fakes';
 import { testContext, testDeps } from '../support/function-harness';
 import { type NoticeServer, startNoticeServer } from '../support/notice-server';
 import { noticeV1, noticeV2 } from '../support/sample-notices';
@@ -21,7 +22,7 @@ afterAll(async () => {
   await Promise.all([server?.close(), receiver?.close()]);
 });
 
-const TIMER = { isPastDue: false, scheduleStatus: { last: '', next: '', lastUpdated: '' } } as unknown as Timer;
+const TIMER = fakeTimer();
 
 describe('alerts from the Functions triggers', () => {
   it('driftHttp and driftTimer deliver, report and log deliveries without the URL or the secret', async () => {

@@ -11,8 +11,8 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { makeDashboardHttpHandler } from '../../functions/dashboard-http';
 import type { FunctionDeps } from '../../functions/function-deps';
 import { makeReportsHttpHandler } from '../../functions/reports-http';
-import { noticeReportName, writeReport } from '../../shared/reports';
-import { MemoryObjectStore } from '../../shared/storage';
+import { writeReport } from '../../shared/reports';
+import { MemoryObjectStore, noticeReportName } from '../../shared/storage';
 import { testContext, testDeps } from '../support/function-harness';
 
 /**

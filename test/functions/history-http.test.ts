@@ -110,13 +110,13 @@ describe('GET /api/reports/notices/{id}', () => {
     expect(quiet.status).toBe(200);
     expect(quiet.jsonBody).toMatchObject({ changes: 0, entries: [], next: null });
     const cases: Array<[HttpRequest, string]> = [
-      [historyRequest('contoso', '?limit=0'), 'INVALID_LIMIT'],
-      [historyRequest('contoso', '?limit=abc'), 'INVALID_LIMIT'],
-      [historyRequest('contoso', '?limit=500'), 'INVALID_LIMIT'],
-      [historyRequest('contoso', '?before=../../state/x.json'), 'INVALID_CURSOR'],
+      [historyRequest('contoso', '?limit=0'), 'LIMIT_INVALID'],
+      [historyRequest('contoso', '?limit=abc'), 'LIMIT_INVALID'],
+      [historyRequest('contoso', '?limit=500'), 'LIMIT_INVALID'],
+      [historyRequest('contoso', '?before=../../state/x.json'), 'CURSOR_INVALID'],
       [historyRequest('contoso', `?before=${reports[0].replace(/-h\d\d/, '-zz')}`), 'CURSOR_NOT_FOUND'],
-      [historyRequest('Not..An-Id'), 'INVALID_NOTICE_ID'],
-      [historyRequest('%3Cscript%3E'), 'INVALID_NOTICE_ID'],
+      [historyRequest('Not..An-Id'), 'NOTICE_ID_INVALID'],
+      [historyRequest('%3Cscript%3E'), 'NOTICE_ID_INVALID'],
     ];
     for (const [request, code] of cases) {
       const response = await history(request);
@@ -206,7 +206,10 @@ describe('POST /api/reviews and GET /api/reviews/{report}', () => {
     const bad = await reviews(reviewRequest({ report: reports[0], status: 'approved', reviewer: 'a' }));
     expect(bad.status).toBe(400);
     expect(bad.jsonBody).toMatchObject({
-      error: { code: 'INVALID_STATUS', message: expect.stringContaining('acknowledged, not-material, needs-action') },
+      error: {
+        code: 'REVIEW_STATUS_INVALID',
+        message: expect.stringContaining('acknowledged, not-material, needs-action'),
+      },
     });
 
     const baseline = runs[0].results.find((result) => result.id === 'contoso')!.report!;
@@ -220,16 +223,16 @@ describe('POST /api/reviews and GET /api/reviews/{report}', () => {
       [
         reviewRequest({ report: reports[0], status: 'acknowledged', reviewer: 'a' }, { 'content-type': 'text/plain' }),
         415,
-        'UNSUPPORTED_MEDIA_TYPE',
+        'MEDIA_TYPE_UNSUPPORTED',
       ],
-      [reviewRequest('{"report": '), 400, 'INVALID_JSON'],
-      [reviewRequest('[1,2]'), 400, 'INVALID_JSON'],
+      [reviewRequest('{"report": '), 400, 'JSON_INVALID'],
+      [reviewRequest('[1,2]'), 400, 'JSON_INVALID'],
       [reviewRequest({ report: reports[0], status: 'acknowledged' }), 400, 'REVIEWER_REQUIRED'],
       [reviewRequest({ status: 'acknowledged', reviewer: 'a' }), 400, 'REPORT_REQUIRED'],
       [
         reviewRequest({ report: 'tls/2026/11/29/x/y.json', status: 'acknowledged', reviewer: 'a' }),
         400,
-        'INVALID_REPORT_NAME',
+        'REPORT_NAME_INVALID',
       ],
       [
         reviewRequest({
@@ -307,6 +310,6 @@ describe('GET /api/reports/notices/{id}/since-review', () => {
     expect(since.wordChanges.some((change) => change.parts.some((part) => part.text.includes('churn')))).toBe(true);
     const none = await history(historyRequest('quiet', '', 'since-review'));
     expect(none.status).toBe(404);
-    expect(none.jsonBody).toMatchObject({ error: { code: 'NO_HISTORY' } });
+    expect(none.jsonBody).toMatchObject({ error: { code: 'HISTORY_NOT_FOUND' } });
   });
 });

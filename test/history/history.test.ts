@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ok } from '../../shared/common/result';
 import {
   changesSinceReview,
-  historyHeadName,
   type HistoryPage,
   readHistory,
   readHistoryHead,
@@ -13,7 +12,7 @@ import {
 } from '../../shared/history';
 import { type NoticeReport, readLatest, readReport } from '../../shared/reports';
 import { newRunId, readPointer, runDrift } from '../../shared/runs';
-import { CONTAINERS, type ObjectStore } from '../../shared/storage';
+import { CONTAINERS, historyHeadName, type ObjectStore } from '../../shared/storage';
 import { startTestStorage, type TestStorage } from '../support/azurite';
 import { changesOf, runSteps, type SeededRun, threeChanges } from '../support/change-history';
 import { type NoticeServer, startNoticeServer } from '../support/notice-server';
@@ -102,11 +101,11 @@ describe('history of a notice', () => {
 
   it('refuses a bad limit or a cursor that is not a change of the notice', async () => {
     const cases: Array<[{ limit?: number; before?: string }, string]> = [
-      [{ limit: 0 }, 'INVALID_LIMIT'],
-      [{ limit: 101 }, 'INVALID_LIMIT'],
-      [{ limit: 1.5 }, 'INVALID_LIMIT'],
-      [{ before: 'latest.json' }, 'INVALID_CURSOR'],
-      [{ before: reports[0].replace('/contoso/', '/quiet/') }, 'INVALID_CURSOR'],
+      [{ limit: 0 }, 'LIMIT_INVALID'],
+      [{ limit: 101 }, 'LIMIT_INVALID'],
+      [{ limit: 1.5 }, 'LIMIT_INVALID'],
+      [{ before: 'latest.json' }, 'CURSOR_INVALID'],
+      [{ before: reports[0].replace('/contoso/', '/quiet/') }, 'CURSOR_INVALID'],
       [{ before: reports[0].replace(/-h\d\d\.json$/, '-zz.json') }, 'CURSOR_NOT_FOUND'],
     ];
     for (const [query, code] of cases) {
@@ -131,7 +130,7 @@ describe('history of a notice', () => {
       const startedAt = new Date(at);
       return Promise.all(
         ['a', 'b', 'c'].map((suffix) =>
-          runDrift([notice], storage.store, { runId: newRunId(startedAt, `race${suffix}`), startedAt }),
+          runDrift(storage.store, [notice], { runId: newRunId(startedAt, `race${suffix}`), startedAt }),
         ),
       );
     };
@@ -301,14 +300,14 @@ describe('reviews', () => {
     const cases: Array<[Record<string, unknown>, string, RegExp]> = [
       [
         { report: reports[0], status: 'approved', reviewer: 'a' },
-        'INVALID_STATUS',
+        'REVIEW_STATUS_INVALID',
         /acknowledged, not-material, needs-action/,
       ],
       [{ report: reports[0], status: 'acknowledged' }, 'REVIEWER_REQUIRED', /reviewer/],
       [{ status: 'acknowledged', reviewer: 'a' }, 'REPORT_REQUIRED', /report/],
       [
         { report: 'state/notices/contoso.json', status: 'acknowledged', reviewer: 'a' },
-        'INVALID_REPORT_NAME',
+        'REPORT_NAME_INVALID',
         /drift\//,
       ],
       [
@@ -317,8 +316,8 @@ describe('reviews', () => {
         /No report/,
       ],
       [{ report: baseline, status: 'acknowledged', reviewer: 'a' }, 'REPORT_NOT_A_CHANGE', /baseline/],
-      [{ report: reports[0], status: 'acknowledged', reviewer: 'a', note: 'x'.repeat(4001) }, 'INVALID_NOTE', /4000/],
-      [{ report: reports[0], status: 'acknowledged', reviewer: 'a\nb' }, 'INVALID_REVIEWER', /control/],
+      [{ report: reports[0], status: 'acknowledged', reviewer: 'a', note: 'x'.repeat(4001) }, 'NOTE_INVALID', /4000/],
+      [{ report: reports[0], status: 'acknowledged', reviewer: 'a\nb' }, 'REVIEWER_INVALID', /control/],
     ];
     for (const [input, code, message] of cases) {
       const result = await recordReview(storage.store, { ...input, via: 'api' } as Parameters<typeof recordReview>[1]);

@@ -29,11 +29,11 @@ import {
   type TlsFleet,
   wrongVerdicts,
 } from '../../bench/load-bench';
-import { type NoticeCheckResult, noticeReportName, readLatest } from '../../shared/reports';
+import { type NoticeCheckResult, readLatest } from '../../shared/reports';
 import { type DriftRunSummary, newRunId, runDrift, type TlsRunSummary } from '../../shared/runs';
-import { CONTAINERS, type ObjectStore, storeFromConnectionString } from '../../shared/storage';
+import { CONTAINERS, noticeReportName, type ObjectStore, storeFromConnectionString } from '../../shared/storage';
 import { recordFault } from '../support/reliability-tally';
-import { buildTestPki } from '../tls/helpers/certs';
+import { buildTestPki } from '../support/tls-certs';
 
 const NOTICES = 2_000;
 const ENDPOINTS = 2_000;
@@ -174,7 +174,7 @@ describe(`drift at ${NOTICES} notices`, () => {
       const startedAt = new Date();
       const began = performance.now();
       const runId = newRunId(startedAt, 'load-deadline');
-      const summary = await runDrift(notices, storage.store, {
+      const summary = await runDrift(storage.store, notices, {
         runId,
         startedAt,
         deadline: startedAt.getTime() + 1_500,
@@ -284,9 +284,10 @@ describe(`TLS at ${ENDPOINTS} endpoints`, () => {
     const finished = checkTlsRun(summary, endpoints);
     expect(finished.length).toBeGreaterThan(0);
     expect(summary.notReached.length).toBeGreaterThan(0);
-    // Checking stops at the deadline: nothing starts after it, and what was in flight is cut, not waited for.
+    // Nothing starts after the deadline; what was in flight then finishes (each check is bounded by its
+    // connection timeout, 5 s) or is abandoned at the hard deadline.
     expect(summary.endpoints.every((result) => Date.parse(result.checkedAt) < startedAt + budgetMs + 100)).toBe(true);
-    expect(run.checksDoneMs).toBeLessThan(budgetMs + 1_000);
+    expect(run.checksDoneMs).toBeLessThan(budgetMs + 5_000);
     // Then runTls writes the finished results' reports one by one, latest.json and the summary: that tail
     // grows with the results kept (see the load report); it must stay far inside the slack the timer
     // leaves (8-minute budget, 10-minute limit).

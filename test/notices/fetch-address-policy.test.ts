@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { guardedLookup, type ResolveAll } from '../../shared/net/guarded-lookup';
 import { type FetchOptions, fetchResource } from '../../shared/notices';
 import { type ConnectionObserver, observeConnections } from '../support/connection-observer';
-import { respond, startTestServer, type TestServer } from './test-server';
+import { NOTICE_FIXTURES, type NoticeServer, respond, startNoticeServer } from '../support/notice-server';
 
 /**
  * The address policy of every fetch: the watched URL's host is trusted whatever its address, and any
@@ -46,7 +46,7 @@ async function internalListener(host: string): Promise<Listener> {
   };
 }
 
-let server: TestServer;
+let server: NoticeServer;
 /** On 127.0.0.2: another loopback address, another host. */
 let second: Listener;
 /** On 127.0.0.1 but another port: reached as localhost:Q and 2130706433:Q. */
@@ -55,7 +55,7 @@ let observer: ConnectionObserver;
 
 beforeAll(async () => {
   [server, second, sidecar] = await Promise.all([
-    startTestServer(),
+    startNoticeServer({ fixtures: NOTICE_FIXTURES }),
     internalListener('127.0.0.2'),
     internalListener('127.0.0.1'),
   ]);
@@ -86,19 +86,19 @@ describe('redirects off the watched host', () => {
     observer = observeConnections();
     for (const [index, target] of internalTargets().entries()) {
       server.routes.set(`/to-internal-${index}.md`, respond(302, '', { location: target.location }));
-      const result = await fetchResource(`${server.base}/to-internal-${index}.md`, FAST);
+      const result = await fetchResource(`${server.origin}/to-internal-${index}.md`, FAST);
       expect(result.ok, target.location).toBe(false);
       if (result.ok) continue;
       expect(result.problem.code, target.location).toBe('FETCH_ADDRESS_FORBIDDEN');
       expect(result.problem.message).toContain(
-        `hosts other than the watched notice's own (${new URL(server.base).host})`,
+        `hosts other than the watched notice's own (${new URL(server.origin).host})`,
       );
       expect(observer.touched(target.address), target.location).toEqual([]);
     }
     expect(second.requests).toEqual([]);
     expect(sidecar.requests).toEqual([]);
     // The watched host itself was contacted once per case.
-    expect(observer.attempts.filter((a) => a === `127.0.0.1:${new URL(server.base).port}`)).toHaveLength(
+    expect(observer.attempts.filter((a) => a === `127.0.0.1:${new URL(server.origin).port}`)).toHaveLength(
       internalTargets().length,
     );
   });
@@ -106,8 +106,8 @@ describe('redirects off the watched host', () => {
   it('names the range, and suggests allowPrivateRedirects only where it could help', async () => {
     server.routes.set('/to-localhost.md', respond(302, '', { location: `http://localhost:${sidecar.port}/x.md` }));
     server.routes.set('/to-metadata.md', respond(302, '', { location: 'http://169.254.169.254/' }));
-    const local = await fetchResource(`${server.base}/to-localhost.md`, FAST);
-    const metadata = await fetchResource(`${server.base}/to-metadata.md`, FAST);
+    const local = await fetchResource(`${server.origin}/to-localhost.md`, FAST);
+    const metadata = await fetchResource(`${server.origin}/to-metadata.md`, FAST);
     expect(!local.ok && local.problem.message).toMatch(
       /its host localhost resolves to 127\.0\.0\.1 \(loopback\).*"allowPrivateRedirects": true/,
     );
@@ -116,9 +116,9 @@ describe('redirects off the watched host', () => {
   });
 
   it('stay on the watched host whatever its address: loopback notices and same-host redirects still work', async () => {
-    server.routes.set('/moved.md', respond(301, '', { location: `${server.base}/here.md` }));
+    server.routes.set('/moved.md', respond(301, '', { location: `${server.origin}/here.md` }));
     server.routes.set('/here.md', respond(200, '# Notice\n'));
-    const result = await fetchResource(`${server.base}/moved.md`, FAST);
+    const result = await fetchResource(`${server.origin}/moved.md`, FAST);
     expect(result.ok && result.value.kind === 'fetched' && result.value.text).toBe('# Notice\n');
   });
 
@@ -129,8 +129,8 @@ describe('redirects off the watched host', () => {
     server.routes.set('/meta.md', respond(302, '', { location: 'http://169.254.169.254/latest/meta-data/' }));
     server.routes.set('/wire.md', respond(302, '', { location: 'http://168.63.129.16/machine' }));
     const options = { ...FAST, allowPrivateRedirects: true };
-    const intranet = await fetchResource(`${server.base}/intranet.md`, options);
-    const named = await fetchResource(`${server.base}/intranet-named.md`, options);
+    const intranet = await fetchResource(`${server.origin}/intranet.md`, options);
+    const named = await fetchResource(`${server.origin}/intranet-named.md`, options);
     expect(intranet.ok && intranet.value.kind === 'fetched' && intranet.value.finalUrl).toBe(
       `http://127.0.0.2:${second.port}/intranet.md`,
     );
@@ -138,7 +138,7 @@ describe('redirects off the watched host', () => {
     expect(second.requests).toEqual(['/intranet.md']);
     expect(sidecar.requests).toEqual(['/n.md']);
     for (const path of ['/meta.md', '/wire.md']) {
-      const refused = await fetchResource(`${server.base}${path}`, options);
+      const refused = await fetchResource(`${server.origin}${path}`, options);
       expect(!refused.ok && refused.problem.code).toBe('FETCH_ADDRESS_FORBIDDEN');
     }
     expect(observer.touched('169.254.169.254')).toEqual([]);

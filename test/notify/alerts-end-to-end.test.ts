@@ -15,8 +15,8 @@ import { type AlertReceiver, type ReceivedRequest, startAlertReceiver } from '..
 import { startTestStorage, type TestStorage } from '../support/azurite';
 import { type NoticeServer, startNoticeServer } from '../support/notice-server';
 import { ERROR_PAGE, noticeV1, noticeV2 } from '../support/sample-notices';
-import { buildTestPki, type TestPki } from '../tls/helpers/certs';
-import { type RunningServer, startTlsServer } from '../tls/helpers/servers';
+import { buildTestPki, type TestPki } from '../support/tls-certs';
+import { type RunningServer, startTlsServer } from '../support/tls-servers';
 
 /**
  * The promise of issue 11, end to end over real Azurite, a real notice server, real TLS servers and
@@ -91,7 +91,7 @@ function nextRun(): { runId: string; startedAt: Date } {
 }
 
 async function drift(run = nextRun()): Promise<DriftRunSummary> {
-  const summary = await runDrift(watchlist.notices, storage.store, {
+  const summary = await runDrift(storage.store, watchlist.notices, {
     ...run,
     fetchOptions: { timeoutMs: 2_000 },
     notify,
@@ -101,9 +101,8 @@ async function drift(run = nextRun()): Promise<DriftRunSummary> {
 }
 
 async function tls(run = nextRun()): Promise<TlsRunSummary> {
-  const summary = await runTls(storage.store, {
+  const summary = await runTls(storage.store, watchlist.endpoints, {
     ...run,
-    endpoints: watchlist.endpoints,
     tls: { allowPrivate: true, ca: pki.ca.certPem, timeoutMs: 2_000 },
     notify,
   });

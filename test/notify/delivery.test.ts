@@ -3,8 +3,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ChannelConfig } from '../../shared/config';
 import { channelRedactor, DEFAULT_DELIVERY, type DeliveryTuning, sampleAlert } from '../../shared/notify';
 import { deliverPending, type DeliveryContext } from '../../shared/notify/deliver';
-import { addPending, createRecord, newDelivery, outboxName, readPending, readRecord } from '../../shared/notify/outbox';
-import { MemoryObjectStore } from '../../shared/storage';
+import { addPending, createRecord, newDelivery, readPending, readRecord } from '../../shared/notify/outbox';
+import { MemoryObjectStore, outboxName } from '../../shared/storage';
 import { type AlertReceiver, startAlertReceiver } from '../support/alert-receiver';
 
 /**
@@ -119,7 +119,7 @@ describe('delivering the outbox', () => {
     const result = await deliverPending(context('run-a'));
     expect(result.deliveries[0]).toMatchObject({ state: 'pending', attempts: 1, lastStatus: null });
     expect(result.deliveries[0].lastError).toEqual({
-      code: 'CHANNEL_URL_MISSING',
+      code: 'CHANNEL_URL_REQUIRED',
       message: expect.stringContaining('UNSET_URL'),
     });
   });

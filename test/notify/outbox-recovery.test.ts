@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fail, type Result } from '../../shared/common/result';
 import { parseWatchlist } from '../../shared/config';
 import type { NotifyOptions } from '../../shared/notify';
-import { type TrackingDocument, trackingName } from '../../shared/notify/tracking';
+import type { TrackingDocument } from '../../shared/notify/tracking';
 import { newRunId, runDrift } from '../../shared/runs';
-import { CONTAINERS, type CreateOutcome, MemoryObjectStore, readJson } from '../../shared/storage';
+import { alertTrackingName, CONTAINERS, type CreateOutcome, MemoryObjectStore, readJson } from '../../shared/storage';
 import { type AlertReceiver, startAlertReceiver } from '../support/alert-receiver';
 import { type NoticeServer, startNoticeServer } from '../support/notice-server';
 import { noticeV1, noticeV2 } from '../support/sample-notices';
@@ -45,7 +45,7 @@ describe('an alert decided but not written', () => {
     const run = () => {
       clock += 60_000;
       const startedAt = new Date(clock);
-      return runDrift(parsed.value.notices, store, {
+      return runDrift(store, parsed.value.notices, {
         runId: newRunId(startedAt),
         startedAt,
         notify,
@@ -60,7 +60,7 @@ describe('an alert decided but not written', () => {
     expect(broken.notices[0]).toMatchObject({ status: 'changed', alert: true });
     expect(broken.problems.map((problem) => problem.code)).toEqual(['ALERTS_INCOMPLETE']);
     expect(receiver.requests).toHaveLength(0);
-    const tracking = await readJson<TrackingDocument>(store, CONTAINERS.state, trackingName('notices'));
+    const tracking = await readJson<TrackingDocument>(store, CONTAINERS.state, alertTrackingName('notices'));
     expect(tracking.ok && tracking.value?.value.unwritten.map((alert) => alert.kind)).toEqual(['notice-changed']);
 
     store.down = false;
@@ -71,7 +71,7 @@ describe('an alert decided but not written', () => {
     expect(receiver.accepted().map((request) => request.headers['idempotency-key'])).toEqual([
       `${broken.notices[0].report}#notice-changed`,
     ]);
-    const after = await readJson<TrackingDocument>(store, CONTAINERS.state, trackingName('notices'));
+    const after = await readJson<TrackingDocument>(store, CONTAINERS.state, alertTrackingName('notices'));
     expect(after.ok && after.value?.value.unwritten).toEqual([]);
   });
 });

@@ -32,6 +32,7 @@ const changedNotice: ReportDocument = {
   previousSnapshot: 'contoso/a.md',
   currentSnapshot: 'contoso/b.md',
   rawSnapshot: 'contoso/b',
+  diff: '--- contoso/a.md\n+++ contoso/b.md\n',
   metadataChanges: [{ key: 'ms.date', before: '1', after: '2' }],
   sections: [
     { heading: HOSTILE_HEADING, change: 'modified', linesAdded: 1, linesRemoved: 1 },
@@ -53,16 +54,23 @@ const changedNotice: ReportDocument = {
   ],
   linesAdded: 4,
   linesRemoved: 1,
+  recurrence: null,
   report: 'drift/2026/12/01/contoso/20261201T060000Z-abc123.json',
 };
 
 const failedNotice: ReportDocument = {
-  ...changedNotice,
+  kind: 'notice-check',
+  id: 'contoso',
+  url: 'https://contoso.example/privacy',
+  runId: '20261201T060000Z-abc123',
+  checkedAt: '2026-12-01T06:00:01.000Z',
+  durationMs: 10,
   status: 'error',
   error: { code: 'SUSPECT_BODY', message: 'The body looks like an error page. Not treated as a change (seen 1 of 3).' },
-  sections: [],
-  wordChanges: [],
-  metadataChanges: [],
+  previousSnapshot: 'contoso/a.md',
+  currentSnapshot: null,
+  rawSnapshot: null,
+  report: 'drift/2026/12/01/contoso/20261201T060000Z-abc123.json',
 };
 
 const endpointReport: ReportDocument = {
@@ -91,7 +99,6 @@ const endpointReport: ReportDocument = {
       severity: 'high',
       message: 'TLS 1.0 is accepted but the policy requires TLS 1.2 or higher.',
     },
-    { id: 'TLS1_3_ACCEPTED', severity: 'info', message: 'TLS 1.3 is accepted.' },
   ],
   runId: '20261201T033000Z-def456',
   report: 'tls/2026/12/01/api/20261201T033000Z-def456.json',

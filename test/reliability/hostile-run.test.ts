@@ -76,7 +76,7 @@ async function runWithProbe(list: NoticeConfig[], suffix: string, budgetMs: numb
   const startedAt = new Date();
   let summary: DriftRunSummary;
   try {
-    summary = await runDrift(list, storage.store, {
+    summary = await runDrift(storage.store, list, {
       runId: newRunId(startedAt, suffix),
       startedAt,
       deadline: startedAt.getTime() + budgetMs,

@@ -121,7 +121,7 @@ describe('a watched notice that redirects into internal addresses', () => {
   it('a new notice: a run refuses each redirect (FETCH_ADDRESS_FORBIDDEN), contacts none, stores nothing from them', async () => {
     const notices = targets().map((target) => redirectingNotice(`internal-new-${target.name}`, target.location));
     const startedAt = new Date(Date.UTC(2026, 11, 1, 5, 0, 0));
-    const summary = await runDrift(notices, storage.store, {
+    const summary = await runDrift(storage.store, notices, {
       runId: newRunId(startedAt, 'internal'),
       startedAt,
       fetchOptions: FAST,

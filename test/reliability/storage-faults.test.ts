@@ -48,7 +48,7 @@ async function run(
   extra: Partial<Parameters<typeof runDrift>[2]> = {},
 ) {
   const startedAt = new Date();
-  return runDrift(list, store, {
+  return runDrift(store, list, {
     runId: newRunId(startedAt, suffix),
     startedAt,
     fetchOptions: fast,

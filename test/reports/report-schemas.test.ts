@@ -7,13 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { NoticeConfig } from '../../shared/config';
 import { recordReview } from '../../shared/history';
-import { LATEST_NAME, type NoticeCheckResult } from '../../shared/reports';
+import type { NoticeCheckResult } from '../../shared/reports';
 import { checkNotice, newRunId, runDrift, runTls } from '../../shared/runs';
-import { CONTAINERS, MemoryObjectStore } from '../../shared/storage';
+import { CONTAINERS, LATEST_NAME, MemoryObjectStore } from '../../shared/storage';
 import { type NoticeServer, startNoticeServer } from '../support/notice-server';
 import { ERROR_PAGE, noticeV1, noticeV2, noticeV3 } from '../support/sample-notices';
-import { buildTestPki } from '../tls/helpers/certs';
-import { type RunningServer, startTlsServer, unusedPort } from '../tls/helpers/servers';
+import { buildTestPki } from '../support/tls-certs';
+import { type RunningServer, startTlsServer, unusedPort } from '../support/tls-servers';
 
 const SCHEMAS = join(__dirname, '..', '..', 'content', 'schemas');
 
@@ -74,12 +74,12 @@ beforeAll(async () => {
   server.setText('/contoso.md', noticeV1());
   server.setText('/fabrikam.md', noticeV1());
   server.setText('/cdn.md', noticeV1());
-  record((await runDrift(notices, store, { ...run(), fetchOptions: fast })).notices);
+  record((await runDrift(store, notices, { ...run(), fetchOptions: fast })).notices);
   server.setText('/contoso.md', noticeV2());
   server.setText('/cdn.md', ERROR_PAGE);
-  record((await runDrift(notices, store, { ...run(), fetchOptions: fast })).notices);
+  record((await runDrift(store, notices, { ...run(), fetchOptions: fast })).notices);
   server.setText('/contoso.md', noticeV3());
-  record((await runDrift(notices, store, { ...run(), fetchOptions: fast })).notices);
+  record((await runDrift(store, notices, { ...run(), fetchOptions: fast })).notices);
   const single = run();
   record([
     await checkNotice(
@@ -96,13 +96,13 @@ beforeAll(async () => {
     startTlsServer(pki.expiringSoon, { min: 'TLSv1.2', max: 'TLSv1.3' }),
   ]);
   tlsServers.push(modern, expiring);
-  const tls = await runTls(store, {
+  const endpoints = [
+    { id: 'modern', host: '127.0.0.1', port: modern.port },
+    { id: 'expiring', host: '127.0.0.1', port: expiring.port, allAddresses: true },
+    { id: 'unreachable', host: '127.0.0.1', port: await unusedPort() },
+  ];
+  const tls = await runTls(store, endpoints, {
     ...run(),
-    endpoints: [
-      { id: 'modern', host: '127.0.0.1', port: modern.port },
-      { id: 'expiring', host: '127.0.0.1', port: expiring.port, allAddresses: true },
-      { id: 'unreachable', host: '127.0.0.1', port: await unusedPort() },
-    ],
     tls: { allowPrivate: true, ca: pki.ca.certPem, timeoutMs: 2_000 },
   });
   // Expiring soon is a warning, not a failure: still compliant, with a finding.

@@ -12,8 +12,8 @@ import { readPointer, swapPointer } from '../../shared/runs/notice-pointer';
 import { startTestStorage, type TestStorage } from '../support/azurite';
 import { type NoticeServer, startNoticeServer } from '../support/notice-server';
 import { noticeV1 } from '../support/sample-notices';
-import { buildTestPki, type TestPki } from '../tls/helpers/certs';
-import { type RunningServer, startTlsServer } from '../tls/helpers/servers';
+import { buildTestPki, type TestPki } from '../support/tls-certs';
+import { type RunningServer, startTlsServer } from '../support/tls-servers';
 
 let storage: TestStorage;
 let notices: NoticeServer;
@@ -50,13 +50,13 @@ describe("an endpoint linked to a notice is held to the notice's TLS promise", (
   let endpoint: EndpointConfig;
   const tls = () => ({ allowPrivate: true, ca: pki.ca.certPem, timeoutMs: 2_000 });
   const checkTls = async () => {
-    const summary = await runTls(storage.store, { ...run(), endpoints: [endpoint], tls: tls() });
+    const summary = await runTls(storage.store, [endpoint], { ...run(), tls: tls() });
     expect(summary.endpoints).toHaveLength(1);
     return summary.endpoints[0];
   };
   const drift = async (text: string) => {
     notices.setText('/contoso/privacy.md', text, { etag: null });
-    const summary = await runDrift([{ ...notice, url: `${notices.origin}/contoso/privacy.md` }], storage.store, {
+    const summary = await runDrift(storage.store, [{ ...notice, url: `${notices.origin}/contoso/privacy.md` }], {
       ...run(),
       fetchOptions: { retries: 0 },
     });
@@ -138,9 +138,8 @@ describe("an endpoint linked to a notice is held to the notice's TLS promise", (
 
   it('warns, and checks against the own minTls, when a linked notice has no good version yet', async () => {
     const result = (
-      await runTls(storage.store, {
+      await runTls(storage.store, [{ ...endpoint, id: 'fresh-api', minTls: '1.2', notices: ['never-checked'] }], {
         ...run(),
-        endpoints: [{ ...endpoint, id: 'fresh-api', minTls: '1.2', notices: ['never-checked'] }],
         tls: tls(),
       })
     ).endpoints[0];

@@ -1,5 +1,5 @@
 import type { NoticeConfig } from '../../shared/config';
-import type { NoticeCheckResult } from '../../shared/reports';
+import type { ChangedResult, NoticeCheckResult } from '../../shared/reports';
 import { newRunId, runDrift } from '../../shared/runs';
 import type { ObjectStore } from '../../shared/storage';
 import type { NoticeServer } from './notice-server';
@@ -50,7 +50,7 @@ export async function runSteps(
     for (const [id, texts] of Object.entries(steps))
       server.setText(`/history/${id}.md`, texts[Math.min(step, texts.length - 1)]);
     const startedAt = new Date(firstDay.getTime() + step * DAY_MS);
-    const summary = await runDrift(notices, store, {
+    const summary = await runDrift(store, notices, {
       runId: newRunId(startedAt, `h${String(step).padStart(2, '0')}`),
       startedAt,
       now: () => new Date(startedAt.getTime() + 1000),
@@ -62,6 +62,8 @@ export async function runSteps(
 }
 
 /** The change results of a seeded notice, oldest first. */
-export function changesOf(runs: readonly SeededRun[], noticeId: string): NoticeCheckResult[] {
-  return runs.flatMap((run) => run.results).filter((result) => result.id === noticeId && result.status === 'changed');
+export function changesOf(runs: readonly SeededRun[], noticeId: string): ChangedResult[] {
+  return runs
+    .flatMap((run) => run.results)
+    .filter((result): result is ChangedResult => result.id === noticeId && result.status === 'changed');
 }

@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkEndpoint, type EndpointCheckResult, type TlsCheckOptions } from '../../shared/tls';
 import { type ProbeOutcome, withRetry } from '../../shared/tls/connection';
 import { parseServerAnswer } from '../../shared/tls/server-answer';
-import { buildTestPki, type TestPki } from './helpers/certs';
+import { buildTestPki, type TestPki } from '../support/tls-certs';
+import { type RunningServer, serverHelloRecord, startRawServer, startTlsServer } from '../support/tls-servers';
 import { belowTls12, type FrontAction, startFront } from './helpers/fronts';
-import { type RunningServer, serverHelloRecord, startRawServer, startTlsServer } from './helpers/servers';
 
 /**
  * How a version the server turns away is read. A fatal alert, a reset or a close in answer to the ClientHello,

@@ -5,10 +5,10 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { checkEndpoint, type EndpointCheckResult, type ProtocolName, type ProtocolVerdict } from '../../shared/tls';
-import { buildTestPki, type TestPki } from './helpers/certs';
+import { buildTestPki, type TestPki } from '../support/tls-certs';
+import { legacyResponder, startRawServer, startTlsServer } from '../support/tls-servers';
 import { belowTls12, type FrontAction, startFront } from './helpers/fronts';
 import { GNUTLS_SERV, OPENSSL, startGnutlsServer, startOpensslServer } from './helpers/real-servers';
-import { legacyResponder, startRawServer, startTlsServer } from './helpers/servers';
 
 const run = promisify(execFile);
 const SSLSCAN = ['/usr/bin/sslscan', '/usr/local/bin/sslscan'].find((path) => existsSync(path));

@@ -5,7 +5,7 @@ import { cipherSuiteName, offeredCipherSuites } from '../../shared/tls/cipher-su
 import { buildClientHello } from '../../shared/tls/client-hello';
 import { verdictFromAnswer } from '../../shared/tls/raw-probe';
 import { parseServerAnswer, type ServerAnswer } from '../../shared/tls/server-answer';
-import { alertRecord, readClientHello, serverHelloRecord } from './helpers/servers';
+import { alertRecord, readClientHello, serverHelloRecord } from '../support/tls-servers';
 
 /** Extensions of a ClientHello record as a map type -> body. */
 function extensionsOf(record: Buffer): Map<number, Buffer> {

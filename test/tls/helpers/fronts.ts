@@ -1,6 +1,6 @@
 import net from 'node:net';
 
-import { alertRecord, type RunningServer, startRawServer } from './servers';
+import { alertRecord, type RunningServer, startRawServer } from '../../support/tls-servers';
 
 /**
  * A front: a loopback TCP proxy before a real TLS server that reads the client_version of each ClientHello and

@@ -5,7 +5,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import type { Issued } from './certs';
+import type { Issued } from '../../support/tls-certs';
 
 /**
  * Real TLS implementations run as child processes: `openssl s_server` and GnuTLS `gnutls-serv`. They are

@@ -1,7 +1,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
 
-import type { Issued } from './certs';
+import type { Issued } from './tls-certs';
 
 export interface RunningServer {
   readonly port: number;
