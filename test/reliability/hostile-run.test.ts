@@ -119,8 +119,25 @@ describe('a run with 5 MiB hostile bodies beside an innocent notice', () => {
     'returns by its hard deadline when the hostile work outlasts it, having checked the innocent notice',
     { timeout: 120_000 },
     async () => {
-      const list = watchlist('tight', true);
-      const { summary, elapsedMs } = await runWithProbe(list, 'hostile-tight', 2_000, 8_000);
+      // On a fast machine every CPU-hostile body is done in a few seconds, before the hard deadline;
+      // one hostile body that arrives at a trickle keeps work in flight past it, so the run must
+      // abandon it and return on time, whatever the machine's speed.
+      const trickled = AT_THE_CAP;
+      server.set('/tight/trickle', (_request, response) => {
+        response.writeHead(200, { 'content-type': 'text/markdown; charset=utf-8', 'content-length': String(trickled) });
+        let sent = 0;
+        const timer = setInterval(() => {
+          if (response.destroyed || sent >= trickled) return clearInterval(timer);
+          const chunk = Math.min(4_096, trickled - sent);
+          response.write('a'.repeat(chunk));
+          sent += chunk;
+        }, 100);
+        response.on('close', () => clearInterval(timer));
+      });
+      const trickle: NoticeConfig = { id: 'tight-trickle', url: `${server.origin}/tight/trickle`, format: 'markdown' };
+      const [innocent, ...hostile] = watchlist('tight', true);
+      const list = [innocent, trickle, ...hostile];
+      const { summary, elapsedMs, longestGap } = await runWithProbe(list, 'hostile-tight', 2_000, 8_000);
 
       // The hard deadline (8 s) plus a slice of work and the closing writes.
       expect(elapsedMs).toBeLessThan(8_000 + 5_000);
@@ -129,6 +146,8 @@ describe('a run with 5 MiB hostile bodies beside an innocent notice', () => {
         summary.notReached.length + summary.notices.filter((r) => r.error?.code === 'CANCELLED').length;
       expect(unfinished).toBeGreaterThan(0);
       expect(summary.problems.map((problem) => problem.code)).toContain('RUN_DEADLINE');
+      expect(summary.abandoned).toContain('tight-trickle');
+      expect(longestGap).toBeLessThan(5_000);
       recordFault('hostile work past the hard deadline: the run returns on time');
     },
   );
