@@ -6,7 +6,8 @@ import { chromium } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { DEMO_ENDPOINTS, DEMO_NOTICE_ID } from '../../cli/demo/demo-command';
-import { type CliProcess, portClosed, runCliInProcess, startCli } from '../support/cli-process';
+import { type CliProcess, portClosed, startCli } from '../support/cli-process';
+import { runCli } from '../support/run-cli';
 
 const CHROMIUM = '/usr/bin/chromium';
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
@@ -50,7 +51,7 @@ afterEach(() => {
 
 describe('noticewatch demo', () => {
   it('--once runs both checks offline, prints both summaries, exits 0 and leaves nothing behind', async () => {
-    const result = await runCliInProcess(['demo', '--once']);
+    const result = await runCli(['demo', '--once']);
     expect(result.stderr).not.toContain('unexpected');
     expect(result.code).toBe(0);
     const [first, second] = result.stdout.split('\n\n');

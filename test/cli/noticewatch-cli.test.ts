@@ -4,9 +4,9 @@ import { join } from 'node:path';
 
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 
-import { main } from '../../cli/noticewatch';
 import { startTestStorage, type TestStorage } from '../support/azurite';
 import { type NoticeServer, startNoticeServer } from '../support/notice-server';
+import { runCli } from '../support/run-cli';
 import { noticeV1, noticeV2, noticeV3 } from '../support/sample-notices';
 import { buildTestPki } from '../support/tls-certs';
 import { startTlsServer, unusedPort } from '../support/tls-servers';
@@ -25,23 +25,6 @@ afterEach(() => {
   vi.restoreAllMocks();
   delete process.env.NOTICEWATCH_DATA_DIR;
 });
-
-async function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation(
-    (chunk: string | Uint8Array) => ((stdout += String(chunk)), true),
-  );
-  vi.spyOn(process.stderr, 'write').mockImplementation(
-    (chunk: string | Uint8Array) => ((stderr += String(chunk)), true),
-  );
-  try {
-    const code = await main(args);
-    return { code, stdout, stderr };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
 
 function writeWatchlist(name: string, notices: object[]): string {
   const path = join(dir, name);

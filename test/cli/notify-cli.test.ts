@@ -4,11 +4,11 @@ import { join } from 'node:path';
 
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 
-import { main } from '../../cli/noticewatch';
 import { type AlertPayload, verifySignature } from '../../shared/notify';
 import { type AlertReceiver, startAlertReceiver } from '../support/alert-receiver';
 import { startTestStorage, type TestStorage } from '../support/azurite';
 import { type NoticeServer, startNoticeServer } from '../support/notice-server';
+import { runCli } from '../support/run-cli';
 import { noticeV1, noticeV2 } from '../support/sample-notices';
 
 const SECRET = 'cli-hook-secret-5a1d';
@@ -39,22 +39,6 @@ afterEach(() => {
   delete process.env.NW_CLI_HOOK_SECRET;
   receiver.reset();
 });
-
-async function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation(
-    (chunk: string | Uint8Array) => ((stdout += String(chunk)), true),
-  );
-  vi.spyOn(process.stderr, 'write').mockImplementation(
-    (chunk: string | Uint8Array) => ((stderr += String(chunk)), true),
-  );
-  try {
-    return { code: await main(args), stdout, stderr };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
 
 function configure(): void {
   process.env.NW_CLI_HOOK_URL = receiver.url(PATH);

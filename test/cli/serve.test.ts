@@ -10,9 +10,10 @@ import { type ReadApiServer, startReadApi } from '../../cli/serve-command';
 import { makeDashboardHttpHandler } from '../../functions/dashboard-http';
 import { makeReportsHttpHandler } from '../../functions/reports-http';
 import { startTestStorage, type TestStorage } from '../support/azurite';
-import { portClosed, runCliInProcess, startCli } from '../support/cli-process';
+import { portClosed, startCli } from '../support/cli-process';
 import { testContext, testDeps } from '../support/function-harness';
 import { type NoticeServer, startNoticeServer } from '../support/notice-server';
+import { runCli } from '../support/run-cli';
 import { noticeV1, noticeV2, noticeV3 } from '../support/sample-notices';
 import { buildTestPki } from '../support/tls-certs';
 import { type RunningServer, startTlsServer } from '../support/tls-servers';
@@ -30,10 +31,10 @@ let tlsReport: string;
 async function realRuns(storageArgs: string[]): Promise<void> {
   const args = ['run', '--watchlist', join(dir, 'watchlist.json'), '--timeout', '3000', ...storageArgs];
   notices.setText('/serve/notice.md', noticeV1());
-  const first = await runCliInProcess(args);
+  const first = await runCli(args);
   expect(first.stdout).toMatch(/BASELINE\s+serve-notice/);
   notices.setText('/serve/notice.md', noticeV2());
-  const second = await runCliInProcess(args);
+  const second = await runCli(args);
   expect(second.code).toBe(1); // drift found, one endpoint not compliant
   expect(second.stdout).toMatch(/CHANGED\s+serve-notice/);
 }
@@ -233,7 +234,7 @@ describe('noticewatch serve', () => {
       expect(existsSync(join(dataDir, 'azurite-shared.json'))).toBe(true);
       notices.setText('/serve/notice.md', noticeV3());
       const third = await withEmbeddedStorage(() =>
-        runCliInProcess(['drift', '--watchlist', join(dir, 'watchlist.json'), '--timeout', '3000']),
+        runCli(['drift', '--watchlist', join(dir, 'watchlist.json'), '--timeout', '3000']),
       );
       expect(third.stderr).toMatch(/using the embedded Azurite that noticewatch serve \(pid \d+\) runs under/);
       expect(third.stdout).toMatch(/CHANGED\s+serve-notice: metadata only/);
@@ -278,22 +279,22 @@ describe('noticewatch serve', () => {
   }, 60_000);
 
   it('refuses bad options before anything starts', async () => {
-    const badPort = await runCliInProcess(['serve', '--port', '70000']);
+    const badPort = await runCli(['serve', '--port', '70000']);
     expect(badPort.code).toBe(2);
     expect(badPort.stderr).toContain('--port must be a whole number from 0 to 65535');
     expect(badPort.stderr).not.toContain('starting an embedded Azurite');
-    const portOnRun = await runCliInProcess(['run', '--port', '8080']);
+    const portOnRun = await runCli(['run', '--port', '8080']);
     expect(portOnRun.code).toBe(2);
     expect(portOnRun.stderr).toContain('--port applies to serve and demo, not run');
-    const hostOnDemo = await runCliInProcess(['demo', '--host', '0.0.0.0']);
+    const hostOnDemo = await runCli(['demo', '--host', '0.0.0.0']);
     expect(hostOnDemo.stderr).toContain('--host applies to serve, not demo');
-    const storageOnDemo = await runCliInProcess(['demo', '--storage', 'UseDevelopmentStorage=true']);
+    const storageOnDemo = await runCli(['demo', '--storage', 'UseDevelopmentStorage=true']);
     expect(storageOnDemo.stderr).toContain(
       '--storage applies to run, drift, tls, serve, history, review and reviews, not demo',
     );
     process.env.NOTICEWATCH_SERVE_KEY = 'short';
     try {
-      const badKey = await runCliInProcess(['serve', '--host', '0.0.0.0']);
+      const badKey = await runCli(['serve', '--host', '0.0.0.0']);
       expect(badKey.code).toBe(2);
       expect(badKey.stderr).toContain('NOTICEWATCH_SERVE_KEY must be 16 to 256');
     } finally {

@@ -2,10 +2,6 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 
-import { vi } from 'vitest';
-
-import { main } from '../../cli/noticewatch';
-
 const ROOT = join(__dirname, '..', '..');
 
 export interface CliProcess {
@@ -71,24 +67,6 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv = process.env): 
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     },
   };
-}
-
-/** The CLI's `main` in this process, with stdout and stderr captured. */
-export async function runCliInProcess(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation(
-    (chunk: string | Uint8Array) => ((stdout += String(chunk)), true),
-  );
-  vi.spyOn(process.stderr, 'write').mockImplementation(
-    (chunk: string | Uint8Array) => ((stderr += String(chunk)), true),
-  );
-  try {
-    const code = await main(args);
-    return { code, stdout, stderr };
-  } finally {
-    vi.restoreAllMocks();
-  }
 }
 
 /** True when nothing accepts a TCP connection on 127.0.0.1:port any more. */
