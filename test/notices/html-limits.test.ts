@@ -140,7 +140,7 @@ describe('HTML nesting and size limits', () => {
         const html = page(`<div>${children.join('\n')}</div>`);
         expect(normaliseText(bodyOf(html, 1))).toBe(normaliseText(bodyOf(html, Number.MAX_SAFE_INTEGER)));
       }),
-      { numRuns: 300 },
+      { numRuns: 2_000 },
     );
     recordProperty('HTML converted in slices equals HTML converted in one piece');
   });
