@@ -1,5 +1,12 @@
 import { fail, ok, type Result } from '../common/result';
-import { analyseChange, type MetadataChange, type SectionChange, type WordChange } from '../diff';
+import {
+  analyseChange,
+  type MetadataChange,
+  type ReportedChange,
+  reportedChange,
+  type SectionChange,
+  type WordChange,
+} from '../diff';
 import { documentFromSnapshotText, type SnapshotDocument } from '../notices';
 import type { ReviewStatus } from '../reports';
 import { CONTAINERS, type ObjectStore } from '../storage';
@@ -71,7 +78,7 @@ export async function changesSinceReview(store: ObjectStore, noticeId: string): 
   if (!previous.ok) return previous;
   if (!current.ok) return current;
   const differs = previous.value.text !== current.value.text;
-  const analysis = differs
+  const analysis: ReportedChange = differs
     ? analyseChange(previous.value, current.value, { previousLabel: from.snapshot, currentLabel: to.snapshot })
     : {
         substantive: false,
@@ -88,12 +95,6 @@ export async function changesSinceReview(store: ObjectStore, noticeId: string): 
     to,
     changes: Math.max(0, head.value.changes - from.change),
     differs,
-    substantive: analysis.substantive,
-    diff: analysis.diff,
-    metadataChanges: analysis.metadataChanges,
-    sections: analysis.sections,
-    wordChanges: analysis.wordChanges,
-    linesAdded: analysis.linesAdded,
-    linesRemoved: analysis.linesRemoved,
+    ...reportedChange(analysis),
   });
 }
