@@ -1,12 +1,5 @@
 import { fail, ok, type Result } from '../common/result';
-import {
-  analyseChange,
-  type MetadataChange,
-  type ReportedChange,
-  reportedChange,
-  type SectionChange,
-  type WordChange,
-} from '../diff';
+import { analyseChange, type ReportedChange, reportedChange } from '../diff';
 import { documentFromSnapshotText, type SnapshotDocument } from '../notices';
 import type { ReviewStatus } from '../reports';
 import { CONTAINERS, type ObjectStore } from '../storage';
@@ -20,7 +13,7 @@ export interface SinceReviewSide {
 }
 
 /** What changed in a notice since a person last cleared a change of it: one diff over all the changes in between. */
-export interface SinceReview {
+export interface SinceReview extends Readonly<ReportedChange> {
   readonly notice: string;
   /** The snapshot of the last acknowledged or not-material change, or the version before the first recorded change. */
   readonly from: SinceReviewSide & {
@@ -34,13 +27,6 @@ export interface SinceReview {
   readonly changes: number;
   /** False when the notice is back at (or never left) the reviewed version. */
   readonly differs: boolean;
-  readonly substantive: boolean;
-  readonly diff: string;
-  readonly metadataChanges: MetadataChange[];
-  readonly sections: SectionChange[];
-  readonly wordChanges: WordChange[];
-  readonly linesAdded: number;
-  readonly linesRemoved: number;
 }
 
 const SNAPSHOT_NAME = /^[a-z0-9][a-z0-9._-]*\/[0-9a-f]{64}\.md$/;
