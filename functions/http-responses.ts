@@ -35,12 +35,12 @@ export function noStoreProblem(problem: Problem): HttpResponseInit {
 }
 
 /**
- * A problem met while serving `what`: trouble on our side (5xx, storage) is logged as well as answered
- * with the redacted problem; the caller's mistakes (4xx: bad input, a report that is not a reviewable
- * change) are only answered.
+ * A problem met while serving `what`: trouble on our side (5xx, storage) is logged, redacted (a
+ * storage error quotes the SAS URL it failed on), as well as answered with the redacted problem; the
+ * caller's mistakes (4xx: bad input, a report that is not a reviewable change) are only answered.
  */
 export function noStoreFailure(context: InvocationContext, what: string, problem: Problem): HttpResponseInit {
-  if (httpStatusOf(problem.code) >= 500) context.warn(`${what}: [${problem.code}] ${problem.message}`);
+  if (httpStatusOf(problem.code) >= 500) context.warn(redactSecrets(`${what}: [${problem.code}] ${problem.message}`));
   return noStoreProblem(problem);
 }
 
