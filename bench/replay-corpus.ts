@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { startEmbeddedAzurite, storeFromConnectionString } from '../shared/storage';
 import { defaultCorpusDir } from './diff-bench';
 import { startHistoryServer } from './history-server';
-import { replayHistory, type ReplayTally } from './replay-history';
+import { emptyTally, replayHistory, type ReplayTally } from './replay-history';
 
 interface Manifest {
   documents: Array<{ id: string; dir: string; versions: Array<{ file: string }> }>;
@@ -30,17 +30,7 @@ export async function replayCorpus(
     throw new Error(store.problem.message);
   }
   const server = await startHistoryServer();
-  const totals: ReplayTally = {
-    versions: 0,
-    changed: 0,
-    unchanged: 0,
-    baseline: 0,
-    errors: 0,
-    suspect: [],
-    recurrences: 0,
-    injectedFailures: 0,
-    violations: [],
-  };
+  const totals = emptyTally();
   const perDocument: Array<{ id: string; tally: ReplayTally }> = [];
   try {
     for (const document of manifest.documents) {

@@ -25,6 +25,21 @@ export interface ReplayTally {
   violations: string[];
 }
 
+/** A tally with nothing counted yet: of one notice's `versions`, or the zero that corpus totals start from. */
+export function emptyTally(versions = 0): ReplayTally {
+  return {
+    versions,
+    changed: 0,
+    unchanged: 0,
+    baseline: 0,
+    errors: 0,
+    suspect: [],
+    recurrences: 0,
+    injectedFailures: 0,
+    violations: [],
+  };
+}
+
 const FAULTS = ['status-503', 'truncated', 'reset'] as const;
 
 /**
@@ -43,17 +58,7 @@ export async function replayHistory(
 ): Promise<ReplayTally> {
   const path = `/${id}/notice.md`;
   const notice: NoticeConfig = { id, url: `${server.origin}${path}`, format: 'markdown' };
-  const tally: ReplayTally = {
-    versions: versions.length,
-    changed: 0,
-    unchanged: 0,
-    baseline: 0,
-    errors: 0,
-    suspect: [],
-    recurrences: 0,
-    injectedFailures: 0,
-    violations: [],
-  };
+  const tally = emptyTally(versions.length);
   let counter = 0;
   const check = async (): Promise<NoticeCheckResult> => {
     counter += 1;

@@ -6,24 +6,13 @@ import {
   type InvocationContext,
 } from '@azure/functions';
 
-import { httpStatusOf } from '../shared/common/problem-codes';
-import type { Problem } from '../shared/common/result';
 import { WATCHLIST_ID } from '../shared/config';
 import { changesSinceReview, MAX_HISTORY_LIMIT, readHistory } from '../shared/history';
 import { type FunctionDeps, hostDeps } from './function-deps';
-import { noStore, problemResponse } from './http-responses';
+import { noStore, noStoreFailure, noStoreMethodNotAllowed, noStoreProblem } from './http-responses';
 
 const USAGE =
   'Use GET /api/reports/notices/<id>?limit=N&before=<report name> or GET /api/reports/notices/<id>/since-review.';
-function problem(value: Problem): HttpResponseInit {
-  return noStore(problemResponse(value));
-}
-
-/** Trouble on our side (storage) is logged in full and answered with the redacted problem; the caller's mistakes are only answered. */
-function failure(context: InvocationContext, value: Problem): HttpResponseInit {
-  if (httpStatusOf(value.code) >= 500) context.warn(`history: [${value.code}] ${value.message}`);
-  return problem(value);
-}
 
 function parseLimit(raw: string | null): number | null | undefined {
   if (raw === null || raw === '') return undefined;
@@ -49,23 +38,19 @@ export async function serveNoticeHistory(
   id: string,
   view: string,
 ): Promise<HttpResponseInit> {
-  if (request.method !== 'GET')
-    return {
-      ...problem({ code: 'METHOD_NOT_ALLOWED', message: `The history is read-only. ${USAGE}` }),
-      headers: { Allow: 'GET', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' },
-    };
+  if (request.method !== 'GET') return noStoreMethodNotAllowed(`The history is read-only. ${USAGE}`, 'GET');
   if (!WATCHLIST_ID.test(id))
-    return problem({ code: 'NOTICE_ID_INVALID', message: `"${id.slice(0, 80)}" is not a notice id.` });
+    return noStoreProblem({ code: 'NOTICE_ID_INVALID', message: `"${id.slice(0, 80)}" is not a notice id.` });
   if (view !== '' && view !== 'since-review')
-    return problem({ code: 'ROUTE_NOT_FOUND', message: `No such view of a notice. ${USAGE}` });
+    return noStoreProblem({ code: 'ROUTE_NOT_FOUND', message: `No such view of a notice. ${USAGE}` });
   const store = await deps.getStore();
-  if (!store.ok) return failure(context, store.problem);
+  if (!store.ok) return noStoreFailure(context, 'history', store.problem);
 
   if (view === 'since-review') {
     const since = await changesSinceReview(store.value, id);
-    if (!since.ok) return failure(context, since.problem);
+    if (!since.ok) return noStoreFailure(context, 'history', since.problem);
     if (!since.value)
-      return problem({
+      return noStoreProblem({
         code: 'HISTORY_NOT_FOUND',
         message: `No change of ${id} is recorded yet, so there is nothing to compare.`,
       });
@@ -74,7 +59,7 @@ export async function serveNoticeHistory(
 
   const limit = parseLimit(request.query.get('limit'));
   if (limit === null)
-    return problem({
+    return noStoreProblem({
       code: 'LIMIT_INVALID',
       message: `limit must be a whole number from 1 to ${MAX_HISTORY_LIMIT}.`,
     });
@@ -83,9 +68,9 @@ export async function serveNoticeHistory(
     limit,
     ...(before !== null && before !== '' ? { before } : {}),
   });
-  if (!page.ok) return failure(context, page.problem);
+  if (!page.ok) return noStoreFailure(context, 'history', page.problem);
   if (!page.value)
-    return problem({ code: 'NOTICE_NOT_FOUND', message: `No notice ${id} has been checked in this store.` });
+    return noStoreProblem({ code: 'NOTICE_NOT_FOUND', message: `No notice ${id} has been checked in this store.` });
   return noStore({ status: 200, jsonBody: page.value });
 }
 

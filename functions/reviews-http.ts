@@ -6,11 +6,9 @@ import {
   type InvocationContext,
 } from '@azure/functions';
 
-import { httpStatusOf } from '../shared/common/problem-codes';
-import type { Problem } from '../shared/common/result';
 import { readReviews, recordReview } from '../shared/history';
 import { type FunctionDeps, hostDeps } from './function-deps';
-import { noStore, problemResponse } from './http-responses';
+import { noStore, noStoreFailure, noStoreMethodNotAllowed, noStoreProblem } from './http-responses';
 
 /** A review is a status, a note of at most a few thousand characters and a name: far below this. */
 export const MAX_REVIEW_BODY_BYTES = 32 * 1024;
@@ -18,15 +16,6 @@ export const MAX_REVIEW_BODY_BYTES = 32 * 1024;
 const PRINCIPAL_HEADER = 'x-ms-client-principal-name';
 const USAGE =
   'Use POST /api/reviews with {"report", "status", "note"?, "reviewer"?} or GET /api/reviews/<report name>.';
-function problem(value: Problem): HttpResponseInit {
-  return noStore(problemResponse(value));
-}
-
-/** The caller's mistakes (4xx: bad input, a report that is not a reviewable change) are only answered; ours are logged too. */
-function failure(context: InvocationContext, value: Problem): HttpResponseInit {
-  if (httpStatusOf(value.code) >= 500) context.warn(`reviews: [${value.code}] ${value.message}`);
-  return problem(value);
-}
 
 async function readBody(
   request: HttpRequest,
@@ -36,13 +25,13 @@ async function readBody(
   if (!/^application\/json\s*(;|$)/i.test(type))
     return {
       ok: false,
-      response: problem({
+      response: noStoreProblem({
         code: 'MEDIA_TYPE_UNSUPPORTED',
         message: `Send the review as application/json. ${USAGE}`,
       }),
     };
   const declared = Number(request.headers.get('content-length') ?? '0');
-  const tooLarge = problem({
+  const tooLarge = noStoreProblem({
     code: 'BODY_TOO_LARGE',
     message: `A review body is at most ${MAX_REVIEW_BODY_BYTES} bytes.`,
   });
@@ -56,7 +45,7 @@ async function readBody(
   } catch {
     return {
       ok: false,
-      response: problem({ code: 'JSON_INVALID', message: `The body is not a JSON object. ${USAGE}` }),
+      response: noStoreProblem({ code: 'JSON_INVALID', message: `The body is not a JSON object. ${USAGE}` }),
     };
   }
 }
@@ -70,25 +59,18 @@ export function makeReviewsHttpHandler(deps: FunctionDeps) {
     const report = request.params.report ?? '';
     if (request.method === 'GET' && report !== '') {
       const store = await deps.getStore();
-      if (!store.ok) return failure(context, store.problem);
+      if (!store.ok) return noStoreFailure(context, 'reviews', store.problem);
       const trail = await readReviews(store.value, report);
-      if (!trail.ok) return failure(context, trail.problem);
+      if (!trail.ok) return noStoreFailure(context, 'reviews', trail.problem);
       return noStore({ status: 200, jsonBody: trail.value });
     }
     if (request.method !== 'POST' || report !== '')
-      return {
-        ...problem({ code: 'METHOD_NOT_ALLOWED', message: USAGE }),
-        headers: {
-          Allow: report === '' ? 'POST' : 'GET',
-          'Cache-Control': 'no-store',
-          'X-Content-Type-Options': 'nosniff',
-        },
-      };
+      return noStoreMethodNotAllowed(USAGE, report === '' ? 'POST' : 'GET');
     const body = await readBody(request);
     if (!body.ok) return body.response;
     const fields = body.value as Record<string, unknown>;
     const store = await deps.getStore();
-    if (!store.ok) return failure(context, store.problem);
+    if (!store.ok) return noStoreFailure(context, 'reviews', store.problem);
     const recorded = await recordReview(
       store.value,
       {
@@ -101,7 +83,7 @@ export function makeReviewsHttpHandler(deps: FunctionDeps) {
       },
       deps.now,
     );
-    if (!recorded.ok) return failure(context, recorded.problem);
+    if (!recorded.ok) return noStoreFailure(context, 'reviews', recorded.problem);
     for (const later of recorded.value.problems) context.warn(`reviews: [${later.code}] ${later.message}`);
     return noStore({ status: 201, jsonBody: recorded.value });
   };

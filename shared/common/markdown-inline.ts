@@ -10,6 +10,8 @@
  * every closing with one scan of the text.
  */
 
+import { isJsWhitespace, NextIndex } from './text-scan';
+
 /** The first index at or after a position of one character; positions asked for only grow. */
 class NextChar {
   private found = -2;
@@ -22,27 +24,6 @@ class NextChar {
   at(from: number): number {
     if (this.found === -1) return -1;
     if (this.found < from) this.found = this.text.indexOf(this.char, from);
-    return this.found;
-  }
-}
-
-/** The first index at or after a position where `accept` holds; positions asked for only grow. */
-class NextWhere {
-  private found = -2;
-  private scanned = 0;
-
-  constructor(
-    private readonly length: number,
-    private readonly accept: (index: number) => boolean,
-  ) {}
-
-  at(from: number): number {
-    if (this.found >= from) return this.found;
-    if (this.found === -1 && this.scanned >= this.length) return -1;
-    let i = Math.max(from, this.scanned);
-    while (i < this.length && !this.accept(i)) i++;
-    this.scanned = i + 1;
-    this.found = i < this.length ? i : -1;
     return this.found;
   }
 }
@@ -114,23 +95,6 @@ export function replaceInlineTags(text: string, replacement: string): string {
   return parts.join('');
 }
 
-/** What `\s` matches in a JavaScript regular expression. */
-export function isJsWhitespace(code: number): boolean {
-  if (code <= 0x20) return code === 0x20 || (code >= 0x09 && code <= 0x0d);
-  if (code < 0xa0) return false;
-  return (
-    code === 0xa0 ||
-    code === 0x1680 ||
-    (code >= 0x2000 && code <= 0x200a) ||
-    code === 0x2028 ||
-    code === 0x2029 ||
-    code === 0x202f ||
-    code === 0x205f ||
-    code === 0x3000 ||
-    code === 0xfeff
-  );
-}
-
 /** What `.` does not match (without the `s` flag). */
 function isLineTerminator(code: number): boolean {
   return code === 0x0a || code === 0x0d || code === 0x2028 || code === 0x2029;
@@ -152,7 +116,7 @@ function isLetterOrDigitAt(text: string, index: number): boolean {
 export function stripStrong(text: string): string {
   const length = text.length;
   const closing = (delimiter: number) =>
-    new NextWhere(
+    new NextIndex(
       length,
       (q) =>
         text.charCodeAt(q) === delimiter &&
@@ -162,7 +126,7 @@ export function stripStrong(text: string): string {
     );
   const closeStars = closing(0x2a);
   const closeUnderscores = closing(0x5f);
-  const terminator = new NextWhere(length, (i) => isLineTerminator(text.charCodeAt(i)));
+  const terminator = new NextIndex(length, (i) => isLineTerminator(text.charCodeAt(i)));
   const parts: string[] = [];
   let copied = 0;
   let p = 0;
@@ -173,9 +137,9 @@ export function stripStrong(text: string): string {
       text.charCodeAt(p + 1) === code &&
       !isJsWhitespace(text.charCodeAt(p + 2))
     ) {
-      const q = (code === 0x2a ? closeStars : closeUnderscores).at(p + 3);
-      const lineEnd = terminator.at(p + 2);
-      if (q >= 0 && (lineEnd < 0 || q < lineEnd)) {
+      const q = (code === 0x2a ? closeStars : closeUnderscores).find(p + 3);
+      // Both are `length` when there is none: a closing is taken only before the line ends.
+      if (q < terminator.find(p + 2)) {
         parts.push(text.slice(copied, p), text.slice(p + 2, q));
         copied = p = q + 2;
         continue;
@@ -195,7 +159,7 @@ export function stripStrong(text: string): string {
 export function stripEmphasis(text: string): string {
   const length = text.length;
   const closing = (delimiter: number) =>
-    new NextWhere(
+    new NextIndex(
       length,
       (q) =>
         text.charCodeAt(q) === delimiter &&
@@ -205,16 +169,15 @@ export function stripEmphasis(text: string): string {
     );
   const closeStar = closing(0x2a);
   const closeUnderscore = closing(0x5f);
-  const terminator = new NextWhere(length, (i) => isLineTerminator(text.charCodeAt(i)));
+  const terminator = new NextIndex(length, (i) => isLineTerminator(text.charCodeAt(i)));
 
   /** The end of a match whose delimiter is at `s`, or -1. */
   const matchFrom = (s: number): number => {
     const code = text.charCodeAt(s);
     if (code !== 0x2a && code !== 0x5f) return -1;
     if (s + 1 >= length || isJsWhitespace(text.charCodeAt(s + 1))) return -1;
-    const q = (code === 0x2a ? closeStar : closeUnderscore).at(s + 2);
-    const lineEnd = terminator.at(s + 1);
-    return q >= 0 && (lineEnd < 0 || q < lineEnd) ? q : -1;
+    const q = (code === 0x2a ? closeStar : closeUnderscore).find(s + 2);
+    return q < terminator.find(s + 1) ? q : -1;
   };
 
   const parts: string[] = [];

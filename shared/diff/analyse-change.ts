@@ -8,6 +8,7 @@ import type {
   AnalyseChangeOptions,
   ChangeAnalysis,
   ComparableDocument,
+  ReportedChange,
   SectionChange,
   WordChange,
   WordPart,
@@ -325,4 +326,17 @@ function wordChanges(
     else if (parts !== null) change.parts = parts;
   }
   return { changes, skipped };
+}
+
+/** The fields of an analysis that reports carry, in the order they are written (its bounds left out). */
+export function reportedChange(analysis: ReportedChange): ReportedChange {
+  return {
+    substantive: analysis.substantive,
+    diff: analysis.diff,
+    metadataChanges: analysis.metadataChanges,
+    sections: analysis.sections,
+    wordChanges: analysis.wordChanges,
+    linesAdded: analysis.linesAdded,
+    linesRemoved: analysis.linesRemoved,
+  };
 }

@@ -2,12 +2,13 @@
  * Change analysis between two snapshots of a privacy notice: exact unified diff, metadata changes,
  * changed sections by heading path and bounded word-level highlights.
  */
-export { analyseChange } from './analyse-change';
+export { analyseChange, reportedChange } from './analyse-change';
 export type {
   AnalyseChangeOptions,
   ChangeAnalysis,
   ComparableDocument,
   MetadataChange,
+  ReportedChange,
   SectionChange,
   SectionChangeKind,
   WordChange,

@@ -101,3 +101,9 @@ export interface ChangeAnalysis {
     wordDiffSkippedHunks: number;
   };
 }
+
+/** What a change report and the since-review diff carry of an analysis: all but its bounds. */
+export type ReportedChange = Pick<
+  ChangeAnalysis,
+  'substantive' | 'diff' | 'metadataChanges' | 'sections' | 'wordChanges' | 'linesAdded' | 'linesRemoved'
+>;

@@ -1,5 +1,5 @@
 import { fail, ok, type Result } from '../common/result';
-import { analyseChange, type MetadataChange, type SectionChange, type WordChange } from '../diff';
+import { analyseChange, type ReportedChange, reportedChange } from '../diff';
 import { documentFromSnapshotText, type SnapshotDocument } from '../notices';
 import type { ReviewStatus } from '../reports';
 import { CONTAINERS, type ObjectStore } from '../storage';
@@ -13,7 +13,7 @@ export interface SinceReviewSide {
 }
 
 /** What changed in a notice since a person last cleared a change of it: one diff over all the changes in between. */
-export interface SinceReview {
+export interface SinceReview extends Readonly<ReportedChange> {
   readonly notice: string;
   /** The snapshot of the last acknowledged or not-material change, or the version before the first recorded change. */
   readonly from: SinceReviewSide & {
@@ -27,13 +27,6 @@ export interface SinceReview {
   readonly changes: number;
   /** False when the notice is back at (or never left) the reviewed version. */
   readonly differs: boolean;
-  readonly substantive: boolean;
-  readonly diff: string;
-  readonly metadataChanges: MetadataChange[];
-  readonly sections: SectionChange[];
-  readonly wordChanges: WordChange[];
-  readonly linesAdded: number;
-  readonly linesRemoved: number;
 }
 
 const SNAPSHOT_NAME = /^[a-z0-9][a-z0-9._-]*\/[0-9a-f]{64}\.md$/;
@@ -71,7 +64,7 @@ export async function changesSinceReview(store: ObjectStore, noticeId: string): 
   if (!previous.ok) return previous;
   if (!current.ok) return current;
   const differs = previous.value.text !== current.value.text;
-  const analysis = differs
+  const analysis: ReportedChange = differs
     ? analyseChange(previous.value, current.value, { previousLabel: from.snapshot, currentLabel: to.snapshot })
     : {
         substantive: false,
@@ -88,12 +81,6 @@ export async function changesSinceReview(store: ObjectStore, noticeId: string): 
     to,
     changes: Math.max(0, head.value.changes - from.change),
     differs,
-    substantive: analysis.substantive,
-    diff: analysis.diff,
-    metadataChanges: analysis.metadataChanges,
-    sections: analysis.sections,
-    wordChanges: analysis.wordChanges,
-    linesAdded: analysis.linesAdded,
-    linesRemoved: analysis.linesRemoved,
+    ...reportedChange(analysis),
   });
 }

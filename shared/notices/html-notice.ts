@@ -2,8 +2,8 @@ import { createDocument } from '@mixmark-io/domino';
 import { type HTMLElement, type Node as ParsedNode, parse } from 'node-html-parser';
 import TurndownService from 'turndown';
 
-import { isJsWhitespace } from '../common/markdown-inline';
 import { fail, ok, type Problem, type Result } from '../common/result';
+import { isJsWhitespace } from '../common/text-scan';
 import { measureHtmlShape } from './html-shape';
 
 /** Page chrome and active content that is never part of a notice's text. */

@@ -11,10 +11,12 @@
  * repeats an opening that never closes (`[!include[` a hundred thousand times), and fetched text is
  * hostile input: at the 5 MiB body cap it would hold the event loop for many minutes. The scanner
  * below accepts exactly the same language, but never reads a character twice for the same reason:
- * each variable-length part (title, path, quoted title, white space) is measured by a `NextStop`
- * cursor that remembers its last answer, and the parts after a title or after a path, which depend
- * only on where that title or path ends, are parsed once per end position.
+ * each variable-length part (title, path, quoted title, white space) is measured by a `NextIndex`
+ * cursor (common/text-scan.ts) that remembers its last answer, and the parts after a title or after
+ * a path, which depend only on where that title or path ends, are parsed once per end position.
  */
+
+import { isJsWhitespace, NextIndex } from '../common/text-scan';
 
 /** An include directive found in a text, by position; `title` trimmed, `path` as written. */
 export interface IncludeDirective {
@@ -63,46 +65,9 @@ const NEWLINE = 0x0a;
 const BACKTICK = 0x60;
 const INCLUDE_WORD = 'include';
 
-/** The characters JavaScript's `\s` matches, so the scanner accepts what the regular expression did. */
-function isWhiteSpace(code: number): boolean {
-  if (code <= 0x20) return code === 0x20 || (code >= 0x09 && code <= 0x0d);
-  if (code < 0xa0) return false;
-  return (
-    code === 0xa0 ||
-    code === 0x1680 ||
-    (code >= 0x2000 && code <= 0x200a) ||
-    code === 0x2028 ||
-    code === 0x2029 ||
-    code === 0x202f ||
-    code === 0x205f ||
-    code === 0x3000 ||
-    code === 0xfeff
-  );
-}
-
-/**
- * The first index at or after a position whose character stops a run (or the text's length).
- * It remembers its last answer: no stop lies between the last query and that answer, so any later
- * query inside that stretch is answered at once. The scanner's queries of one kind move forward,
- * so each cursor reads each character at most once over a whole scan.
- */
-class NextStop {
-  private queriedAt = -1;
-  private answer = -1;
-
-  constructor(
-    private readonly text: string,
-    private readonly stops: (code: number) => boolean,
-  ) {}
-
-  find(from: number): number {
-    if (from >= this.queriedAt && from <= this.answer) return this.answer;
-    let index = from;
-    while (index < this.text.length && !this.stops(this.text.charCodeAt(index))) index += 1;
-    this.queriedAt = from;
-    this.answer = index;
-    return index;
-  }
+/** A cursor to the first index at or after a position whose character stops a run (or the text's length). */
+function nextStop(text: string, stops: (code: number) => boolean): NextIndex {
+  return new NextIndex(text.length, (index) => stops(text.charCodeAt(index)));
 }
 
 interface ScannedDirective {
@@ -120,25 +85,25 @@ interface DirectiveTail {
 }
 
 class DirectiveScanner {
-  private readonly afterSpace: NextStop;
-  private readonly titleEnd: NextStop;
-  private readonly pathEnd: NextStop;
-  private readonly doubleQuoted: NextStop;
-  private readonly singleQuoted: NextStop;
+  private readonly afterSpace: NextIndex;
+  private readonly titleEnd: NextIndex;
+  private readonly pathEnd: NextIndex;
+  private readonly doubleQuoted: NextIndex;
+  private readonly singleQuoted: NextIndex;
   /** The tail after the last title end parsed, keyed by that end: openings nested in one title share it. */
   private lastTitle: { at: number; tail: DirectiveTail | null } | null = null;
   /** The tail after the last path end parsed, keyed by that end: paths that overlap end at the same place. */
   private lastPath: { at: number; end: number | null } | null = null;
 
   constructor(private readonly text: string) {
-    this.afterSpace = new NextStop(text, (code) => !isWhiteSpace(code));
-    this.titleEnd = new NextStop(text, (code) => code === BRACKET_CLOSE || code === NEWLINE);
-    this.pathEnd = new NextStop(
+    this.afterSpace = nextStop(text, (code) => !isJsWhitespace(code));
+    this.titleEnd = nextStop(text, (code) => code === BRACKET_CLOSE || code === NEWLINE);
+    this.pathEnd = nextStop(
       text,
-      (code) => code === PAREN_CLOSE || code === ANGLE_OPEN || code === ANGLE_CLOSE || isWhiteSpace(code),
+      (code) => code === PAREN_CLOSE || code === ANGLE_OPEN || code === ANGLE_CLOSE || isJsWhitespace(code),
     );
-    this.doubleQuoted = new NextStop(text, (code) => code === DOUBLE_QUOTE || code === NEWLINE);
-    this.singleQuoted = new NextStop(text, (code) => code === SINGLE_QUOTE || code === NEWLINE);
+    this.doubleQuoted = nextStop(text, (code) => code === DOUBLE_QUOTE || code === NEWLINE);
+    this.singleQuoted = nextStop(text, (code) => code === SINGLE_QUOTE || code === NEWLINE);
   }
 
   private at(index: number): number {

@@ -1,6 +1,6 @@
 import type { ChangeSeverity, ClaimChange, ClaimsRecord } from '../claims';
 import type { Problem } from '../common/result';
-import type { MetadataChange, SectionChange, WordChange } from '../diff';
+import type { ReportedChange } from '../diff';
 
 /** Bumped on any incompatible change to a stored report; dashboards check it. */
 export const REPORT_SCHEMA_VERSION = 1;
@@ -65,20 +65,15 @@ export interface UnchangedResult extends NoticeCheckFields {
   };
 }
 
-/** The notice changed: what moved, from the previous snapshot blob's exact content to the current one's. */
-export interface ChangedResult extends Omit<NoticeCheckFields, 'previousSnapshot'> {
+/**
+ * The notice changed: what moved, from the previous snapshot blob's exact content to the current one's
+ * (the fields of its change analysis, see ChangeAnalysis, and what follows from them).
+ */
+export interface ChangedResult extends Omit<NoticeCheckFields, 'previousSnapshot'>, Readonly<ReportedChange> {
   readonly status: 'changed';
   readonly previousSnapshot: string;
   readonly currentSnapshot: string;
   readonly rawSnapshot: string | null;
-  /** True if the body changed, false for a metadata-only change. */
-  readonly substantive: boolean;
-  readonly diff: string;
-  readonly metadataChanges: MetadataChange[];
-  readonly sections: SectionChange[];
-  readonly wordChanges: WordChange[];
-  readonly linesAdded: number;
-  readonly linesRemoved: number;
   readonly recurrence: Recurrence | null;
   /** True when its severity is high or medium; false for rewording, metadata-only changes and returns to a known version. */
   readonly alert?: boolean;

@@ -1,6 +1,6 @@
 import { changeClaimFields, extractClaims, promisesOf, raisesAlert } from '../claims';
 import type { NoticeConfig } from '../config/types';
-import { analyseChange } from '../diff';
+import { analyseChange, reportedChange } from '../diff';
 import { type Acquisition, assessPlausibility, type SnapshotDocument } from '../notices';
 import type { ChangedResult, NoticeOutcome, UnchangedResult } from '../reports';
 import { type NoticePointer, POINTER_SCHEMA_VERSION, rememberVersion } from './notice-pointer';
@@ -202,13 +202,7 @@ export function changeFields(
   ReturnType<typeof changeClaimFields> {
   const analysis = analyseChange(previous, current, { previousLabel: previousName, currentLabel: currentName });
   return {
-    substantive: analysis.substantive,
-    diff: analysis.diff,
-    metadataChanges: analysis.metadataChanges,
-    sections: analysis.sections,
-    wordChanges: analysis.wordChanges,
-    linesAdded: analysis.linesAdded,
-    linesRemoved: analysis.linesRemoved,
+    ...reportedChange(analysis),
     ...changeClaimFields(previous, current, analysis),
   };
 }

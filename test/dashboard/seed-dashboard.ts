@@ -1,5 +1,4 @@
-import { changeClaimFields, extractClaims } from '../../shared/claims';
-import { analyseChange } from '../../shared/diff';
+import { extractClaims } from '../../shared/claims';
 import { documentFromSnapshotText } from '../../shared/notices';
 import {
   type LatestEndpointEntry,
@@ -9,6 +8,7 @@ import {
   toNoticeReport,
   writeReport,
 } from '../../shared/reports';
+import { changeFields } from '../../shared/runs/decide-notice';
 import { noticeReportName, type ObjectStore } from '../../shared/storage';
 import { noticeV1, noticeV2 } from '../support/sample-notices';
 
@@ -71,21 +71,11 @@ export async function seedDashboard(store: ObjectStore): Promise<DashboardSeed> 
       .replace('ms.date: 03/14/2026', 'ms.date: 05/02/2026')
       .replace('author: contoso-docs', `author: "${XSS_IMG.replace(/"/g, "'")}"`),
   );
-  const analysis = analyseChange(before, after, {
-    previousLabel: snapshot(changedId, 1),
-    currentLabel: snapshot(changedId, 2),
-  });
+  // The fields a real change report gets from its two snapshots, made as the drift run makes them.
   const changed = result(changedId, 'changed', {
-    substantive: analysis.substantive,
-    diff: analysis.diff,
-    metadataChanges: analysis.metadataChanges,
-    sections: analysis.sections,
-    wordChanges: analysis.wordChanges,
-    linesAdded: analysis.linesAdded,
-    linesRemoved: analysis.linesRemoved,
+    ...changeFields(before, after, snapshot(changedId, 1), snapshot(changedId, 2)),
     recurrence: null,
     alert: true,
-    ...changeClaimFields(before, after, analysis),
   });
 
   const hostileId = `evil${XSS_IMG}`;

@@ -7,29 +7,21 @@ import { makeReviewsHttpHandler, MAX_REVIEW_BODY_BYTES } from '../../functions/r
 import { fail } from '../../shared/common/result';
 import type { HistoryPage, RecordedReview, ReviewTrail, SinceReview } from '../../shared/history';
 import type { LatestDocument } from '../../shared/reports';
-import { startTestStorage, type TestStorage } from '../support/azurite';
-import { changesOf, runSteps, type SeededRun, threeChanges } from '../support/change-history';
+import type { TestStorage } from '../support/azurite';
+import { type SeededHistory, type SeededRun, startSeededHistory } from '../support/change-history';
 import { testContext, testDeps } from '../support/function-harness';
-import { type NoticeServer, startNoticeServer } from '../support/notice-server';
-import { noticeV1 } from '../support/sample-notices';
 
 let storage: TestStorage;
-let server: NoticeServer;
 let runs: SeededRun[];
 let reports: string[];
+let seededHistory: SeededHistory | undefined;
 
 beforeAll(async () => {
-  [storage, server] = await Promise.all([startTestStorage(), startNoticeServer()]);
-  runs = await runSteps(
-    storage.store,
-    server,
-    { contoso: threeChanges(), quiet: [noticeV1()] },
-    new Date('2026-11-27T06:00:00.000Z'),
-  );
-  reports = changesOf(runs, 'contoso').map((result) => result.report!);
+  seededHistory = await startSeededHistory(new Date('2026-11-27T06:00:00.000Z'));
+  ({ storage, runs, reports } = seededHistory);
 });
 afterAll(async () => {
-  await Promise.all([storage?.stop(), server?.close()]);
+  await seededHistory?.stop();
 });
 
 const deps = () => testDeps(storage.store, { notices: [] });

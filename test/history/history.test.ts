@@ -13,9 +13,9 @@ import {
 import { type NoticeReport, readLatest, readReport } from '../../shared/reports';
 import { newRunId, readPointer, runDrift } from '../../shared/runs';
 import { CONTAINERS, historyHeadName, type ObjectStore } from '../../shared/storage';
-import { startTestStorage, type TestStorage } from '../support/azurite';
-import { changesOf, runSteps, type SeededRun, threeChanges } from '../support/change-history';
-import { type NoticeServer, startNoticeServer } from '../support/notice-server';
+import type { TestStorage } from '../support/azurite';
+import { changesOf, runSteps, type SeededHistory, type SeededRun, startSeededHistory } from '../support/change-history';
+import type { NoticeServer } from '../support/notice-server';
 import { noticeV1, noticeV2, noticeV3 } from '../support/sample-notices';
 
 let storage: TestStorage;
@@ -23,20 +23,15 @@ let server: NoticeServer;
 let runs: SeededRun[];
 /** Oldest first: #1 new wording (Oct 31), #2 metadata only (Nov 1), #3 new wording (Nov 2). */
 let reports: string[];
+let seededHistory: SeededHistory | undefined;
 
 beforeAll(async () => {
-  [storage, server] = await Promise.all([startTestStorage(), startNoticeServer()]);
   // The runs straddle a month boundary, so the history spans two month documents.
-  runs = await runSteps(
-    storage.store,
-    server,
-    { contoso: threeChanges(), quiet: [noticeV1()] },
-    new Date('2026-10-30T06:00:00.000Z'),
-  );
-  reports = changesOf(runs, 'contoso').map((result) => result.report!);
+  seededHistory = await startSeededHistory(new Date('2026-10-30T06:00:00.000Z'));
+  ({ storage, server, runs, reports } = seededHistory);
 });
 afterAll(async () => {
-  await Promise.all([storage?.stop(), server?.close()]);
+  await seededHistory?.stop();
 });
 
 async function page(noticeId: string, query: { limit?: number; before?: string } = {}): Promise<HistoryPage> {

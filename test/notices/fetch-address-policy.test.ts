@@ -1,11 +1,9 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { guardedLookup, type ResolveAll } from '../../shared/net/guarded-lookup';
 import { type FetchOptions, fetchResource } from '../../shared/notices';
 import { type ConnectionObserver, observeConnections } from '../support/connection-observer';
+import { type InternalListener, startInternalListener } from '../support/internal-listener';
 import { NOTICE_FIXTURES, type NoticeServer, respond, startNoticeServer } from '../support/notice-server';
 
 /**
@@ -17,47 +15,18 @@ import { NOTICE_FIXTURES, type NoticeServer, respond, startNoticeServer } from '
 
 const FAST: FetchOptions = { timeoutMs: 2_000, retries: 0, retryBackoffMs: 10 };
 
-interface Listener {
-  readonly host: string;
-  readonly port: number;
-  readonly requests: string[];
-  close(): Promise<void>;
-}
-
-/** A server that would hand out internal data if it were ever reached. */
-async function internalListener(host: string): Promise<Listener> {
-  const requests: string[] = [];
-  const server = http.createServer((req, res) => {
-    requests.push(req.url ?? '/');
-    res
-      .writeHead(200, { 'content-type': 'text/markdown', etag: '"internal"' })
-      .end('# Internal secret\n\ntoken=s3cr3t\n');
-  });
-  await new Promise<void>((resolve) => server.listen(0, host, resolve));
-  return {
-    host,
-    port: (server.address() as AddressInfo).port,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
 let server: NoticeServer;
 /** On 127.0.0.2: another loopback address, another host. */
-let second: Listener;
+let second: InternalListener;
 /** On 127.0.0.1 but another port: reached as localhost:Q and 2130706433:Q. */
-let sidecar: Listener;
+let sidecar: InternalListener;
 let observer: ConnectionObserver;
 
 beforeAll(async () => {
   [server, second, sidecar] = await Promise.all([
     startNoticeServer({ fixtures: NOTICE_FIXTURES }),
-    internalListener('127.0.0.2'),
-    internalListener('127.0.0.1'),
+    startInternalListener('127.0.0.2'),
+    startInternalListener('127.0.0.1'),
   ]);
 });
 afterAll(async () => {

@@ -1,6 +1,3 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { NoticeConfig } from '../../shared/config';
@@ -9,6 +6,7 @@ import { readLatest, readReport } from '../../shared/reports';
 import { newRunId, runDrift } from '../../shared/runs';
 import { startTestStorage, type TestStorage } from '../support/azurite';
 import { type ConnectionObserver, observeConnections } from '../support/connection-observer';
+import { type InternalListener, startInternalListener } from '../support/internal-listener';
 import { type NoticeServer, startNoticeServer } from '../support/notice-server';
 import { recordHostileInput } from '../support/reliability-tally';
 import { noticeV1 } from '../support/sample-notices';
@@ -29,43 +27,12 @@ import {
  * them is stored: no baseline, no suspect counted towards acceptance, no validators sent back.
  */
 
-const INTERNAL_TEXT = '# Internal secret\n\nThe metadata token is s3cr3t.\n';
 const FAST: FetchOptions = { timeoutMs: 1_500, retries: 0, retryBackoffMs: 10 };
-
-interface Listener {
-  readonly port: number;
-  readonly requests: string[];
-  close(): Promise<void>;
-}
-
-async function internalListener(host: string): Promise<Listener> {
-  const requests: string[] = [];
-  const server = http.createServer((req, res) => {
-    requests.push(req.url ?? '/');
-    res
-      .writeHead(200, {
-        'content-type': 'text/markdown',
-        etag: '"internal"',
-        'last-modified': 'Mon, 01 Jan 2024 00:00:00 GMT',
-      })
-      .end(INTERNAL_TEXT);
-  });
-  await new Promise<void>((resolve) => server.listen(0, host, resolve));
-  return {
-    port: (server.address() as AddressInfo).port,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 let storage: TestStorage;
 let server: NoticeServer;
-let second: Listener;
-let sidecar: Listener;
+let second: InternalListener;
+let sidecar: InternalListener;
 let observer: ConnectionObserver;
 const crashes = watchForCrashes();
 
@@ -73,8 +40,8 @@ beforeAll(async () => {
   [storage, server, second, sidecar] = await Promise.all([
     startTestStorage(),
     startNoticeServer(),
-    internalListener('127.0.0.2'),
-    internalListener('127.0.0.1'),
+    startInternalListener('127.0.0.2'),
+    startInternalListener('127.0.0.1'),
   ]);
   observer = observeConnections();
 });

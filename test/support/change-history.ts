@@ -2,7 +2,8 @@ import type { NoticeConfig } from '../../shared/config';
 import type { ChangedResult, NoticeCheckResult } from '../../shared/reports';
 import { newRunId, runDrift } from '../../shared/runs';
 import type { ObjectStore } from '../../shared/storage';
-import type { NoticeServer } from './notice-server';
+import { startTestStorage, type TestStorage } from './azurite';
+import { type NoticeServer, startNoticeServer } from './notice-server';
 import { noticeV1, noticeV2, noticeV3 } from './sample-notices';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -66,4 +67,31 @@ export function changesOf(runs: readonly SeededRun[], noticeId: string): Changed
   return runs
     .flatMap((run) => run.results)
     .filter((result): result is ChangedResult => result.id === noticeId && result.status === 'changed');
+}
+
+export interface SeededHistory {
+  readonly storage: TestStorage;
+  readonly server: NoticeServer;
+  readonly runs: SeededRun[];
+  /** The reports of contoso's three changes, oldest first. */
+  readonly reports: string[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Real Azurite and a local notice server, seeded by one real drift run a day from `firstDay`:
+ * "contoso" goes through threeChanges(), "quiet" never changes. For the history tests of one file.
+ */
+export async function startSeededHistory(firstDay: Date): Promise<SeededHistory> {
+  const [storage, server] = await Promise.all([startTestStorage(), startNoticeServer()]);
+  const stop = async (): Promise<void> => {
+    await Promise.all([storage.stop(), server.close()]);
+  };
+  try {
+    const runs = await runSteps(storage.store, server, { contoso: threeChanges(), quiet: [noticeV1()] }, firstDay);
+    return { storage, server, runs, reports: changesOf(runs, 'contoso').map((result) => result.report!), stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
 }
