@@ -20,4 +20,12 @@ export {
   hashSnapshot,
   type SnapshotDocument,
 } from './snapshot-document';
-export { assessPlausibility, PLAUSIBILITY_LIMITS } from './plausibility';
+export { featuresOf, measureBodyFeatures, type BodyFeatures } from './body-features';
+export {
+  assessPlausibility,
+  updateProfile,
+  PLAUSIBILITY_LIMITS,
+  type NoticeProfile,
+  type PlausibilitySignal,
+  type Suspicion,
+} from './plausibility';
