@@ -10,7 +10,7 @@ import {
 } from '../shared/runs';
 import type { ObjectStore } from '../shared/storage';
 import { adHocEndpoint, parseHostPort, uniqueTargets } from '../shared/tls';
-import { describeChangeDetails, describeNotice, progress } from './cli-output';
+import { describeChangeDetails, describeHeldBody, describeNotice, progress } from './cli-output';
 import type { RunLimits } from './cli-context';
 import { describeEndpoint, describeEndpointDetails } from './tls-output';
 
@@ -44,11 +44,16 @@ export async function driftPart(
   for (const problem of run.problems) progress(`run: [${problem.code}] ${problem.message}`);
   const lines: string[] = [];
   for (const result of run.notices)
-    lines.push(describeNotice(result), ...(result.status === 'changed' ? describeChangeDetails(result) : []));
+    lines.push(
+      describeNotice(result),
+      ...(result.status === 'changed' ? describeChangeDetails(result) : []),
+      ...describeHeldBody(result),
+    );
   for (const id of run.notReached) lines.push(`NOT REACHED ${id}: the run's deadline passed first`);
   const { changed, unchanged, baseline, error } = run.counts;
+  const held = run.notices.filter((result) => result.heldForReview).length;
   lines.push(
-    `notices: ${changed} changed, ${unchanged} unchanged, ${baseline} baseline, ${error} error${run.notReached.length ? `, ${run.notReached.length} not reached` : ''}`,
+    `notices: ${changed} changed, ${unchanged} unchanged, ${baseline} baseline, ${error} error${held ? ` (${held} held for review)` : ''}${run.notReached.length ? `, ${run.notReached.length} not reached` : ''}`,
   );
   return ok({ outcome: run, exitCode: driftExitCode(run), lines });
 }

@@ -104,6 +104,7 @@ function latestNoticeEntry(result: NoticeCheckResult, before: LatestNoticeEntry 
           checkedAt: before.checkedAt,
           runId: before.runId,
           error: before.error,
+          heldForReview: before.heldForReview,
           report: before.report,
         }
       : {
@@ -111,10 +112,18 @@ function latestNoticeEntry(result: NoticeCheckResult, before: LatestNoticeEntry 
           checkedAt: result.checkedAt,
           runId: result.runId,
           error: result.error,
+          heldForReview: result.heldForReview,
           report: result.report,
         };
-  const { error, ...rest } = check;
-  return { id: result.id, url: result.url, ...rest, ...change, ...(error ? { error } : {}) };
+  const { error, heldForReview, ...rest } = check;
+  return {
+    id: result.id,
+    url: result.url,
+    ...rest,
+    ...change,
+    ...(error ? { error } : {}),
+    ...(heldForReview ? { heldForReview } : {}),
+  };
 }
 
 /**

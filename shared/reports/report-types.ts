@@ -16,6 +16,27 @@ export interface Recurrence {
   readonly lastSeen: string;
 }
 
+/**
+ * A fetched body that did not look like the notice (an error page, a truncated render, another
+ * document): not taken as a change, but shown at once so that a person can tell a broken page from
+ * a real rewrite that merely looks odd, before it is accepted after `needed` consecutive runs.
+ */
+export interface HeldForReview {
+  /** The signal that fired (empty, error-page, truncation, link-hub, another-document...). */
+  readonly signal: string;
+  /** Why, in words, with the figures behind it. */
+  readonly reason: string;
+  readonly figures: Readonly<Record<string, number | string | boolean>>;
+  /** The first lines of the held body, as fetched and normalised. */
+  readonly firstLines: readonly string[];
+  /** SHA-256 of the held snapshot text. */
+  readonly hash: string;
+  /** Consecutive runs that served this body so far, and how many accept it as a change. */
+  readonly seen: number;
+  readonly needed: number;
+  readonly firstSeen: string;
+}
+
 /** The outcome of checking one notice once: what the CLI prints and what a drift report stores. */
 export interface NoticeCheckResult {
   readonly id: string;
@@ -48,6 +69,8 @@ export interface NoticeCheckResult {
   readonly includes?: string[];
   /** Set when a persisting suspect body was accepted as a real change. */
   readonly acceptedAfterSuspectRuns?: number;
+  /** Set while a fetched body is held back as not looking like the notice (status error, SUSPECT_BODY, or a later failed fetch). */
+  readonly heldForReview?: HeldForReview;
   /** On unchanged results: the notice's last real change (report and time), from its pointer. */
   readonly lastChange?: {
     readonly report: string;
@@ -77,6 +100,8 @@ export interface LatestNoticeEntry {
   /** Whether the last change was new body wording that needs a reviewer (see NoticeCheckResult.alert). */
   readonly lastChangeAlert?: boolean;
   readonly error?: Problem;
+  /** A body held back at the latest check, with why and its first lines. */
+  readonly heldForReview?: HeldForReview;
   readonly report: string | null;
 }
 

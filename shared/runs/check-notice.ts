@@ -6,6 +6,8 @@ import { analyseChange } from '../diff';
 import {
   acquireNotice,
   assessPlausibility,
+  featuresOf,
+  updateProfile,
   documentFromSnapshotText,
   type Acquisition,
   type FetchOptions,
@@ -16,6 +18,7 @@ import {
   readReport,
   toNoticeReport,
   writeReport,
+  type HeldForReview,
   type NoticeCheckResult,
   type NoticeReport,
 } from '../reports';
@@ -105,10 +108,13 @@ export async function checkNotice(
       report: null,
     };
   };
+  // Set once the pointer is read: a body held at an earlier run stays on view while fetches fail.
+  let stillHeld: HeldForReview | undefined;
   const errorResult = (problem: Problem, previousSnapshot: string | null) =>
     finish({
       status: 'error',
       error: problem,
+      ...(stillHeld ? { heldForReview: stillHeld } : {}),
       previousSnapshot,
       currentSnapshot: null,
       rawSnapshot: null,
@@ -148,6 +154,10 @@ export async function checkNotice(
       report: null,
     };
 
+  stillHeld = heldForReview(
+    initial.value.pointer?.suspect ?? null,
+    deps.suspectRunsToAccept ?? DEFAULT_SUSPECT_RUNS_TO_ACCEPT,
+  );
   const recovered = await recoverUnwrittenChangeReport(deps.store, initial.value.pointer);
   if (!recovered.ok) return errorResult(recovered.problem, initial.value.pointer?.lastGood?.snapshot ?? null);
 
@@ -290,9 +300,14 @@ async function decide(
   }
 
   let acceptedAfterSuspectRuns: number | undefined;
-  // Measuring a large body is a slice of synchronous work of its own: let the run's timers in first.
+  // Measuring a large body is a slice of synchronous work of its own: let the run's timers in
+  // before each (the measures are kept, so the judgement below reuses them).
   await yieldToEventLoop();
-  const suspicion = assessPlausibility(fetched.document, previous);
+  featuresOf(fetched.document);
+  await yieldToEventLoop();
+  const profile = pointer?.profile ?? (previous ? updateProfile(undefined, previous) : undefined);
+  await yieldToEventLoop();
+  const suspicion = assessPlausibility(fetched.document, previous, profile);
   if (suspicion) {
     const needed = deps.suspectRunsToAccept ?? DEFAULT_SUSPECT_RUNS_TO_ACCEPT;
     const count = pointer?.suspect?.hash === fetched.hash ? pointer.suspect.count + 1 : 1;
@@ -302,17 +317,21 @@ async function decide(
         count,
         firstSeen: pointer?.suspect?.hash === fetched.hash ? pointer.suspect.firstSeen : seenAt,
         reason: suspicion.message,
+        signal: suspicion.signal,
+        figures: suspicion.figures,
+        firstLines: firstLinesOf(fetched.document.body),
       };
       const next: NoticePointer = { ...(pointer ?? emptyPointer(notice, seenAt)), suspect, updatedAt: seenAt };
       const problem = {
         code: suspicion.code,
-        message: `${suspicion.message} Not treated as a change (seen ${count} of ${needed} consecutive times needed to accept it).`,
+        message: `${suspicion.message} Held for review, not treated as a change (seen ${count} of ${needed} consecutive times needed to accept it).`,
       };
       return ok({
         result: {
           ...common,
           status: 'error',
           error: problem,
+          heldForReview: heldForReview(next.suspect, needed),
           currentSnapshot: null,
           rawSnapshot: null,
           metadataChanges: [],
@@ -372,6 +391,7 @@ async function decide(
     },
     suspect: null,
     known: rememberVersion(pointer?.known ?? [], fetched.hash, currentSnapshot, seenAt),
+    profile: updateProfile(profile, fetched.document),
     updatedAt: seenAt,
   };
   if (!change) {
@@ -401,6 +421,43 @@ async function decide(
     },
     pointer: next,
   });
+}
+
+/** How many lines of a held body are shown, and how long each may be. */
+const HELD_LINES = 8;
+const HELD_LINE_CHARS = 200;
+
+/** The first non-blank lines of a body, cut to a readable length. */
+function firstLinesOf(body: string): string[] {
+  const lines: string[] = [];
+  let start = 0;
+  while (lines.length < HELD_LINES && start < body.length) {
+    let end = body.indexOf('\n', start);
+    if (end < 0) end = body.length;
+    // Fetched text: control characters (terminal escapes) become spaces before anyone prints it.
+    const line = body
+      .slice(start, Math.min(end, start + HELD_LINE_CHARS * 2))
+      .replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')
+      .trim();
+    if (line !== '') lines.push(line.length > HELD_LINE_CHARS ? `${line.slice(0, HELD_LINE_CHARS - 1)}…` : line);
+    start = end + 1;
+  }
+  return lines;
+}
+
+/** The held body as results, reports and latest.json show it; undefined when nothing is held. */
+function heldForReview(suspect: NoticePointer['suspect'], needed: number): HeldForReview | undefined {
+  if (!suspect) return undefined;
+  return {
+    signal: suspect.signal ?? 'unknown',
+    reason: suspect.reason,
+    figures: suspect.figures ?? {},
+    firstLines: suspect.firstLines ?? [],
+    hash: suspect.hash,
+    seen: suspect.count,
+    needed,
+    firstSeen: suspect.firstSeen,
+  };
 }
 
 /** The parts of a change report that come from comparing the two snapshots. */
