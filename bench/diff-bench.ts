@@ -10,6 +10,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+
 import { fail, ok, problemFromError, type Result } from '../shared/common/result';
 import { analyseChange, applyDiff, type ComparableDocument } from '../shared/diff';
 import { documentFromSnapshotText } from '../shared/notices';

@@ -1,5 +1,6 @@
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+
 import type { HistoryServer } from './replay-history';
 
 type Route = (response: ServerResponse) => void;

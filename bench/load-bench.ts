@@ -9,26 +9,22 @@
  * process are those of the checker alone, as in a Function App, and the servers use the other core.
  * The scenario builders are exported for test/load/load.test.ts, which runs them in-process.
  */
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
+import type net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import tls from 'node:tls';
 import v8 from 'node:v8';
 import vm from 'node:vm';
+
 import forge from 'node-forge';
+
 import type { EndpointConfig, NoticeConfig } from '../shared/config';
 import { readLatest } from '../shared/reports';
-import { newRunId, runDrift, runTls, type DriftRunSummary, type TlsRunSummary } from '../shared/runs';
-import {
-  connectionStringFor,
-  CONTAINERS,
-  startEmbeddedAzurite,
-  storeFromConnectionString,
-  type ObjectStore,
-} from '../shared/storage';
+import { type DriftRunSummary, newRunId, runDrift, runTls, type TlsRunSummary } from '../shared/runs';
+import { CONTAINERS, type ObjectStore, startEmbeddedAzurite, storeFromConnectionString } from '../shared/storage';
 
 // ---------------------------------------------------------------------------------------------
 // Notice bodies: deterministic, realistic markdown of 5-20 KB, generated on demand so neither the
@@ -576,7 +572,7 @@ export async function timedDrift(
   const sampler = new MemorySampler(options.gc ?? null, 100, options.liveEveryMs ?? 0);
   const began = performance.now();
   const deadline = options.budgetMs !== undefined ? startedAt.getTime() + options.budgetMs : undefined;
-  const summary = await runDrift(notices, store, {
+  const summary = await runDrift(store, notices, {
     runId: newRunId(startedAt, options.suffix),
     startedAt,
     deadline,
@@ -614,14 +610,16 @@ export async function timedTls(
   const sampler = new MemorySampler(options.gc ?? null, 100, 0);
   const began = performance.now();
   let checksDoneMs = 0;
-  const summary = await runTls(store, {
+  const deadline = options.budgetMs !== undefined ? startedAt.getTime() + options.budgetMs : undefined;
+  const checked = endpoints.map(({ id, host, port, servername }) => ({ id, host, port, servername }));
+  const summary = await runTls(store, checked, {
     onProgress: () => {
       checksDoneMs = performance.now() - began;
     },
-    endpoints: endpoints.map(({ id, host, port, servername }) => ({ id, host, port, servername })),
     runId: newRunId(startedAt, options.suffix),
     startedAt,
-    deadline: options.budgetMs !== undefined ? startedAt.getTime() + options.budgetMs : undefined,
+    deadline,
+    hardDeadline: deadline !== undefined ? deadline + 60_000 : undefined,
     concurrency: options.concurrency,
     tls: {
       allowPrivate: true,

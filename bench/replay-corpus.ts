@@ -7,8 +7,9 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { defaultCorpusDir } from './diff-bench';
+
 import { startEmbeddedAzurite, storeFromConnectionString } from '../shared/storage';
+import { defaultCorpusDir } from './diff-bench';
 import { startHistoryServer } from './history-server';
 import { replayHistory, type ReplayTally } from './replay-history';
 

@@ -1,9 +1,9 @@
+import type { NoticeConfig } from '../shared/config';
 import { applyDiff } from '../shared/diff';
 import { hashSnapshot } from '../shared/notices';
-import type { NoticeConfig } from '../shared/config';
-import { CONTAINERS, type ObjectStore } from '../shared/storage';
-import { checkNotice, newRunId, readPointer } from '../shared/runs';
 import type { NoticeCheckResult } from '../shared/reports';
+import { checkNotice, newRunId, readPointer } from '../shared/runs';
+import { CONTAINERS, type ObjectStore } from '../shared/storage';
 
 /** How the replay serves one published version: as is, then the faults a real server produces. */
 export interface HistoryServer {

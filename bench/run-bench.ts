@@ -8,6 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+
 import { defaultCorpusDir } from './diff-bench';
 
 const argv = process.argv.slice(2);

@@ -1,17 +1,20 @@
-import { runWindow, type EndpointConfig, type NoticewatchSettings, type Watchlist } from '../shared/config';
 import { fail, ok, type Result } from '../shared/common/result';
+import { type EndpointConfig, type NoticewatchSettings, type Watchlist } from '../shared/config';
+import { notifyOptions } from '../shared/notify';
 import {
   driftExitCode,
+  type DriftOutcome,
+  driftRunOptions,
   runDriftRequest,
   runTls,
   tlsExitCode,
-  type DriftOutcome,
+  tlsRunOptions,
   type TlsRunSummary,
 } from '../shared/runs';
 import type { ObjectStore } from '../shared/storage';
 import { adHocEndpoint, parseHostPort, uniqueTargets } from '../shared/tls';
-import { describeChangeDetails, describeHeldBody, describeNotice, progress } from './cli-output';
 import type { RunLimits } from './cli-context';
+import { describeChangeDetails, describeHeldBody, describeNotice, describeNotifications, progress } from './cli-output';
 import { describeEndpoint, describeEndpointDetails } from './tls-output';
 
 export interface RunContext {
@@ -31,13 +34,15 @@ export async function driftPart(
   const outcome = await runDriftRequest(context.store, {
     watchlist: context.watchlist,
     noticeIds,
-    runId: context.runId,
-    startedAt: context.startedAt,
-    ...runWindow(context.startedAt, settings, 'scheduled'),
-    concurrency: limits.concurrency,
-    fetchOptions: { timeoutMs: limits.fetchTimeoutMs },
-    trigger: 'cli',
-    onProgress: (result, done, total) => progress(`[notice ${done}/${total}] ${describeNotice(result)}`),
+    ...driftRunOptions({
+      // The command line's --timeout and --concurrency win over the settings.
+      settings: { ...settings, ...limits },
+      trigger: 'cli',
+      runId: context.runId,
+      startedAt: context.startedAt,
+      onProgress: (result, done, total) => progress(`[notice ${done}/${total}] ${describeNotice(result)}`),
+    }),
+    notify: notifyOptions(context.watchlist.channels, settings),
   });
   if (!outcome.ok) return outcome;
   const run = outcome.value;
@@ -51,10 +56,11 @@ export async function driftPart(
     );
   for (const id of run.notReached) lines.push(`NOT REACHED ${id}: the run's deadline passed first`);
   const { changed, unchanged, baseline, error } = run.counts;
-  const held = run.notices.filter((result) => result.heldForReview).length;
+  const held = run.notices.filter((result) => result.status === 'error' && result.heldForReview).length;
   lines.push(
     `notices: ${changed} changed, ${unchanged} unchanged, ${baseline} baseline, ${error} error${held ? ` (${held} held for review)` : ''}${run.notReached.length ? `, ${run.notReached.length} not reached` : ''}`,
   );
+  lines.push(...describeNotifications(run.notifications));
   return ok({ outcome: run, exitCode: driftExitCode(run), lines });
 }
 
@@ -78,18 +84,23 @@ export async function tlsPart(
   ca: Buffer | undefined,
 ): Promise<{ summary: TlsRunSummary; exitCode: number; lines: string[] }> {
   const { settings, limits } = context;
-  const summary = await runTls(context.store, {
-    endpoints,
-    runId: context.runId,
-    startedAt: context.startedAt,
-    ...runWindow(context.startedAt, settings, 'scheduled'),
-    concurrency: limits.concurrency,
-    tls: { allowPrivate: true, timeoutMs: limits.tlsTimeoutMs, ca },
-    trigger: 'cli',
-    onProgress: (result, done, total) =>
-      progress(
-        `[endpoint ${done}/${total}] ${result.id} ${result.address ?? ''}: ${result.problem ? result.problem.code : result.compliant ? 'compliant' : 'not compliant'}`,
-      ),
+  const summary = await runTls(context.store, endpoints, {
+    ...tlsRunOptions(
+      {
+        settings: { ...settings, ...limits },
+        trigger: 'cli',
+        runId: context.runId,
+        startedAt: context.startedAt,
+        onProgress: (result, done, total) =>
+          progress(
+            `[endpoint ${done}/${total}] ${result.id} ${result.address ?? ''}: ${result.problem ? result.problem.code : result.compliant ? 'compliant' : 'not compliant'}`,
+          ),
+      },
+      // A local tool run by the operator: any address may be checked, and errors say why.
+      { allowPrivate: true, opaqueErrors: false },
+      { ca },
+    ),
+    notify: notifyOptions(context.watchlist.channels, settings),
   });
   for (const problem of summary.problems) progress(`run: [${problem.code}] ${problem.message}`);
   const lines: string[] = [];
@@ -99,5 +110,6 @@ export async function tlsPart(
   lines.push(
     `endpoints: ${compliant} compliant, ${nonCompliant} not compliant, ${incomplete} could not be fully checked${summary.notReached.length ? `, ${summary.notReached.length} not reached` : ''}`,
   );
+  lines.push(...describeNotifications(summary.notifications));
   return { summary, exitCode: tlsExitCode(summary), lines };
 }

@@ -1,8 +1,10 @@
-import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { loadWatchlist, type NoticewatchSettings, type Watchlist } from '../shared/config';
+import { join } from 'node:path';
+
+import { redactSecrets } from '../shared/common/redact';
 import { fail, ok, type Result } from '../shared/common/result';
-import { openStore, type OpenedStore } from '../shared/storage';
+import { loadWatchlist, type NoticewatchSettings, type Watchlist } from '../shared/config';
+import { connectionStringFor, findSharedAzurite, type OpenedStore, openStore } from '../shared/storage';
 import { progress } from './cli-output';
 
 export class UsageError extends Error {}
@@ -15,6 +17,9 @@ export interface CliOptions {
   readonly concurrency?: string;
   readonly ca?: string;
   readonly json?: boolean;
+  readonly port?: string;
+  readonly host?: string;
+  readonly once?: boolean;
 }
 
 /** Numbers from the command line, checked before anything is started. */
@@ -52,13 +57,33 @@ export async function cliWatchlist(options: CliOptions, settings: NoticewatchSet
   return watchlist;
 }
 
-/** Connection string, account URL, or else the embedded Azurite persisting in the working folder. */
-export async function cliStore(options: CliOptions, settings: NoticewatchSettings): Promise<Result<OpenedStore>> {
+/**
+ * Connection string, account URL, or else the embedded Azurite persisting in the working folder: the
+ * one `noticewatch serve` keeps running there if it does (`share` is for serve itself), else a new one.
+ */
+export async function cliStore(
+  options: CliOptions,
+  settings: NoticewatchSettings,
+  embedded: 'join' | 'share' = 'join',
+): Promise<Result<OpenedStore>> {
   const embeddedLocation = process.env.NOTICEWATCH_DATA_DIR || join(process.cwd(), '.noticewatch');
   const connectionString = options.storage ?? settings.connectionString;
-  if (!connectionString && !settings.accountUrl)
+  if (!connectionString && !settings.accountUrl) {
+    const shared = embedded === 'join' ? await findSharedAzurite(embeddedLocation) : null;
+    if (shared) {
+      progress(
+        `storage: using the embedded Azurite that noticewatch serve (pid ${shared.pid}) runs under ${embeddedLocation}`,
+      );
+      return openStore({ connectionString: connectionStringFor(shared.blobEndpoint) });
+    }
     progress(`storage: no storage configured, starting an embedded Azurite under ${embeddedLocation}`);
-  return openStore({ connectionString, accountUrl: settings.accountUrl, embeddedLocation });
+  }
+  return openStore({
+    connectionString,
+    accountUrl: settings.accountUrl,
+    embeddedLocation,
+    shareEmbedded: embedded === 'share',
+  });
 }
 
 export async function cliCaBundle(path: string | undefined): Promise<Result<Buffer | undefined>> {
@@ -77,6 +102,8 @@ export async function cliCaBundle(path: string | undefined): Promise<Result<Buff
 export function reportProblem(problem: { code: string; message: string }, json = false): 2 {
   progress(`noticewatch: [${problem.code}] ${problem.message}`);
   if (json)
-    process.stdout.write(`${JSON.stringify({ error: { code: problem.code, message: problem.message } }, null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ error: { code: problem.code, message: redactSecrets(problem.message) } }, null, 2)}\n`,
+    );
   return 2;
 }

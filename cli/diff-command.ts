@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
+
+import { fail, ok, type Result } from '../shared/common/result';
 import { analyseChange } from '../shared/diff';
 import { buildSnapshotDocument, parseNotice, type SnapshotDocument } from '../shared/notices';
-import { fail, ok, type Result } from '../shared/common/result';
 import { reportProblem } from './cli-context';
 import { describeChangedParts } from './cli-output';
 

@@ -1,20 +1,25 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
+
 import { redactSecrets } from '../shared/common/redact';
-import { newRunId } from '../shared/runs';
 import { readSettings } from '../shared/config';
+import { newRunId } from '../shared/runs';
+import { driftPart, endpointsFromArguments, type RunContext, tlsPart } from './check-commands';
 import {
   cliCaBundle,
+  type CliOptions,
   cliStore,
   cliWatchlist,
   reportProblem,
   runLimits,
   UsageError,
-  type CliOptions,
 } from './cli-context';
 import { progress } from './cli-output';
-import { driftPart, endpointsFromArguments, tlsPart, type RunContext } from './check-commands';
+import { runDemoCommand } from './demo/demo-command';
 import { runDiffCommand } from './diff-command';
+import { runHistoryCommand, runReviewCommand, runReviewsCommand } from './history-commands';
+import { runNotifyTest } from './notify-command';
+import { runServeCommand } from './serve-command';
 
 const USAGE = `noticewatch: watch published privacy notices for drift and verify the TLS promises behind them
 
@@ -23,6 +28,14 @@ Usage:
   noticewatch drift [--watchlist FILE] [--notice ID]... [OPTIONS]  notices only
   noticewatch tls   [HOST[:PORT]...] [--watchlist FILE] [OPTIONS]  endpoints only
   noticewatch diff  OLD NEW [--json]                              compare two local notice files
+  noticewatch serve [--port N] [--host ADDRESS] [--storage CS]    the dashboard and read API over the storage
+  noticewatch demo  [--port N] [--once]                           all of it offline, on a sample notice
+  noticewatch history NOTICE [--limit N] [--before REPORT] [--json]  a notice's changes, newest first
+  noticewatch review  REPORT --status S [--note TEXT] [--reviewer NAME] [--json]
+                                                                  record a review of a change
+  noticewatch reviews REPORT [--json]                             every review of a change
+  noticewatch notify test CHANNEL [--watchlist FILE] [--timeout MS] [--json]
+                                                                  send a sample alert to a channel
 
 Options:
   --watchlist FILE   watchlist JSON (default: content/watchlist.json of this package, or NOTICEWATCH_WATCHLIST)
@@ -34,6 +47,15 @@ Options:
   --timeout MS       per-request (drift) and per-connection (tls) timeout (default 20000 / 5000)
   --concurrency N    checks at once (default 4)
   --json             print exactly one JSON document on stdout
+  --port N           serve, demo: port to listen on (serve: 7071, demo: a free one; 0 picks a free one)
+  --host ADDRESS     serve: address to listen on (default 127.0.0.1; anywhere else needs the key it
+                     prints, or NOTICEWATCH_SERVE_KEY)
+  --once             demo: print the run summaries and exit instead of serving the dashboard
+  --limit N          history: changes per page (default 20, at most 100)
+  --before REPORT    history: start after this change report (the "older" line of the last page)
+  --status S         review: acknowledged, not-material or needs-action
+  --note TEXT        review: what the reviewer found
+  --reviewer NAME    review: who reviewed (default NOTICEWATCH_REVIEWER, else the system user name)
 
 Exit status: 0 all quiet, 1 drift found or an endpoint not compliant,
 2 a check could not complete (or usage, configuration or storage trouble).`;
@@ -46,16 +68,48 @@ const OPTIONS = {
   concurrency: { type: 'string' },
   ca: { type: 'string' },
   json: { type: 'boolean' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  once: { type: 'boolean' },
+  limit: { type: 'string' },
+  before: { type: 'string' },
+  status: { type: 'string' },
+  note: { type: 'string' },
+  reviewer: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
 type Command = 'run' | 'drift' | 'tls';
 
+/** Options that mean something to some commands only: given to another, they are a mistake to point out. */
+const CHECKS = ['run', 'drift', 'tls'];
+const REVIEWING = ['history', 'review', 'reviews'];
+const COMMAND_OPTIONS: Record<string, readonly string[]> = {
+  watchlist: [...CHECKS, 'notify'],
+  notice: ['drift'],
+  storage: [...CHECKS, 'serve', ...REVIEWING],
+  timeout: [...CHECKS, 'notify'],
+  concurrency: CHECKS,
+  ca: CHECKS,
+  json: [...CHECKS, 'diff', 'notify', ...REVIEWING],
+  port: ['serve', 'demo'],
+  host: ['serve'],
+  once: ['demo'],
+  limit: ['history'],
+  before: ['history'],
+  status: ['review'],
+  note: ['review'],
+  reviewer: ['review'],
+};
+
+function listed(words: readonly string[]): string {
+  return words.length > 1 ? `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}` : words.join('');
+}
+
 async function runChecks(command: Command, options: CliOptions, targets: string[]): Promise<number> {
   const settings = readSettings();
   const json = options.json === true;
   // Everything the command line says is checked before storage or a network is touched.
-  if (options.notice?.length && command !== 'drift') throw new UsageError(`--notice applies to drift, not ${command}`);
   const limits = runLimits(options, settings);
   if (!limits.ok) throw new UsageError(limits.problem.message);
   const adHoc = command === 'tls' && targets.length > 0 ? endpointsFromArguments(targets) : null;
@@ -65,7 +119,7 @@ async function runChecks(command: Command, options: CliOptions, targets: string[
 
   // Ad-hoc TLS targets need no watchlist; everything else reads it.
   const watchlist = adHoc
-    ? { ok: true as const, value: { notices: [], endpoints: [], problems: [] } }
+    ? { ok: true as const, value: { notices: [], endpoints: [], channels: [], problems: [] } }
     : await cliWatchlist(options, settings);
   if (!watchlist.ok) return reportProblem(watchlist.problem, json);
   const opened = await cliStore(options, settings);
@@ -100,12 +154,16 @@ async function runChecks(command: Command, options: CliOptions, targets: string[
         finishedAt: _finishedAt,
         counts,
         notReached,
+        abandoned,
         problems,
         summary,
         trigger: _trigger,
+        notifications,
         ...rest
       } = tls.summary;
-      Object.assign(document, rest, { tls: { counts, notReached, problems, summary } });
+      Object.assign(document, rest, {
+        tls: { counts, notReached, abandoned, problems, summary, ...(notifications ? { notifications } : {}) },
+      });
       lines.push(...tls.lines);
       exitCode = Math.max(exitCode, tls.exitCode);
     }
@@ -145,6 +203,9 @@ export async function main(argv: string[]): Promise<number> {
     return values.help ? 0 : 2;
   }
   try {
+    for (const [option, commands] of Object.entries(COMMAND_OPTIONS))
+      if (values[option as keyof typeof values] !== undefined && !commands.includes(command))
+        throw new UsageError(`--${option} applies to ${listed(commands)}, not ${command}`);
     switch (command) {
       case 'drift':
       case 'run':
@@ -152,9 +213,29 @@ export async function main(argv: string[]): Promise<number> {
         return await runChecks(command, values, []);
       case 'tls':
         return await runChecks('tls', values, rest);
+      case 'serve':
+        if (rest.length) throw new UsageError(`unexpected argument "${rest[0]}"`);
+        return await runServeCommand(values);
+      case 'demo':
+        if (rest.length) throw new UsageError(`unexpected argument "${rest[0]}"`);
+        return await runDemoCommand(values);
       case 'diff':
         if (rest.length !== 2) throw new UsageError('diff takes exactly two files: noticewatch diff OLD NEW');
         return await runDiffCommand(rest[0], rest[1], values.json === true);
+      case 'history':
+        if (rest.length !== 1) throw new UsageError('history takes one notice id: noticewatch history NOTICE');
+        return await runHistoryCommand(rest[0], values);
+      case 'review':
+        if (rest.length !== 1)
+          throw new UsageError('review takes one report name: noticewatch review REPORT --status S');
+        return await runReviewCommand(rest[0], values);
+      case 'reviews':
+        if (rest.length !== 1) throw new UsageError('reviews takes one report name: noticewatch reviews REPORT');
+        return await runReviewsCommand(rest[0], values);
+      case 'notify':
+        if (rest[0] !== 'test' || rest.length !== 2)
+          throw new UsageError('notify takes a channel id: noticewatch notify test CHANNEL');
+        return await runNotifyTest(rest[1], values);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }

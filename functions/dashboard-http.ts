@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+
 import {
   app,
   type HttpMethod,
@@ -7,6 +8,8 @@ import {
   type HttpResponseInit,
   type InvocationContext,
 } from '@azure/functions';
+
+import { redactSecrets } from '../shared/common/redact';
 import { fail, ok, problemFromError, type Result } from '../shared/common/result';
 import { packageRoot } from '../shared/config/settings';
 import { problemResponse } from './http-responses';
@@ -88,9 +91,9 @@ export function makeDashboardHttpHandler(options: DashboardOptions = {}) {
       return ok(text);
     } catch (error) {
       return fail(
-        'DASHBOARD_FILE_MISSING',
+        'DASHBOARD_FILE_UNREADABLE',
         problemFromError(
-          'DASHBOARD_FILE_MISSING',
+          'DASHBOARD_FILE_UNREADABLE',
           `The dashboard file ${file} could not be read from the package`,
           error,
         ).message,
@@ -101,7 +104,7 @@ export function makeDashboardHttpHandler(options: DashboardOptions = {}) {
   return async function dashboardHttp(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
     if (request.method !== 'GET') {
       return {
-        ...problemResponse(405, {
+        ...problemResponse({
           code: 'METHOD_NOT_ALLOWED',
           message: 'The dashboard is read-only: use GET /api/dashboard/.',
         }),
@@ -113,21 +116,24 @@ export function makeDashboardHttpHandler(options: DashboardOptions = {}) {
     const contentType = FILES.get(file);
     if (contentType === undefined) {
       return {
-        ...problemResponse(404, { code: 'NOT_FOUND', message: 'No such dashboard file; open /api/dashboard/.' }),
+        ...problemResponse({
+          code: 'DASHBOARD_FILE_NOT_FOUND',
+          message: 'No such dashboard file; open /api/dashboard/.',
+        }),
         headers: { 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' },
       };
     }
     const code = request.query.get('code');
     if (code !== null && !FUNCTION_KEY.test(code)) {
       return {
-        ...problemResponse(400, { code: 'INVALID_CODE', message: 'The code parameter is not a function key.' }),
+        ...problemResponse({ code: 'CODE_INVALID', message: 'The code parameter is not a function key.' }),
         headers: { 'Cache-Control': 'no-store' },
       };
     }
     const text = await load(file);
     if (!text.ok) {
-      context.error(`dashboard: [${text.problem.code}] ${text.problem.message}`);
-      return problemResponse(500, {
+      context.error(redactSecrets(`dashboard: [${text.problem.code}] ${text.problem.message}`));
+      return problemResponse({
         code: text.problem.code,
         message: 'The dashboard is not deployed correctly; see the function log.',
       });
@@ -143,8 +149,9 @@ export function makeDashboardHttpHandler(options: DashboardOptions = {}) {
         'X-Frame-Options': 'DENY',
         // The page URL may carry a function key: never send it to another site.
         'Referrer-Policy': 'no-referrer',
-        // The page embeds the key, so it is never stored; the assets are small and revalidated.
-        'Cache-Control': file === 'index.html' ? 'no-store' : 'no-cache',
+        // The page embeds the key, and a URL holding a key must not become a cache entry: never stored.
+        // Assets fetched without a key in their URL are small and revalidated.
+        'Cache-Control': file === 'index.html' || code !== null ? 'no-store' : 'no-cache',
       },
     };
   };

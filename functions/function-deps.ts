@@ -1,8 +1,12 @@
 import type { InvocationContext } from '@azure/functions';
-import { loadWatchlist, readSettings, runWindow, type NoticewatchSettings, type Watchlist } from '../shared/config';
-import type { NoticeCheckResult } from '../shared/reports';
+
+import type { Progress } from '../shared/common/pool';
+import { redactSecrets } from '../shared/common/redact';
 import type { Result } from '../shared/common/result';
-import { openStore, type ObjectStore } from '../shared/storage';
+import { loadWatchlist, type NoticewatchSettings, readSettings, type Watchlist } from '../shared/config';
+import { type NotificationSummary, type NotifyOptions, notifyOptions } from '../shared/notify';
+import type { NoticeCheckResult } from '../shared/reports';
+import { type ObjectStore, openStore } from '../shared/storage';
 import type { EndpointCheckResult, TlsCheckOptions } from '../shared/tls';
 
 /** What every handler needs; tests pass their own, the host gets the real ones from app settings. */
@@ -13,6 +17,8 @@ export interface FunctionDeps {
   now(): Date;
   /** Connection-layer overrides (lookup, connect); tests use them to prove what is never connected to. */
   readonly tls?: Pick<TlsCheckOptions, 'lookup' | 'connect'>;
+  /** App settings that channel URLs and secrets are read from; process.env by default. */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -39,7 +45,13 @@ export function hostDeps(env: NodeJS.ProcessEnv = process.env): FunctionDeps {
     },
     getWatchlist: () => loadWatchlist(settings.watchlistPath),
     now: () => new Date(),
+    env,
   };
+}
+
+/** How a scheduled or HTTP run alerts: the watchlist's channels, with URLs and secrets from the app settings. */
+export function runNotifyOptions(deps: FunctionDeps, watchlist: Watchlist): NotifyOptions {
+  return notifyOptions(watchlist.channels, deps.settings, deps.env ?? process.env);
 }
 
 export function logProblems(
@@ -47,54 +59,35 @@ export function logProblems(
   what: string,
   problems: ReadonlyArray<{ code: string; message: string }>,
 ): void {
-  for (const problem of problems) context.warn(`${what}: [${problem.code}] ${problem.message}`);
+  for (const problem of problems) context.warn(redactSecrets(`${what}: [${problem.code}] ${problem.message}`));
 }
 
-/** The run options every drift trigger shares: its window, limits, clock and progress in the invocation log. */
-export function driftRunOptions(
-  deps: FunctionDeps,
-  context: InvocationContext,
-  trigger: 'timer' | 'http',
-  runId: string,
-  startedAt: Date,
-) {
-  return {
-    runId,
-    startedAt,
-    ...runWindow(startedAt, deps.settings, trigger === 'http' ? 'http' : 'scheduled'),
-    concurrency: deps.settings.concurrency,
-    fetchOptions: { timeoutMs: deps.settings.fetchTimeoutMs },
-    trigger,
-    // The run's clock is the trigger's, so deadlines and recorded times agree.
-    now: deps.now,
-    onProgress: (result: NoticeCheckResult, done: number, total: number) =>
-      context.log(
+/** One line for the alerts a run delivered, and one per delivery still pending or given up. */
+export function logNotifications(context: InvocationContext, what: string, notifications?: NotificationSummary): void {
+  if (!notifications) return;
+  const { recorded, sent, pending, failed, deliveries } = notifications;
+  context.log(`${what} alerts: ${recorded} recorded, ${sent} sent, ${pending} pending, ${failed} failed`);
+  for (const delivery of deliveries)
+    if (delivery.state !== 'sent')
+      context.warn(
+        `${what} alert ${delivery.kind} ${delivery.subject} -> ${delivery.channel}: ${delivery.state} after ${delivery.attempts} attempt(s)${delivery.lastError ? ` [${delivery.lastError.code}] ${delivery.lastError.message}` : ''}`,
+      );
+}
+
+/** Drift progress in the invocation log, one line per notice. */
+export function logDriftProgress(context: InvocationContext): Progress<NoticeCheckResult> {
+  return (result, done, total) =>
+    context.log(
+      redactSecrets(
         `drift ${done}/${total} ${result.id}: ${result.status}${result.error ? ` (${result.error.code}: ${result.error.message})` : ''}`,
       ),
-  };
+    );
 }
 
-/** The same for TLS triggers; `allowPrivate` is the caller's: trusted configuration or caller input. */
-export function tlsRunOptions(
-  deps: FunctionDeps,
-  context: InvocationContext,
-  trigger: 'timer' | 'http',
-  runId: string,
-  startedAt: Date,
-  allowPrivate: boolean,
-  opaqueErrors: boolean,
-) {
-  return {
-    runId,
-    startedAt,
-    ...runWindow(startedAt, deps.settings, trigger === 'http' ? 'http' : 'scheduled'),
-    concurrency: deps.settings.concurrency,
-    tls: { allowPrivate, opaqueErrors, timeoutMs: deps.settings.tlsTimeoutMs, ...deps.tls },
-    trigger,
-    now: deps.now,
-    onProgress: (result: EndpointCheckResult, done: number, total: number) =>
-      context.log(
-        `tls ${done}/${total} ${result.id} ${result.address ?? ''}: ${result.problem ? result.problem.code : result.compliant ? 'compliant' : 'not compliant'}`,
-      ),
-  };
+/** TLS progress in the invocation log, one line per endpoint address. */
+export function logTlsProgress(context: InvocationContext): Progress<EndpointCheckResult> {
+  return (result, done, total) =>
+    context.log(
+      `tls ${done}/${total} ${result.id} ${result.address ?? ''}: ${result.problem ? result.problem.code : result.compliant ? 'compliant' : 'not compliant'}`,
+    );
 }

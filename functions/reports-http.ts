@@ -5,55 +5,45 @@ import {
   type HttpResponseInit,
   type InvocationContext,
 } from '@azure/functions';
-import { fail, ok, type Result } from '../shared/common/result';
-import { listReports, readLatest, readReport } from '../shared/reports';
-import { hostDeps, type FunctionDeps } from './function-deps';
-import { problemResponse, statusForProblem } from './http-responses';
 
-/** Report names live under these folders of the reports container; latest.json is served by its own route. */
-const REPORT_FOLDERS = ['drift/', 'runs/', 'tls/'] as const;
+import { redactSecrets } from '../shared/common/redact';
+import { fail, ok, type Problem, type Result } from '../shared/common/result';
+import { listReportPage, readLatest, readReport, validateReportName, validateReportPrefix } from '../shared/reports';
+import { type FunctionDeps, hostDeps } from './function-deps';
+import { serveNoticeHistory } from './history-http';
+import { problemResponse } from './http-responses';
+
 /**
- * Letters, digits, `.`, `_`, `/`, `-` and `@`. Upper case because run ids carry an ISO timestamp
- * (`20261129T051500Z-3f9a1c`); `@` because per-address TLS reports end `<runId>@<address>.json`.
+ * Names per listing page (and the most `limit` may ask for). Storage is asked for one page only, so a
+ * call costs the same with 20 reports under the prefix or 200,000; the rest comes by `continuation`.
  */
-const NAME_CHARS = /^[A-Za-z0-9._/@-]+$/;
-/** Real names are ~130 characters (80-character id + date + run id); anything far longer is not ours. */
-export const MAX_NAME_LENGTH = 256;
-/** A listing is for browsing a day or a notice; past this it is cut and flagged so the caller narrows the prefix. */
 export const MAX_LISTED_NAMES = 1000;
-/** Reports are written once and never replaced (see writeReport), so a browser may keep them. */
+/** Storage's marker, wrapped in base64url so it is opaque and URL-safe; real markers are far shorter. */
+const CONTINUATION = /^[A-Za-z0-9_-]{1,2048}$/;
+const LIMIT = /^[0-9]{1,4}$/;
+/**
+ * Reports are written once and never replaced (see writeReport), so a browser may keep them; but not
+ * when the request URL holds a function key (`?code=`): a cache entry, a history or a proxy log would keep the key.
+ */
 const IMMUTABLE_CACHE = 'private, max-age=86400, immutable';
 const ALLOWED_METHODS = 'GET';
-const USAGE = 'Use GET /api/reports/latest, GET /api/reports?prefix=drift/YYYY/MM/DD/ or GET /api/reports/<name>.json.';
+const USAGE =
+  'Use GET /api/reports/latest, GET /api/reports?prefix=drift/YYYY/MM/DD/[&limit=N][&continuation=TOKEN] or GET /api/reports/<name>.json.';
 
-function checkPath(kind: 'name' | 'prefix', value: string): Result<string> {
-  const code = kind === 'name' ? 'INVALID_REPORT_NAME' : 'INVALID_PREFIX';
-  if (value.length > MAX_NAME_LENGTH)
-    return fail(code, `The report ${kind} is longer than ${MAX_NAME_LENGTH} characters.`);
-  if (!REPORT_FOLDERS.some((folder) => value.startsWith(folder)))
-    return fail(code, `The report ${kind} must start with ${REPORT_FOLDERS.join(', ')}.`);
-  // Checked on the value as received: a percent-encoded `..%2f` fails here on `%` rather than being decoded into a traversal.
-  if (!NAME_CHARS.test(value))
-    return fail(code, `The report ${kind} may only contain letters, digits, ".", "_", "-", "@" and "/".`);
-  if (value.includes('..') || value.includes('//'))
-    return fail(code, `The report ${kind} must not contain ".." or an empty path segment.`);
-  return ok(value);
-}
-
-/** Exported so tests can check the rules directly. */
-export function validateReportName(name: string): Result<string> {
-  const checked = checkPath('name', name);
-  if (!checked.ok) return checked;
-  if (!name.endsWith('.json') || name.endsWith('/.json'))
-    return fail(
-      'INVALID_REPORT_NAME',
-      'The report name must end with ".json", e.g. drift/2026/11/29/<notice>/<run>.json.',
-    );
-  return checked;
-}
-
-export function validateReportPrefix(prefix: string): Result<string> {
-  return checkPath('prefix', prefix);
+/** `limit` (1 to MAX_LISTED_NAMES, default the maximum) and `continuation` of a listing request. */
+export function readPageQuery(query: URLSearchParams): Result<{ maxNames: number; continuation: string | null }> {
+  const limit = query.get('limit');
+  const token = query.get('continuation');
+  let maxNames = MAX_LISTED_NAMES;
+  if (limit !== null) {
+    if (!LIMIT.test(limit) || Number(limit) < 1 || Number(limit) > MAX_LISTED_NAMES)
+      return fail('LIMIT_INVALID', `limit must be a whole number from 1 to ${MAX_LISTED_NAMES}.`);
+    maxNames = Number(limit);
+  }
+  if (token === null || token === '') return ok({ maxNames, continuation: null });
+  if (!CONTINUATION.test(token))
+    return fail('CONTINUATION_INVALID', 'continuation must be the token of a previous listing, passed back unchanged.');
+  return ok({ maxNames, continuation: Buffer.from(token, 'base64url').toString('utf8') });
 }
 
 function withHeaders(response: HttpResponseInit, headers: Record<string, string>): HttpResponseInit {
@@ -69,7 +59,7 @@ export function makeReportsHttpHandler(deps: FunctionDeps) {
   return async function reportsHttp(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
     if (request.method !== 'GET') {
       return answer(
-        withHeaders(problemResponse(405, { code: 'METHOD_NOT_ALLOWED', message: `Reports are read-only. ${USAGE}` }), {
+        withHeaders(problemResponse({ code: 'METHOD_NOT_ALLOWED', message: `Reports are read-only. ${USAGE}` }), {
           Allow: ALLOWED_METHODS,
         }),
       );
@@ -77,9 +67,12 @@ export function makeReportsHttpHandler(deps: FunctionDeps) {
     // One handler serves both routes ("reports" and "reports/{*name}") so "latest" can never be shadowed by a name lookup.
     // Taken as given (no trimming or decoding): whatever is not exactly a valid name is refused below.
     const name = request.params.name ?? '';
+    // The host may match reports/{*name} before noticeHistory's more specific route: same answer either way.
+    const history = /^notices\/([^/]*)(?:\/([^/]*))?$/.exec(name);
+    if (history) return serveNoticeHistory(deps, request, context, history[1], history[2] ?? '');
     if (name === '') return listHandler(request, context);
     if (name === 'latest' || name === 'latest.json') return latestHandler(context);
-    return oneReport(name, context);
+    return oneReport(name, context, request.query.has('code'));
   };
 
   async function latestHandler(context: InvocationContext): Promise<HttpResponseInit> {
@@ -95,41 +88,48 @@ export function makeReportsHttpHandler(deps: FunctionDeps) {
     const prefix = request.query.get('prefix');
     if (prefix === null || prefix === '')
       return answer(
-        problemResponse(400, {
+        problemResponse({
           code: 'PREFIX_REQUIRED',
           message: `Say which reports to list with ?prefix=, e.g. ?prefix=drift/2026/11/29/. ${USAGE}`,
         }),
       );
     const checked = validateReportPrefix(prefix);
-    if (!checked.ok) return answer(problemResponse(400, checked.problem));
+    if (!checked.ok) return answer(problemResponse(checked.problem));
+    const page = readPageQuery(request.query);
+    if (!page.ok) return answer(problemResponse(page.problem));
     const store = await deps.getStore();
     if (!store.ok) return storageProblem(context, store.problem);
-    const listed = await listReports(store.value, checked.value);
-    if (!listed.ok) return storageProblem(context, listed.problem);
-    const truncated = listed.value.length > MAX_LISTED_NAMES;
+    const listed = await listReportPage(store.value, checked.value, page.value);
+    if (!listed.ok) {
+      if (listed.problem.code === 'CONTINUATION_INVALID') return answer(problemResponse(listed.problem));
+      return storageProblem(context, listed.problem);
+    }
+    const continuation =
+      listed.value.continuation === null ? null : Buffer.from(listed.value.continuation, 'utf8').toString('base64url');
+    // `truncated` stays for callers written before continuation: true exactly when another page may follow.
     return answer({
       status: 200,
-      jsonBody: { prefix: checked.value, names: listed.value.slice(0, MAX_LISTED_NAMES), truncated },
+      jsonBody: { prefix: checked.value, names: listed.value.names, truncated: continuation !== null, continuation },
     });
   }
 
-  async function oneReport(name: string, context: InvocationContext): Promise<HttpResponseInit> {
+  async function oneReport(name: string, context: InvocationContext, keyInUrl: boolean): Promise<HttpResponseInit> {
     const checked = validateReportName(name);
-    if (!checked.ok) return answer(problemResponse(400, checked.problem));
+    if (!checked.ok) return answer(problemResponse(checked.problem));
     const store = await deps.getStore();
     if (!store.ok) return storageProblem(context, store.problem);
     const report = await readReport(store.value, checked.value);
     if (!report.ok) return storageProblem(context, report.problem);
     if (report.value === null)
-      return answer(problemResponse(404, { code: 'REPORT_NOT_FOUND', message: `No report named ${checked.value}.` }));
-    return answer({ status: 200, jsonBody: report.value }, IMMUTABLE_CACHE);
+      return answer(problemResponse({ code: 'REPORT_NOT_FOUND', message: `No report named ${checked.value}.` }));
+    return answer({ status: 200, jsonBody: report.value }, keyInUrl ? 'no-store' : IMMUTABLE_CACHE);
   }
 }
 
-/** Storage trouble is the operator's to fix: logged in full, answered with the redacted problem. */
-function storageProblem(context: InvocationContext, problem: { code: string; message: string }): HttpResponseInit {
-  context.warn(`reports: [${problem.code}] ${problem.message}`);
-  return answer(problemResponse(statusForProblem(problem), problem));
+/** Storage trouble is the operator's to fix: logged in full but redacted, answered with the redacted problem. */
+function storageProblem(context: InvocationContext, problem: Problem): HttpResponseInit {
+  context.warn(redactSecrets(`reports: [${problem.code}] ${problem.message}`));
+  return answer(problemResponse(problem));
 }
 
 export const reportsHttpHandler = makeReportsHttpHandler(hostDeps());

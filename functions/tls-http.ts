@@ -1,55 +1,34 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
-import { redactSecrets } from '../shared/common/redact';
-import type { EndpointConfig } from '../shared/config';
+
+import { redactJson } from '../shared/common/redact';
 import { fail, ok, type Result } from '../shared/common/result';
-import { newRunId, runTls } from '../shared/runs';
-import {
-  adHocEndpoint,
-  findWatchlistEndpoint,
-  parseTargetInput,
-  parseTargetList,
-  resolveTarget,
-  type TargetInput,
-} from '../shared/tls';
-import { hostDeps, logProblems, tlsRunOptions, type FunctionDeps } from './function-deps';
-import { problemResponse, statusForProblem } from './http-responses';
+import { newRunId, runTls, tlsRunOptions } from '../shared/runs';
+import { authoriseTargets, parseTargetInput, parseTargetList, type TargetInput } from '../shared/tls';
+import { type FunctionDeps, hostDeps, logProblems, logTlsProgress } from './function-deps';
+import { isOutage, problemResponse } from './http-responses';
 
 const MAX_BODY_BYTES = 16 * 1024;
 
-type Refusal = { readonly status: 400 | 403 | 413; readonly code: string; readonly message: string };
-
-async function targetsFromRequest(request: HttpRequest): Promise<Result<TargetInput[]> | { refusal: Refusal }> {
+async function targetsFromRequest(request: HttpRequest): Promise<Result<TargetInput[]>> {
   if (request.method === 'GET') {
     const host = request.query.get('host');
-    if (!host) return fail('INVALID_HOST', 'Give the endpoint to check: GET /api/tls?host=HOST&port=PORT.');
+    if (!host) return fail('HOST_INVALID', 'Give the endpoint to check: GET /api/tls?host=HOST&port=PORT.');
     const port = request.query.get('port');
     const target = parseTargetInput(port === null ? { host } : { host, port }, null);
     return target.ok ? ok([target.value]) : target;
   }
   const declared = Number(request.headers.get('content-length') ?? '0');
   if (declared > MAX_BODY_BYTES)
-    return {
-      refusal: {
-        status: 413,
-        code: 'BODY_TOO_LARGE',
-        message: `The request body is limited to ${MAX_BODY_BYTES} bytes.`,
-      },
-    };
+    return fail('BODY_TOO_LARGE', `The request body is limited to ${MAX_BODY_BYTES} bytes.`);
   const text = await request.text();
   if (Buffer.byteLength(text) > MAX_BODY_BYTES)
-    return {
-      refusal: {
-        status: 413,
-        code: 'BODY_TOO_LARGE',
-        message: `The request body is limited to ${MAX_BODY_BYTES} bytes.`,
-      },
-    };
+    return fail('BODY_TOO_LARGE', `The request body is limited to ${MAX_BODY_BYTES} bytes.`);
   let body: unknown;
   try {
     body = JSON.parse(text);
   } catch {
     return fail(
-      'INVALID_JSON',
+      'JSON_INVALID',
       'The body must be a JSON list of targets: ["host:port", { "host": "...", "port": 443 }].',
     );
   }
@@ -60,7 +39,7 @@ export function makeTlsHttpHandler(deps: FunctionDeps) {
   return async function tlsHttp(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
     if (request.method !== 'GET' && request.method !== 'POST') {
       return {
-        ...problemResponse(405, {
+        ...problemResponse({
           code: 'METHOD_NOT_ALLOWED',
           message: 'Use GET /api/tls?host=H&port=P or POST /api/tls with a JSON list.',
         }),
@@ -68,55 +47,46 @@ export function makeTlsHttpHandler(deps: FunctionDeps) {
       };
     }
     const targets = await targetsFromRequest(request);
-    if ('refusal' in targets) return problemResponse(targets.refusal.status, targets.refusal);
-    if (!targets.ok) return problemResponse(400, targets.problem);
+    if (!targets.ok) return problemResponse(targets.problem);
 
     const watchlist = await deps.getWatchlist();
-    if (!watchlist.ok) return problemResponse(500, watchlist.problem);
-    const endpoints: EndpointConfig[] = [];
-    for (const target of targets.value) {
-      const listed = findWatchlistEndpoint(watchlist.value.endpoints, target);
-      if (!listed && !deps.settings.tlsAllowAnyHost) {
-        return problemResponse(403, {
-          code: 'TARGET_NOT_ALLOWED',
-          message: `${target.host}:${target.port} is not an endpoint on the watchlist; only watchlist endpoints can be checked on demand.`,
-        });
-      }
-      const endpoint = listed ?? adHocEndpoint(target);
-      // Two spellings of one watchlist endpoint (host case) are still one check.
-      if (!endpoints.some((known) => known.id === endpoint.id)) endpoints.push(endpoint);
-    }
-    // Refuse before any connection: every address a target resolves to must be allowed. The check
-    // itself validates again after its own resolution, so a name that re-resolves elsewhere is caught too.
-    for (const endpoint of endpoints) {
-      const resolved = await resolveTarget(endpoint.host, {
-        allowPrivate: deps.settings.tlsAllowPrivate,
-        allAddresses: true,
-        opaqueErrors: true,
-        lookup: deps.tls?.lookup,
-        timeoutMs: deps.settings.tlsTimeoutMs,
-      });
-      if (!resolved.ok)
-        return problemResponse(403, {
-          code: 'TARGET_NOT_ALLOWED',
-          message: `${endpoint.host}:${endpoint.port ?? 443} cannot be checked from here.`,
-        });
-    }
+    if (!watchlist.ok) return problemResponse(watchlist.problem);
+    const endpoints = await authoriseTargets(targets.value, watchlist.value.endpoints, {
+      allowAnyHost: deps.settings.tlsAllowAnyHost,
+      allowPrivate: deps.settings.tlsAllowPrivate,
+      lookup: deps.tls?.lookup,
+      timeoutMs: deps.settings.tlsTimeoutMs,
+    });
+    if (!endpoints.ok) return problemResponse(endpoints.problem);
 
     const store = await deps.getStore();
-    if (!store.ok) return problemResponse(statusForProblem(store.problem), store.problem);
+    if (!store.ok) return problemResponse(store.problem);
     const startedAt = deps.now();
-    const summary = await runTls(store.value, {
-      endpoints,
-      ...tlsRunOptions(deps, context, 'http', newRunId(startedAt), startedAt, deps.settings.tlsAllowPrivate, true),
-    });
+    const summary = await runTls(
+      store.value,
+      endpoints.value,
+      tlsRunOptions(
+        {
+          settings: deps.settings,
+          trigger: 'http',
+          runId: newRunId(startedAt),
+          startedAt,
+          now: deps.now,
+          onProgress: logTlsProgress(context),
+        },
+        // Caller input: internal addresses only when the host allows them, and refusals that reveal nothing.
+        { allowPrivate: deps.settings.tlsAllowPrivate, opaqueErrors: true },
+        deps.tls,
+      ),
+    );
     logProblems(context, 'tls run', summary.problems);
     // Storage failed and nothing was recorded: a server-side outage, as driftHttp reports it, with what was found.
-    const storageDown = summary.problems.find((problem) => problem.code.startsWith('STORAGE_'));
+    const storageDown = summary.problems.find(isOutage);
     if (storageDown && !summary.endpoints.some((endpoint) => endpoint.report)) {
       return {
         status: 503,
-        jsonBody: { error: { code: storageDown.code, message: redactSecrets(storageDown.message) }, run: summary },
+        // Storage's own words are in it: nothing secret may leave.
+        jsonBody: redactJson({ error: { code: storageDown.code, message: storageDown.message }, run: summary }),
       };
     }
     return { status: 200, jsonBody: summary };

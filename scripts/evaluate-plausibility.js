@@ -104,7 +104,7 @@ function evaluate(corpus, part, verbose) {
       const file = path.join(corpus, document.dir, version.file);
       const parsed = parseNotice(fs.readFileSync(file, 'utf8'), 'markdown', undefined, file);
       const name = `${document.id}/${version.file}`;
-      let suspicion = null;
+      let suspicion;
       let current = null;
       if (!parsed.ok) {
         suspicion = { signal: 'parse', message: `${parsed.problem.code}: ${parsed.problem.message}` };

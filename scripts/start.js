@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // `npm start`: build when the compiled CLI is missing or older than the sources, then run everything
 // on the shipped watchlist with the embedded storage. Plain JS so it runs before anything is compiled.
-const { spawnSync } = require('node:child_process');
+// `npm run demo` is the same with the arguments `demo`.
+const { spawn, spawnSync } = require('node:child_process');
 const { existsSync, readdirSync, statSync } = require('node:fs');
+const { constants } = require('node:os');
 const { join } = require('node:path');
 
 const root = join(__dirname, '..');
@@ -31,9 +33,13 @@ if (stale) {
   if (build.status !== 0) process.exit(build.status ?? 2);
 }
 const args = process.argv.slice(2);
-const run = spawnSync(
+const child = spawn(
   process.execPath,
   [cli, ...(args.length ? args : ['run', '--watchlist', join(root, 'content', 'watchlist.json')])],
   { stdio: 'inherit' },
 );
-process.exit(run.status ?? 2);
+// Ctrl-C reaches the CLI from the terminal as well; this script waits for it to clean up and exit.
+// SIGTERM is sent to this process alone, so it is passed on.
+process.on('SIGINT', () => undefined);
+process.on('SIGTERM', () => child.kill('SIGTERM'));
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 + (constants.signals[signal] ?? 0) : 2)));

@@ -1,10 +1,15 @@
+import type { ProblemCode } from './problem-codes';
+import { redactSecrets } from './redact';
+
+export type { ProblemCode } from './problem-codes';
+
 /**
  * Errors are values: every operation that can fail for a reason the user can act on
  * returns a Result instead of throwing, so callers must look at the reason.
  */
 export interface Problem {
-  /** Stable machine-readable code, e.g. `FETCH_TIMEOUT`, `WATCHLIST_INVALID_ENTRY`. */
-  readonly code: string;
+  /** Stable machine-readable code from the catalogue in problem-codes.ts, e.g. `FETCH_TIMEOUT`. */
+  readonly code: ProblemCode;
   /** One sentence a user can act on. Never contains secrets. */
   readonly message: string;
 }
@@ -15,12 +20,12 @@ export function ok<T>(value: T): Result<T> {
   return { ok: true, value };
 }
 
-export function fail<T = never>(code: string, message: string): Result<T> {
+export function fail<T = never>(code: ProblemCode, message: string): Result<T> {
   return { ok: false, problem: { code, message } };
 }
 
-/** Turns an unexpected exception into a Problem without losing its message. */
-export function problemFromError(code: string, context: string, error: unknown): Problem {
+/** Turns an unexpected exception into a Problem without losing its message (secrets redacted: it may quote a request). */
+export function problemFromError(code: ProblemCode, context: string, error: unknown): Problem {
   const detail = error instanceof Error ? error.message : String(error);
-  return { code, message: `${context}: ${detail}` };
+  return { code, message: redactSecrets(`${context}: ${detail}`) };
 }

@@ -1,12 +1,11 @@
-export type { NoticeConfig, EndpointConfig, TlsVersionName } from './types';
-export { loadWatchlist, parseWatchlist, parseWatchlistText, MAX_ENTRIES_PER_KIND, type Watchlist } from './watchlist';
+export { repositoryRootOf } from './repository-root';
+export { defaultWatchlistPath, type NoticewatchSettings, readSettings, type RunWindow } from './settings';
+export type { ChannelConfig, ChannelKind, EndpointConfig, NoticeConfig, TlsVersionName } from './types';
 export {
-  readSettings,
-  defaultWatchlistPath,
-  packageRoot,
-  runWindow,
-  DEFAULT_DRIFT_SCHEDULE,
-  DEFAULT_TLS_SCHEDULE,
-  type NoticewatchSettings,
-  type RunWindow,
-} from './settings';
+  loadWatchlist,
+  MAX_ENTRIES_PER_KIND,
+  parseWatchlist,
+  parseWatchlistText,
+  type Watchlist,
+  WATCHLIST_ID,
+} from './watchlist';

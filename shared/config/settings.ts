@@ -26,6 +26,27 @@ export interface NoticewatchSettings {
   /** On-demand TLS checks may target loopback, private and other internal addresses. */
   readonly tlsAllowPrivate: boolean;
   readonly tlsTimeoutMs: number;
+  /** Time zone the timer schedules are read in: the Functions host's WEBSITE_TIME_ZONE, else UTC. */
+  readonly timeZone: string;
+  /** Public base URL of the app (`https://<app>.azurewebsites.net`), for links in alerts and feeds. */
+  readonly publicUrl?: string;
+  /** Consecutive failing runs of one check that open a `check-failing` alert. */
+  readonly failingRunsToAlert: number;
+}
+
+/** Consecutive failing runs that open a check-failing alert when nothing else is configured. */
+export const DEFAULT_FAILING_RUNS_TO_ALERT = 3;
+
+/** Only an absolute http(s) URL is a usable base for links; anything else is ignored. */
+function baseUrl(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  try {
+    const url = new URL(value);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+    return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -77,5 +98,8 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): NoticewatchS
     tlsAllowAnyHost: env.TLS_ALLOW_ANY_HOST === 'true',
     tlsAllowPrivate: env.TLS_ALLOW_PRIVATE === 'true',
     tlsTimeoutMs: positiveInt(env.NOTICEWATCH_TLS_TIMEOUT_MS, 5_000),
+    timeZone: env.WEBSITE_TIME_ZONE || 'UTC',
+    publicUrl: baseUrl(env.NOTICEWATCH_PUBLIC_URL),
+    failingRunsToAlert: positiveInt(env.NOTICEWATCH_ALERT_FAILING_RUNS, DEFAULT_FAILING_RUNS_TO_ALERT),
   };
 }

@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
-import { diffRegion, LineInterner, splitText } from './line-diff';
-import type { Segment, SplitText } from './line-diff';
-import { mapSections } from './markdown-sections';
-import type { SectionMap } from './markdown-sections';
+
+import { withoutUndefined } from '../common/json-data';
+import { diffRegion, LineInterner, type Segment, type SplitText, splitText } from './line-diff';
+import { mapSections, type SectionMap } from './markdown-sections';
 import { compareMetadata } from './metadata-changes';
 import type {
   AnalyseChangeOptions,
@@ -14,7 +14,6 @@ import type {
 } from './types';
 import { applyDiff, buildHunks, formatUnifiedDiff } from './unified-diff';
 import { cutText, diffWordParts } from './word-diff';
-import { withoutUndefined } from '../common/json-data';
 
 /**
  * The round-trip self-check costs about as much as building the diff; above this size (only whole
@@ -63,8 +62,16 @@ export function analyseChange(
 
   // Front matter and body are diffed separately so a body line is never matched against a front
   // matter line: a metadata-only change then can never show up as a body (section) change.
-  const frontMatter = diffRegion(oldIds, 0, oldBodyStart, newIds, 0, newBodyStart, bounds);
-  const body = diffRegion(oldIds, oldBodyStart, oldIds.length, newIds, newBodyStart, newIds.length, bounds);
+  const frontMatter = diffRegion(
+    { ids: oldIds, from: 0, to: oldBodyStart },
+    { ids: newIds, from: 0, to: newBodyStart },
+    bounds,
+  );
+  const body = diffRegion(
+    { ids: oldIds, from: oldBodyStart, to: oldIds.length },
+    { ids: newIds, from: newBodyStart, to: newIds.length },
+    bounds,
+  );
   const segments = joinSegments(frontMatter.segments, body.segments);
   let lineDiffFallback = frontMatter.fallback || body.fallback;
 
@@ -96,7 +103,12 @@ export function analyseChange(
 
   const oldSections = mapSections(oldSplit.lines, oldBodyStart);
   const newSections = mapSections(newSplit.lines, newBodyStart);
-  const words = wordChanges(body.segments, oldSplit, newSplit, oldSections, newSections, opts);
+  const words = wordChanges(
+    body.segments,
+    { split: oldSplit, sections: oldSections },
+    { split: newSplit, sections: newSections },
+    opts,
+  );
 
   return {
     diff,
@@ -234,6 +246,12 @@ function joinLinesCapped(lines: readonly string[], from: number, count: number, 
   return out;
 }
 
+/** One side of a comparison: its lines and where its sections lie. */
+interface SideText {
+  readonly split: SplitText;
+  readonly sections: SectionMap;
+}
+
 /**
  * Word highlights for each contiguous block of changed body lines. Blocks are diffed one by one
  * with a per-block time limit, a size limit and a shared budget, because a word diff over a whole
@@ -241,12 +259,12 @@ function joinLinesCapped(lines: readonly string[], from: number, count: number, 
  */
 function wordChanges(
   bodySegments: readonly Segment[],
-  oldSplit: SplitText,
-  newSplit: SplitText,
-  oldMap: SectionMap,
-  newMap: SectionMap,
+  previous: SideText,
+  current: SideText,
   opts: WordOptions,
 ): { changes: WordChange[]; skipped: number } {
+  const { split: oldSplit, sections: oldMap } = previous;
+  const { split: newSplit, sections: newMap } = current;
   const changes: WordChange[] = [];
   let skipped = 0;
   const limit = Math.max(0, Math.floor(opts.maxWordDiffChars));

@@ -3,7 +3,6 @@
  * changed sections by heading path and bounded word-level highlights.
  */
 export { analyseChange } from './analyse-change';
-export { applyDiff } from './unified-diff';
 export type {
   AnalyseChangeOptions,
   ChangeAnalysis,
@@ -14,3 +13,4 @@ export type {
   WordChange,
   WordPart,
 } from './types';
+export { applyDiff } from './unified-diff';

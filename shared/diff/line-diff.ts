@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+
 import { diffArrays } from 'diff';
 
 /**
@@ -59,6 +60,21 @@ export interface RegionDiff {
   fallback: boolean;
 }
 
+/** Lines [from, to) of one side, as interned line ids. */
+export interface LineSpan {
+  readonly ids: Int32Array;
+  readonly from: number;
+  readonly to: number;
+}
+
+/** Old lines [a, aEnd) against new lines [b, bEnd). */
+interface Region {
+  a: number;
+  aEnd: number;
+  b: number;
+  bEnd: number;
+}
+
 /** Regions up to this many lines (old + new) go straight to Myers; larger ones are split first. */
 const DIRECT_MYERS_LINES = 400;
 
@@ -74,14 +90,12 @@ const DIRECT_MYERS_LINES = 400;
  * which is coarse but still an exact diff.
  */
 export function diffRegion(
-  oldIds: Int32Array,
-  oldFrom: number,
-  oldTo: number,
-  newIds: Int32Array,
-  newFrom: number,
-  newTo: number,
+  oldSide: LineSpan,
+  newSide: LineSpan,
   bounds: { deadline: number; maxEditLength: number },
 ): RegionDiff {
+  const oldIds = oldSide.ids;
+  const newIds = newSide.ids;
   const segments: Segment[] = [];
   let fallback = false;
   const push = (kind: Segment['kind'], oldIndex: number, newIndex: number, count: number): void => {
@@ -95,8 +109,8 @@ export function diffRegion(
   };
 
   // Work list instead of recursion: anchors can nest deeply on adversarial input.
-  type Task = { a: number; aEnd: number; b: number; bEnd: number } | { same: number; newIndex: number; count: number };
-  const tasks: Task[] = [{ a: oldFrom, aEnd: oldTo, b: newFrom, bEnd: newTo }];
+  type Task = Region | { same: number; newIndex: number; count: number };
+  const tasks: Task[] = [{ a: oldSide.from, aEnd: oldSide.to, b: newSide.from, bEnd: newSide.to }];
   while (tasks.length > 0) {
     const task = tasks.pop() as Task;
     if ('same' in task) {
@@ -127,12 +141,13 @@ export function diffRegion(
     if (aEnd - a === 1 || bEnd - b === 1) {
       // One line against several: the LCS is that line if it occurs on the other side. Common after
       // anchoring (one paragraph reworded between two anchors), and not worth a Myers call.
-      diffOneAgainstMany(oldIds, a, aEnd, newIds, b, bEnd, push);
+      diffOneAgainstMany(oldIds, newIds, { a, aEnd, b, bEnd }, push);
       push('same', suffix.same, suffix.newIndex, suffix.count);
       continue;
     }
 
-    const anchors = aEnd - a + (bEnd - b) > DIRECT_MYERS_LINES ? uniqueAnchors(oldIds, a, aEnd, newIds, b, bEnd) : [];
+    const anchors =
+      aEnd - a + (bEnd - b) > DIRECT_MYERS_LINES ? uniqueAnchors(oldIds, newIds, { a, aEnd, b, bEnd }) : [];
     if (anchors.length > 0) {
       // Push in reverse so the work list pops regions in document order.
       tasks.push(suffix);
@@ -186,11 +201,8 @@ export function diffRegion(
 
 function diffOneAgainstMany(
   oldIds: Int32Array,
-  a: number,
-  aEnd: number,
   newIds: Int32Array,
-  b: number,
-  bEnd: number,
+  { a, aEnd, b, bEnd }: Region,
   push: (kind: Segment['kind'], oldIndex: number, newIndex: number, count: number) => void,
 ): void {
   if (aEnd - a === 1) {
@@ -220,14 +232,7 @@ function diffOneAgainstMany(
  * Pairs (oldIndex, newIndex) of lines occurring exactly once in old[a, aEnd) and once in
  * new[b, bEnd), reduced to the longest chain increasing on both sides (patience sorting, O(k log k)).
  */
-function uniqueAnchors(
-  oldIds: Int32Array,
-  a: number,
-  aEnd: number,
-  newIds: Int32Array,
-  b: number,
-  bEnd: number,
-): Array<[number, number]> {
+function uniqueAnchors(oldIds: Int32Array, newIds: Int32Array, { a, aEnd, b, bEnd }: Region): Array<[number, number]> {
   // id -> position on that side, or -2 once seen twice.
   const inOld = new Map<number, number>();
   for (let i = a; i < aEnd; i++) inOld.set(oldIds[i], inOld.has(oldIds[i]) ? -2 : i);

@@ -1,5 +1,12 @@
-import { applyPatch, formatPatch, parsePatch, FILE_HEADERS_ONLY } from 'diff';
-import type { StructuredPatch, StructuredPatchHunk } from 'diff';
+import {
+  applyPatch,
+  FILE_HEADERS_ONLY,
+  formatPatch,
+  parsePatch,
+  type StructuredPatch,
+  type StructuredPatchHunk,
+} from 'diff';
+
 import type { Segment, SplitText } from './line-diff';
 
 const NO_NEWLINE = '\\ No newline at end of file';

@@ -1,4 +1,5 @@
 import { diffArrays } from 'diff';
+
 import type { WordPart } from './types';
 
 /**
@@ -7,7 +8,7 @@ import type { WordPart } from './types';
  * tokens always join back to the input. We tokenise ourselves instead of calling jsdiff's diffWords
  * so that reconstruction is guaranteed by construction and the cost is one regex pass.
  */
-const TOKEN = /[\p{L}\p{M}\p{N}_]+(?:['’.\-][\p{L}\p{M}\p{N}_]+)*|\s+|[^]/gu;
+const TOKEN = /[\p{L}\p{M}\p{N}_]+(?:['’.-][\p{L}\p{M}\p{N}_]+)*|\s+|[^]/gu;
 
 export function tokenize(text: string): string[] {
   return text.match(TOKEN) ?? [];

@@ -1,7 +1,10 @@
-import type { NoticeConfig } from '../config/types';
 import { fail, ok, type Problem, type Result } from '../common/result';
-import { fetchResource, type ConditionalValidators, type FetchOptions } from './fetch-resource';
 import { yieldToEventLoop } from '../common/yield-to-event-loop';
+import { repositoryRootOf } from '../config/repository-root';
+import type { NoticeConfig } from '../config/types';
+import { REDIRECTION_FILE, type RepositoryFileFetcher, RepositoryFiles } from './docs-publishing';
+import { describeDocsRepository, type DocsRepository, repositoryPathOf } from './docs-repository';
+import { type ConditionalValidators, type FetchOptions, fetchResource } from './fetch-resource';
 import { parseNoticeInSlices } from './parse-notice';
 import { resolveIncludes } from './resolve-includes';
 import { buildSnapshotDocument, hashSnapshot, type SnapshotDocument } from './snapshot-document';
@@ -11,8 +14,13 @@ export interface AcquireOptions extends FetchOptions {
   conditional?: ConditionalValidators;
   /** Include nesting levels allowed (default 5). */
   maxIncludeDepth?: number;
-  /** Include directives allowed in total (default 50). */
+  /** Distinct include files allowed (default 50). */
   maxIncludes?: number;
+  /**
+   * Publishing files already read in this run (one per run, shared by its checks); a fresh one
+   * by default, so the acquisition stays self-contained.
+   */
+  repositoryFiles?: RepositoryFiles;
   /** Aborting it cancels the notice's fetches and its includes' (CANCELLED). */
   signal?: AbortSignal;
 }
@@ -41,12 +49,29 @@ const HTML_PAGE = /^\s*(<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>])/i;
  * The whole step for one notice: fetch (conditionally if validators are given), parse, resolve
  * includes (markdown notices only), normalise, build the snapshot document and hash it.
  * Any failure, including one include, fails the acquisition: there is never a partial snapshot.
+ *
+ * When the notice's repository root is known (repositoryRootOf), its publishing files are read as
+ * the Microsoft Docs build reads them: `.openpublishing.publish.config.json` for `~/` paths and
+ * dependent repositories (only when the notice has includes), and `.openpublishing.redirection.json`
+ * when the notice answers 404, so that a recorded move is reported as NOTICE_MOVED, never followed.
  */
 export async function acquireNotice(notice: NoticeConfig, options: AcquireOptions = {}): Promise<Result<Acquisition>> {
-  const { conditional, maxIncludeDepth, maxIncludes, ...fetchOptions } = options;
-  const fetched = await fetchResource(notice.url, { ...fetchOptions, conditional });
+  const { conditional, maxIncludeDepth, maxIncludes, repositoryFiles, ...callerOptions } = options;
+  // The watchlist URL's host is operator configuration; every other host a redirect or include leads to must be public.
+  const fetchOptions = {
+    ...callerOptions,
+    // An unparseable URL leaves it unset: fetchResource then reports URL_INVALID.
+    trustedHost: URL.canParse(notice.url) ? new URL(notice.url).host : undefined,
+    allowPrivateRedirects: notice.allowPrivateRedirects === true,
+  };
+  const root = repositoryRootOf(notice);
+  const files = repositoryFiles ?? new RepositoryFiles();
+  const fetched = await fetchResource(notice.url, { ...fetchOptions, conditional, missingIsOutcome: root !== null });
   if (!fetched.ok) return fetched;
   if (fetched.value.kind === 'not-modified') return ok({ kind: 'not-modified' });
+  if (fetched.value.kind === 'missing') {
+    return { ok: false, problem: await explainMissing(notice, root!, fetched.value.problem, files, fetchOptions) };
+  }
   const page = fetched.value;
 
   if (notice.format === 'markdown' && HTML_PAGE.test(page.text)) {
@@ -73,19 +98,24 @@ export async function acquireNotice(notice: NoticeConfig, options: AcquireOption
   let body = parsed.value.body;
   let includeUrls: string[] = [];
   if (notice.format === 'markdown') {
-    const site = new URL(page.finalUrl).origin;
     const resolved = await resolveIncludes(
       body,
       page.finalUrl,
-      async (url) => {
+      async (url, { missingIsOutcome } = {}) => {
         // Same limits as the notice itself, but never conditional: an include's 304 has no text to inline.
-        // Redirects are held to the site before they are followed, so an include cannot make us contact another host.
-        const include = await fetchResource(url, { ...fetchOptions, sameOrigin: site });
+        // Redirects are held to the include's own site (the notice's, or a dependent repository's
+        // configured on the notice) before they are followed, so an include cannot make us contact another host.
+        const include = await fetchResource(url, {
+          ...fetchOptions,
+          sameOrigin: new URL(url).origin,
+          missingIsOutcome,
+        });
         if (!include.ok) {
           return include.problem.code === 'REDIRECT_OFF_SITE'
             ? fail('INCLUDE_OUTSIDE_SITE', include.problem.message)
             : include;
         }
+        if (include.value.kind === 'missing') return ok(null);
         if (include.value.kind === 'not-modified') {
           return fail('UNEXPECTED_NOT_MODIFIED', `${url} answered 304 Not Modified to an unconditional request.`);
         }
@@ -97,7 +127,11 @@ export async function acquireNotice(notice: NoticeConfig, options: AcquireOption
         }
         return ok(include.value.text);
       },
-      { maxDepth: maxIncludeDepth, maxIncludes },
+      {
+        maxDepth: maxIncludeDepth,
+        maxIncludes,
+        repository: root ? () => docsRepositoryOf(notice, root, page.finalUrl, files, fetchOptions) : undefined,
+      },
     );
     if (!resolved.ok) return resolved;
     body = resolved.value.body;
@@ -119,4 +153,77 @@ export async function acquireNotice(notice: NoticeConfig, options: AcquireOption
     document,
     hash: hashSnapshot(document.text),
   });
+}
+
+/** Reads a publishing file under the same rules as the notice (timeouts, caps, redirects kept on its site). */
+function repositoryFileFetcher(fetchOptions: FetchOptions & { signal?: AbortSignal }): RepositoryFileFetcher {
+  return async (url) => {
+    const fetched = await fetchResource(url, {
+      ...fetchOptions,
+      sameOrigin: new URL(url).origin,
+      missingIsOutcome: true,
+    });
+    if (!fetched.ok) return fetched;
+    if (fetched.value.kind === 'missing') return ok(null);
+    if (fetched.value.kind === 'not-modified') {
+      return fail('UNEXPECTED_NOT_MODIFIED', `${url} answered 304 Not Modified to an unconditional request.`);
+    }
+    return ok(fetched.value.text);
+  };
+}
+
+/**
+ * The build's view of the notice's repository. The publishing config is not read when the notice
+ * itself says everything it would tell (docsetRoot and dependentRepositories both set).
+ */
+async function docsRepositoryOf(
+  notice: NoticeConfig,
+  root: string,
+  noticeUrl: string,
+  files: RepositoryFiles,
+  fetchOptions: FetchOptions & { signal?: AbortSignal },
+): Promise<Result<DocsRepository>> {
+  // A notice redirected out of its repository is still placed by its configured URL.
+  const url = repositoryPathOf(noticeUrl, root) !== null ? noticeUrl : notice.url;
+  if (notice.docsetRoot !== undefined && notice.dependentRepositories !== undefined) {
+    return ok(describeDocsRepository(notice, root, url, null));
+  }
+  const config = await files.publishConfig(root, repositoryFileFetcher(fetchOptions));
+  if (!config.ok) return config;
+  return ok(describeDocsRepository(notice, root, url, config.value));
+}
+
+/**
+ * A notice that answers 404: NOTICE_MOVED when the repository's redirection file records where it
+ * went (the watchlist must be updated by a person; the move is never followed), else the 404 itself.
+ */
+async function explainMissing(
+  notice: NoticeConfig,
+  root: string,
+  notFound: Problem,
+  files: RepositoryFiles,
+  fetchOptions: FetchOptions & { signal?: AbortSignal },
+): Promise<Problem> {
+  const path = repositoryPathOf(notice.url, root);
+  if (path === null) return notFound;
+  const redirections = await files.redirections(root, repositoryFileFetcher(fetchOptions));
+  if (!redirections.ok) {
+    return {
+      code: notFound.code,
+      message: `${notFound.message} Whether it moved could not be read: ${redirections.problem.message}`,
+    };
+  }
+  const wanted = path.toLowerCase();
+  const move = redirections.value?.find(
+    (entry) =>
+      entry.sourcePath
+        .replace(/\\/g, '/')
+        .replace(/^\.?\//, '')
+        .toLowerCase() === wanted,
+  );
+  if (!move) return notFound;
+  return {
+    code: 'NOTICE_MOVED',
+    message: `${notice.url} answered HTTP 404, and ${root}${REDIRECTION_FILE} records that ${path} moved to ${move.redirectUrl}. Update the notice in the watchlist to its new source (noticewatch never follows a move by itself).`,
+  };
 }

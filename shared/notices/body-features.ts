@@ -1,3 +1,4 @@
+import { controlCharactersAsSpaces } from '../common/control-characters';
 import { replaceInlineTags, replaceMarkdownLinks } from '../common/markdown-inline';
 import { mapSections, PREAMBLE } from '../diff/markdown-sections';
 import {
@@ -6,8 +7,8 @@ import {
   forMatching,
   guessLanguage,
   namesPrivacyNotice,
-  policyConcepts,
   type PhraseMatch,
+  policyConcepts,
 } from './plausibility-vocabulary';
 import type { SnapshotDocument } from './snapshot-document';
 import { countLettersAndDigits } from './visible-text';
@@ -112,8 +113,7 @@ function measure(body: string): BodyFeatures {
 
 /** Strips markdown decoration from a line: heading marks, emphasis, list bullets, table bars. */
 function plainLine(line: string): string {
-  return replaceMarkdownLinks(line, 'both', (label) => label)
-    .replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')
+  return controlCharactersAsSpaces(replaceMarkdownLinks(line, 'both', (label) => label))
     .replace(/^\s{0,3}(#{1,6}\s+|[-*+]\s+|\d{1,3}[.)]\s+|>\s*)/, '')
     .replace(/[*_`|#=]+/g, ' ')
     .replace(/\s+/g, ' ')
@@ -131,10 +131,10 @@ function titleAndHeadings(body: string): { title: string; headings: string[] } {
     .filter((section) => section.key !== PREAMBLE)
     .slice(0, MAX_HEADINGS)
     .map((section) =>
-      (section.key.split(' > ').pop() ?? '')
-        .slice(0, MAX_HEADING_CHARS)
-        .replace(/ \(\d+\)$/, '')
-        .replace(/[\u0000-\u001f\u007f-\u009f]/g, ' '),
+      controlCharactersAsSpaces((section.key.split(' > ').pop() ?? '').slice(0, MAX_HEADING_CHARS)).replace(
+        / \(\d+\)$/,
+        '',
+      ),
     );
   let firstLine = '';
   for (const line of lines) {

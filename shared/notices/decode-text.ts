@@ -1,4 +1,5 @@
 import { TextDecoder } from 'node:util';
+
 import { fail, ok, type Result } from '../common/result';
 
 /**
@@ -32,7 +33,7 @@ export function decodeText(bytes: Buffer, contentType: string | null, url: strin
     );
   }
 
-  let encoding = 'utf-8';
+  let encoding: string;
   if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) encoding = 'utf-8';
   else if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) encoding = 'utf-16le';
   else if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) encoding = 'utf-16be';

@@ -1,12 +1,17 @@
 import http from 'node:http';
 import https from 'node:https';
 import type net from 'node:net';
+
 import fetch, { type Response } from 'node-fetch';
-import { fail, ok, type Problem, type Result } from '../common/result';
+
+import { withoutUndefined } from '../common/json-data';
+import { redactSecrets } from '../common/redact';
+import { fail, ok, type Problem, type ProblemCode, type Result } from '../common/result';
+import { DEFAULT_FETCH_TIMEOUT_MS } from '../config/settings';
+import { addressRefusal, isRelaxableReason, normaliseIpLiteral } from '../net/address-guard';
+import { type AddressRefused, guardedLookup } from '../net/guarded-lookup';
 import { decodeText } from './decode-text';
 import { defaultUserAgent } from './user-agent';
-import { withoutUndefined } from '../common/json-data';
-import { DEFAULT_FETCH_TIMEOUT_MS } from '../config/settings';
 
 export interface FetchOptions {
   /** Limit for one HTTP request, from sending it to the last body byte (default DEFAULT_FETCH_TIMEOUT_MS, 20 000 ms). */
@@ -32,6 +37,29 @@ export interface FetchCallOptions {
   sameOrigin?: string;
   /** Aborting it stops the fetch at once (the run reached its deadline): CANCELLED, never retried. */
   signal?: AbortSignal;
+  /**
+   * Host (`URL.host`, port included when not the default) of the watched notice's URL: operator
+   * configuration, so it is contacted whatever its address (intranet notices, loopback tests). Any
+   * other host a redirect or an include leads to must resolve to a public address, checked at
+   * connection time; otherwise FETCH_ADDRESS_FORBIDDEN and no connection is made. Default: the host of `url`.
+   */
+  trustedHost?: string;
+  /**
+   * Lets those other hosts be on loopback, private, CGNAT or unique-local addresses (an intranet site
+   * that redirects across internal hosts); metadata and platform addresses stay refused.
+   */
+  allowPrivateRedirects?: boolean;
+  /**
+   * Answer HTTP 404 and 410 with a `missing` outcome instead of an HTTP_STATUS failure, for callers
+   * that have somewhere else to look (a repository's public mirror, its record of moved files).
+   */
+  missingIsOutcome?: boolean;
+}
+
+/** Where a fetch may connect: see FetchCallOptions.trustedHost and allowPrivateRedirects. */
+interface AddressPolicy {
+  readonly trustedHost: string;
+  readonly allowPrivate: boolean;
 }
 
 /** Validators from the previous snapshot, for a conditional GET. */
@@ -42,6 +70,8 @@ export interface ConditionalValidators {
 
 export type FetchOutcome =
   | { kind: 'not-modified'; url: string }
+  /** Only with `missingIsOutcome`: the server says there is no such resource; `problem` is the HTTP_STATUS failure it would have been. */
+  | { kind: 'missing'; url: string; status: number; problem: Problem }
   | {
       kind: 'fetched';
       url: string;
@@ -72,6 +102,8 @@ const ACCEPT = 'text/markdown, text/plain;q=0.9, text/html;q=0.8, */*;q=0.1';
 interface AttemptFailure {
   problem: Problem;
   transient: boolean;
+  /** The HTTP status, for an HTTP_STATUS failure. */
+  status?: number;
 }
 
 type HopResult =
@@ -83,35 +115,47 @@ type HopResult =
 /**
  * Fetches one notice or include: GET with manual redirects, timeout, size cap, one retry on
  * transient failures, optional conditional headers. Never throws; every failure is a Problem with
- * a stable code (INVALID_URL, FETCH_TIMEOUT, CONNECTION_RESET, TRUNCATED_BODY, BODY_OVERRUN, TOO_LARGE,
- * HTTP_STATUS, EMPTY_BODY, NOT_TEXT, UNSUPPORTED_CHARSET, FETCH_NETWORK, REDIRECT_LIMIT,
- * REDIRECT_LOOP, REDIRECT_SCHEME, REDIRECT_OFF_SITE, REDIRECT_INVALID).
+ * a stable code (URL_INVALID, FETCH_TIMEOUT, CONNECTION_RESET, TRUNCATED_BODY, BODY_OVERRUN, TOO_LARGE,
+ * HTTP_STATUS, EMPTY_BODY, NOT_TEXT, UNSUPPORTED_CHARSET, FETCH_NETWORK, FETCH_ADDRESS_FORBIDDEN,
+ * REDIRECT_LIMIT, REDIRECT_LOOP, REDIRECT_SCHEME, REDIRECT_OFF_SITE, REDIRECT_INVALID).
  */
 export async function fetchResource(
   url: string,
   options: FetchOptions & FetchCallOptions = {},
 ): Promise<Result<FetchOutcome>> {
+  const result = await fetchWithRetries(url, options);
+  // Messages quote URLs and server errors: a notice or include URL may carry a SAS or a key.
+  return result.ok ? result : fail(result.problem.code, redactSecrets(result.problem.message));
+}
+
+async function fetchWithRetries(url: string, options: FetchOptions & FetchCallOptions): Promise<Result<FetchOutcome>> {
   const opts: Required<FetchOptions> = { ...DEFAULT_FETCH_OPTIONS, ...withoutUndefined(options) };
   const parsed = parseHttpUrl(url);
   if (!parsed) {
-    return fail('INVALID_URL', `"${url}" is not an absolute http(s) URL; fix the notice URL in the watchlist.`);
+    return fail('URL_INVALID', `"${url}" is not an absolute http(s) URL; fix the notice URL in the watchlist.`);
   }
 
+  const policy: AddressPolicy = {
+    trustedHost: options.trustedHost ?? parsed.host,
+    allowPrivate: options.allowPrivateRedirects === true,
+  };
   const attempts = Math.max(0, Math.floor(opts.retries)) + 1;
   let last: AttemptFailure | null = null;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     if (attempt > 1) await delay(opts.retryBackoffMs * 2 ** (attempt - 2));
     if (options.signal?.aborted)
       return fail('CANCELLED', `The fetch of ${url} was cancelled: the run reached its deadline.`);
-    const result = await fetchFollowingRedirects(
-      parsed.href,
-      opts,
-      options.conditional,
-      options.sameOrigin ?? null,
-      options.signal,
-    );
+    const result = await fetchFollowingRedirects(parsed.href, opts, {
+      conditional: options.conditional,
+      sameOrigin: options.sameOrigin ?? null,
+      signal: options.signal,
+      policy,
+    });
     if (!('failure' in result)) return ok(result);
     last = result.failure;
+    if (options.missingIsOutcome && (last.status === 404 || last.status === 410)) {
+      return ok({ kind: 'missing', url, status: last.status, problem: last.problem });
+    }
     if (!last.transient) return { ok: false, problem: last.problem };
   }
   // Only reachable after transient failures on every attempt.
@@ -122,17 +166,25 @@ export async function fetchResource(
 
 type AbortReason = 'timeout' | 'cut-short' | 'done' | 'cancelled';
 
+/** What one fetch holds every hop of its redirect chain to. */
+interface ChainRules {
+  readonly conditional: ConditionalValidators | undefined;
+  readonly sameOrigin: string | null;
+  readonly signal: AbortSignal | undefined;
+  readonly policy: AddressPolicy;
+}
+
 async function fetchFollowingRedirects(
   url: string,
   opts: Required<FetchOptions>,
-  conditional: ConditionalValidators | undefined,
-  sameOrigin: string | null,
-  signal: AbortSignal | undefined,
+  { conditional, sameOrigin, signal, policy }: ChainRules,
 ): Promise<FetchOutcome | { failure: AttemptFailure }> {
   const chain: string[] = [url];
   let current = url;
   for (;;) {
-    const hop = await requestOnce(current, opts, conditional, signal);
+    const guard = connectionGuard(current, policy);
+    if ('failure' in guard) return guard;
+    const hop = await requestOnce(current, opts, conditional, signal, guard.vetLookup);
     if (hop.kind === 'failure') return { failure: hop.failure };
     if (hop.kind === 'not-modified') return { kind: 'not-modified', url };
     if (hop.kind === 'redirect') {
@@ -225,6 +277,41 @@ function checkRedirect(
 }
 
 /**
+ * How the connection to `url` is vetted: not at all on the trusted host; an IP literal (which Node
+ * connects to without a lookup) here and now; a name at connection time, by the agent's lookup
+ * (`vetLookup` is then the policy that lookup applies).
+ */
+function connectionGuard(
+  url: string,
+  policy: AddressPolicy,
+): { vetLookup: AddressPolicy | null } | { failure: AttemptFailure } {
+  const target = new URL(url);
+  if (target.host === policy.trustedHost) return { vetLookup: null };
+  const literal = normaliseIpLiteral(target.hostname);
+  if (literal === null) return { vetLookup: policy };
+  const reason = addressRefusal(literal, policy.allowPrivate);
+  if (reason === null) return { vetLookup: null };
+  return { failure: addressForbidden(url, { host: target.hostname, address: literal, reason }, policy.trustedHost) };
+}
+
+function addressForbidden(url: string, refused: AddressRefused, trustedHost: string): AttemptFailure {
+  const where =
+    normaliseIpLiteral(refused.host) !== null
+      ? `its address ${refused.address} is ${refused.reason}`
+      : `its host ${refused.host} resolves to ${refused.address} (${refused.reason})`;
+  const hint = isRelaxableReason(refused.reason)
+    ? ' If the notice is on an intranet site that redirects across internal hosts, set "allowPrivateRedirects": true on it in the watchlist.'
+    : '';
+  return {
+    problem: {
+      code: 'FETCH_ADDRESS_FORBIDDEN',
+      message: `${url} was not contacted: ${where}, and hosts other than the watched notice's own (${trustedHost}) must have public addresses.${hint}`,
+    },
+    transient: false,
+  };
+}
+
+/**
  * How long a complete response's connection is watched for stray bytes before the body is accepted.
  * We send `Connection: close`, so a sound server closes right after the last byte and the wait ends
  * at once; only a server that ignores it and holds the connection costs this much per request.
@@ -252,6 +339,8 @@ async function requestOnce(
   opts: Required<FetchOptions>,
   conditional: ConditionalValidators | undefined,
   signal: AbortSignal | undefined,
+  /** The policy the agent's lookup applies to resolved addresses; null: connect to whatever the name resolves to. */
+  vetLookup: AddressPolicy | null,
 ): Promise<HopResult> {
   const controller = new AbortController();
   // Why the request was aborted by us; null while it runs normally.
@@ -264,13 +353,21 @@ async function requestOnce(
   signal?.addEventListener('abort', onCancel, { once: true });
   const deadline = Date.now() + opts.timeoutMs;
   const timer = setTimeout(() => abort('timeout'), opts.timeoutMs);
-  const { agent, wire } = watchedAgent(url, () => abort('cut-short'));
+  // Set by the agent's lookup when the name resolves to a refused address; no connection was made.
+  let refused: AddressRefused | null = null;
+  const lookup =
+    vetLookup === null
+      ? undefined
+      : guardedLookup(vetLookup.allowPrivate, (refusal) => {
+          refused = refusal;
+        });
+  const { agent, wire } = watchedAgent(url, () => abort('cut-short'), lookup);
 
   const headers: Record<string, string> = { 'User-Agent': opts.userAgent, Accept: ACCEPT };
   if (conditional?.etag) headers['If-None-Match'] = conditional.etag;
   if (conditional?.lastModified) headers['If-Modified-Since'] = conditional.lastModified;
 
-  let response: Response | null = null;
+  let response: Response | undefined;
   try {
     response = await fetch(url, { method: 'GET', headers, redirect: 'manual', signal: controller.signal, agent });
     const status = response.status;
@@ -288,6 +385,7 @@ async function requestOnce(
             message: `${url} answered HTTP ${status}${response.statusText ? ` ${response.statusText}` : ''}; ${statusAdvice(status)}`,
           },
           transient: status >= 500 || status === 429 || status === 408,
+          status,
         },
       };
     }
@@ -319,6 +417,8 @@ async function requestOnce(
     if (wire.overrunBytes !== 0) return { kind: 'failure', failure: overrunFailure(url, wire, total) };
     return { kind: 'body', status, bytes: Buffer.concat(chunks, total), headers: response.headers };
   } catch (error) {
+    if (refused !== null && vetLookup !== null)
+      return { kind: 'failure', failure: addressForbidden(url, refused, vetLookup.trustedHost) };
     if (wire.overrunBytes !== 0) return { kind: 'failure', failure: overrunFailure(url, wire, wire.wireBytes) };
     return { kind: 'failure', failure: classifyError(url, error, abortReason, wire, opts.timeoutMs) };
   } finally {
@@ -340,13 +440,19 @@ async function requestOnce(
  * body. Here the socket is kept reading (half-closed) after the response, every byte after its end
  * is counted in `overrunBytes`, and `settled` tells when there is nothing more to wait for.
  */
-function watchedAgent(url: string, onCutShort: () => void): { agent: http.Agent; wire: WireState } {
+function watchedAgent(
+  url: string,
+  onCutShort: () => void,
+  lookup: net.LookupFunction | undefined,
+): { agent: http.Agent; wire: WireState } {
   let settle: () => void = () => undefined;
   const settled = new Promise<void>((resolve) => {
     settle = resolve;
   });
   const wire: WireState = { contentLength: null, wireBytes: 0, cutShort: false, overrunBytes: 0, settled };
-  const agent = url.startsWith('https:') ? new https.Agent({ keepAlive: false }) : new http.Agent({ keepAlive: false });
+  // Agent options reach net.connect, so `lookup` resolves every connection this agent makes.
+  const agentOptions = { keepAlive: false, ...(lookup ? { lookup } : {}) };
+  const agent = url.startsWith('https:') ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
   const addRequest = (agent as unknown as { addRequest: (req: http.ClientRequest, options: unknown) => void })
     .addRequest;
   (agent as unknown as { addRequest: (req: http.ClientRequest, options: unknown) => void }).addRequest = function (
@@ -532,7 +638,7 @@ function tooLarge(url: string, maxBytes: number, what: string): AttemptFailure {
   };
 }
 
-function permanent(code: string, message: string): { failure: AttemptFailure } {
+function permanent(code: ProblemCode, message: string): { failure: AttemptFailure } {
   return { failure: { problem: { code, message }, transient: false } };
 }
 
@@ -558,7 +664,7 @@ function parseHttpUrl(url: string): URL | null {
     const parsed = new URL(url);
     return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed : null;
   } catch {
-    // Unparseable: reported by the caller as INVALID_URL.
+    // Unparseable: reported by the caller as URL_INVALID.
     return null;
   }
 }

@@ -1,6 +1,7 @@
 import matter from 'gray-matter';
-import { fail, ok, type Result } from '../common/result';
+
 import { toJsonData } from '../common/json-data';
+import { fail, ok, type Result } from '../common/result';
 
 export interface SplitFrontMatter {
   /** The YAML between the `---` lines exactly as published, or null when there is none. */

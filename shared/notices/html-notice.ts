@@ -1,6 +1,7 @@
 import { createDocument } from '@mixmark-io/domino';
-import { parse, type HTMLElement, type Node as ParsedNode } from 'node-html-parser';
+import { type HTMLElement, type Node as ParsedNode, parse } from 'node-html-parser';
 import TurndownService from 'turndown';
+
 import { isJsWhitespace } from '../common/markdown-inline';
 import { fail, ok, type Problem, type Result } from '../common/result';
 import { measureHtmlShape } from './html-shape';

@@ -1,5 +1,5 @@
 import type { Problem } from '../common/result';
-import { featuresOf, measureBodyFeatures, type BodyFeatures } from './body-features';
+import { type BodyFeatures, featuresOf } from './body-features';
 import { POLICY_CONCEPTS } from './plausibility-vocabulary';
 import type { SnapshotDocument } from './snapshot-document';
 import { prefixAlignment } from './truncation';
@@ -91,25 +91,6 @@ export function updateProfile(profile: NoticeProfile | undefined, accepted: Snap
     MAX_PROFILE_WORDS,
   );
   return { identityWords: words, privacyTitle: (profile?.privacyTitle ?? false) || features.privacyTitle };
-}
-
-export interface TextMeasure {
-  /** Letters and digits of the visible text. */
-  letters: number;
-  /** Distinct policy concepts present, in any language. */
-  policyTerms: number;
-  /** Label of the error phrase found in a short body, or null. */
-  errorPhrase: string | null;
-}
-
-/** The headline figures of a body (for tools that print them). */
-export function measureBody(body: string): TextMeasure {
-  const features = measureBodyFeatures(body);
-  return {
-    letters: features.letters,
-    policyTerms: features.concepts.length,
-    errorPhrase: features.errorPhrase?.label ?? null,
-  };
 }
 
 const percent = (ratio: number) => Math.round(ratio * 100);

@@ -1,42 +1,58 @@
 import { fail, ok, type Problem, type Result } from '../common/result';
+import { type DocsRepository, type IncludeSource, type IncludeTarget, locateInclude } from './docs-repository';
 import { splitFrontMatter } from './front-matter';
+import { findIncludeDirectives, type IncludeDirective } from './include-directives';
 import { toLf } from './normalise-text';
+
+export { findIncludeDirectives, type IncludeDirective } from './include-directives';
 
 export interface IncludeOptions {
   /** Nesting levels allowed: an include directly in the notice is level 1 (default 5). */
   maxDepth?: number;
-  /** Include directives resolved in total, repeats counted (default 50). */
+  /** Distinct include files allowed; a file used many times counts once (default 50). */
   maxIncludes?: number;
+  /**
+   * Characters the expanded notice may have (default 10 MiB, twice the body cap): bounds a file
+   * used very often and includes that multiply each other, where counting files would not.
+   */
+  maxExpandedLength?: number;
+  /**
+   * The notice's repository as the Microsoft Docs build sees it, for `~/` paths and dependent
+   * repositories; asked for once, and only when the notice has includes. Null or absent: includes
+   * are resolved against URLs alone.
+   */
+  repository?: () => Promise<Result<DocsRepository | null>>;
 }
 
-/** Fetches one include's markdown. Failures are passed through with the include named. */
-export type IncludeFetcher = (url: string) => Promise<Result<string>>;
+/**
+ * Fetches one include's markdown. With `missingIsOutcome`, a file the server says does not exist
+ * is `ok(null)` (another place may be tried); otherwise that is a failure like any other.
+ */
+export type IncludeFetcher = (url: string, options?: { missingIsOutcome?: boolean }) => Promise<Result<string | null>>;
 
-export const DEFAULT_INCLUDE_OPTIONS: Readonly<Required<IncludeOptions>> = Object.freeze({
+export const DEFAULT_INCLUDE_OPTIONS = Object.freeze({
   maxDepth: 5,
   maxIncludes: 50,
+  maxExpandedLength: 10 * 1024 * 1024,
 });
 
 /**
- * Microsoft Docs include directive, `[!INCLUDE[title](path)]`, in any letter case, with optional
- * spaces (`[!include [t] (p)]`), an empty title, `<path>` and an optional link title.
- */
-export const INCLUDE_PATTERN =
-  /\[\s*!\s*include\s*\[([^\]\n]*)\]\s*\(\s*<?([^)\s<>]+)>?(?:\s+(?:"[^"\n]*"|'[^'\n]*'))?\s*\)\s*\]/gi;
-
-/**
  * Replaces every include directive outside code with the include's body (its own front matter
- * stripped), recursively, relative to the URL of the file containing the directive.
+ * stripped), recursively.
  *
- * Location policy: an include must resolve to http(s) on the same origin as `baseUrl` (the
- * notice's final URL). Relative paths, `../` and root-relative paths are fine while they stay on
- * that origin; other hosts, ports, schemes (`file:`, `data:`...) are INCLUDE_OUTSIDE_SITE, because
+ * Where a path leads is decided by locateInclude: for a notice whose repository is known, in the
+ * tree the Microsoft Docs build sees (`~/` paths, dependent repositories, with a `-pr`
+ * repository's public mirror tried when it answers 404); otherwise relative to the URL of the file
+ * holding the directive, on the notice's own origin only (INCLUDE_OUTSIDE_SITE elsewhere), because
  * a notice must not make us fetch arbitrary URLs nor splice in text its publisher does not control.
  *
  * Any failure fails the whole resolution (no partial text): INCLUDE_OUTSIDE_SITE, INCLUDE_INVALID,
- * INCLUDE_CYCLE, INCLUDE_TOO_DEEP, INCLUDE_LIMIT, FRONT_MATTER_INVALID, or the fetcher's own code
- * with the include and the file referencing it named in the message.
- * `includeUrls` lists each include once, in order of first use.
+ * INCLUDE_DOCSET_UNKNOWN, INCLUDE_CYCLE, INCLUDE_TOO_DEEP, INCLUDE_LIMIT, FRONT_MATTER_INVALID, a
+ * publishing file's own code, or the fetcher's own code with the include and the file referencing
+ * it named in the message. `includeUrls` lists the URLs actually read, once each, in order of first use.
+ *
+ * Each file is fetched and expanded once, however often it is used, so the work is bounded by the
+ * distinct files and the expanded length, not by how the directives multiply.
  */
 export async function resolveIncludes(
   body: string,
@@ -47,132 +63,184 @@ export async function resolveIncludes(
   const limits = {
     maxDepth: options.maxDepth ?? DEFAULT_INCLUDE_OPTIONS.maxDepth,
     maxIncludes: options.maxIncludes ?? DEFAULT_INCLUDE_OPTIONS.maxIncludes,
+    maxExpandedLength: options.maxExpandedLength ?? DEFAULT_INCLUDE_OPTIONS.maxExpandedLength,
   };
   let origin: string;
   try {
     origin = new URL(baseUrl).origin;
   } catch {
     // Unparseable base: reported below with the value itself.
-    return fail('INVALID_URL', `Cannot resolve includes relative to "${baseUrl}": not an absolute URL.`);
+    return fail('URL_INVALID', `Cannot resolve includes relative to "${baseUrl}": not an absolute URL.`);
   }
-  const state: ExpandState = { origin, limits, fetcher, count: 0, cache: new Map(), order: [] };
-  const expanded = await expand(body, stripHash(baseUrl), [stripHash(baseUrl)], state);
+  const directives = findIncludeDirectives(body);
+  if (directives.length === 0) return ok({ body, includeUrls: [] });
+
+  let repository: DocsRepository | null = null;
+  if (options.repository) {
+    const loaded = await options.repository();
+    if (!loaded.ok) return loaded;
+    repository = loaded.value;
+  }
+  const notice: IncludeSource = {
+    url: stripHash(baseUrl),
+    repositoryPath: repository ? repository.noticePath || null : null,
+  };
+  const state: ExpandState = { origin, limits, fetcher, repository, fetched: new Map(), expanded: new Map() };
+  const expanded = await expand(body, notice, [notice.url], state, directives);
   if (!expanded.ok) return expanded;
-  return ok({ body: expanded.value, includeUrls: state.order });
+  return ok({ body: expanded.value.text, includeUrls: [...state.fetched.values()].map((file) => file.url) });
 }
 
 interface ExpandState {
   origin: string;
-  limits: Required<IncludeOptions>;
+  limits: Required<Omit<IncludeOptions, 'repository'>>;
   fetcher: IncludeFetcher;
-  count: number;
-  /** Fetched include text by URL: a file included twice (not cyclically) is fetched once. */
-  cache: Map<string, string>;
-  order: string[];
+  repository: DocsRepository | null;
+  /** Fetched files by key, in order of first use, with the URL each was actually read from. */
+  fetched: Map<string, { text: string; url: string }>;
+  /** Expanded files by key: a file used again is spliced in without being expanded again. */
+  expanded: Map<string, Expansion>;
 }
 
-/** An include directive found in a text, by position. */
-export interface IncludeDirective {
-  start: number;
-  end: number;
-  title: string;
-  path: string;
+interface Expansion {
+  text: string;
+  /** Levels of includes this expansion spans: 1 for a file without includes. */
+  height: number;
+  /** Keys of every file inside it, itself included: reusing it under a chain holding one of them would be a cycle. */
+  files: Set<string>;
 }
 
-/** Finds include directives outside fenced code blocks and inline code spans. */
-export function findIncludeDirectives(text: string): IncludeDirective[] {
-  const searchable = maskCode(text);
-  const found: IncludeDirective[] = [];
-  for (const match of searchable.matchAll(INCLUDE_PATTERN)) {
-    const start = match.index ?? 0;
-    const end = start + match[0].length;
-    // Re-read from the original text: masking kept positions, not content.
-    const original = text.slice(start, end);
-    const again = new RegExp(INCLUDE_PATTERN.source, 'i').exec(original);
-    if (again) found.push({ start, end, title: again[1].trim(), path: again[2] });
-  }
-  return found;
-}
+async function expand(
+  text: string,
+  file: IncludeSource,
+  chain: string[],
+  state: ExpandState,
+  found?: IncludeDirective[],
+): Promise<Result<{ text: string; height: number; files: Set<string> }>> {
+  const directives = found ?? findIncludeDirectives(text);
+  const files = new Set<string>();
+  if (directives.length === 0) return ok({ text, height: 0, files });
+  const level = chain.length; // Level of the includes found in this file.
 
-async function expand(text: string, fileUrl: string, chain: string[], state: ExpandState): Promise<Result<string>> {
-  const directives = findIncludeDirectives(text);
-  if (directives.length === 0) return ok(text);
-  const depth = chain.length; // Level of the includes found in this file.
-
-  let out = '';
+  const parts: string[] = [];
+  let length = 0;
+  let height = 0;
   let cursor = 0;
-  for (const directive of directives) {
-    const target = resolveIncludeUrl(directive.path, fileUrl, state.origin);
-    if (!target.ok) return target;
-    const url = target.value;
-
-    if (chain.includes(url)) {
-      return fail('INCLUDE_CYCLE', `Include cycle: ${[...chain, url].join(' -> ')}.`);
-    }
-    if (depth > state.limits.maxDepth) {
-      return fail(
-        'INCLUDE_TOO_DEEP',
-        `Includes are nested more than ${state.limits.maxDepth} levels deep: ${[...chain, url].join(' -> ')}.`,
-      );
-    }
-    state.count += 1;
-    if (state.count > state.limits.maxIncludes) {
+  const append = (piece: string): Result<void> => {
+    length += piece.length;
+    if (length > state.limits.maxExpandedLength) {
       return fail(
         'INCLUDE_LIMIT',
-        `The notice uses more than ${state.limits.maxIncludes} includes (limit reached at ${url} in ${fileUrl}).`,
+        `The notice expands to more than ${state.limits.maxExpandedLength} characters with its includes (limit reached in ${file.url}); its includes repeat or multiply too much.`,
+      );
+    }
+    parts.push(piece);
+    return ok(undefined);
+  };
+  for (const directive of directives) {
+    const located = locateInclude(directive.path, file, state.origin, state.repository);
+    if (!located.ok) return located;
+    const target = located.value;
+
+    if (chain.includes(target.key)) {
+      return fail('INCLUDE_CYCLE', `Include cycle: ${[...chain, target.key].join(' -> ')}.`);
+    }
+    if (level > state.limits.maxDepth) {
+      return fail(
+        'INCLUDE_TOO_DEEP',
+        `Includes are nested more than ${state.limits.maxDepth} levels deep: ${[...chain, target.key].join(' -> ')}.`,
       );
     }
 
-    let content = state.cache.get(url);
-    if (content === undefined) {
-      const fetched = await state.fetcher(url);
-      if (!fetched.ok) return { ok: false, problem: includeProblem(fetched.problem, url, fileUrl) };
-      content = fetched.value;
-      state.cache.set(url, content);
-      state.order.push(url);
+    let expansion = state.expanded.get(target.key);
+    // An expansion made under another chain is reused only where it cannot hide a cycle or a
+    // depth past the limit; otherwise the file is expanded again here, which reports either.
+    const reusable =
+      expansion !== undefined &&
+      level + expansion.height - 1 <= state.limits.maxDepth &&
+      !chain.some((key) => expansion!.files.has(key));
+    if (!expansion || !reusable) {
+      const content = await fetchTarget(target, file, state);
+      if (!content.ok) return content;
+      const split = splitFrontMatter(toLf(content.value.text), `include ${content.value.url}`);
+      if (!split.ok) return split;
+      const inner = await expand(
+        split.value.body,
+        { url: content.value.url, repositoryPath: target.repositoryPath },
+        [...chain, target.key],
+        state,
+      );
+      if (!inner.ok) return inner;
+      expansion = {
+        text: trimNewlines(inner.value.text),
+        height: inner.value.height + 1,
+        files: new Set([target.key, ...inner.value.files]),
+      };
+      state.expanded.set(target.key, expansion);
     }
 
-    const split = splitFrontMatter(toLf(content), `include ${url}`);
-    if (!split.ok) return split;
-    const inner = await expand(split.value.body, url, [...chain, url], state);
-    if (!inner.ok) return inner;
-
-    out += text.slice(cursor, directive.start) + inner.value.replace(/^\n+|\n+$/g, '');
+    const before = append(text.slice(cursor, directive.start));
+    if (!before.ok) return before;
+    const spliced = append(expansion.text);
+    if (!spliced.ok) return spliced;
     cursor = directive.end;
+    height = Math.max(height, expansion.height);
+    if (!files.has(target.key)) for (const key of expansion.files) files.add(key);
   }
-  return ok(out + text.slice(cursor));
+  const rest = append(text.slice(cursor));
+  if (!rest.ok) return rest;
+  return ok({ text: parts.join(''), height, files });
 }
 
-function includeProblem(problem: Problem, url: string, fromUrl: string): Problem {
+/**
+ * The include's text, fetched once per key: from its first URL, or from the next while they
+ * answer 404 (a `-pr` repository's public mirror). Counts distinct files against the limit.
+ */
+async function fetchTarget(
+  target: IncludeTarget,
+  from: IncludeSource,
+  state: ExpandState,
+): Promise<Result<{ text: string; url: string }>> {
+  const cached = state.fetched.get(target.key);
+  if (cached) return ok(cached);
+  if (state.fetched.size >= state.limits.maxIncludes) {
+    return fail(
+      'INCLUDE_LIMIT',
+      `The notice uses more than ${state.limits.maxIncludes} distinct include files (limit reached at ${target.key} in ${from.url}).`,
+    );
+  }
+  const missing: string[] = [];
+  for (const [index, url] of target.urls.entries()) {
+    const last = index === target.urls.length - 1;
+    const fetched = await state.fetcher(url, { missingIsOutcome: !last });
+    if (!fetched.ok) return { ok: false, problem: includeProblem(fetched.problem, url, from.url, missing) };
+    if (fetched.value === null) {
+      missing.push(url);
+      continue;
+    }
+    const file = { text: fetched.value, url };
+    state.fetched.set(target.key, file);
+    return ok(file);
+  }
+  // Only reachable with a fetcher that answers null to a request that did not allow it.
+  return fail('HTTP_STATUS', `Include ${target.key} (referenced from ${from.url}) does not exist.`);
+}
+
+function includeProblem(problem: Problem, url: string, fromUrl: string, missingBefore: string[]): Problem {
+  const tried = missingBefore.length ? ` (after ${missingBefore.join(', ')} answered 404)` : '';
   return {
     code: problem.code,
-    message: `Include ${url} (referenced from ${fromUrl}) could not be used: ${problem.message}`,
+    message: `Include ${url}${tried} (referenced from ${fromUrl}) could not be used: ${problem.message}`,
   };
 }
 
-/** Applies the location policy documented on resolveIncludes. */
-export function resolveIncludeUrl(path: string, fileUrl: string, siteOrigin: string): Result<string> {
-  let url: URL;
-  try {
-    url = new URL(path, fileUrl);
-  } catch {
-    // Unparseable path: the message carries it.
-    return fail('INCLUDE_INVALID', `The include path "${path}" in ${fileUrl} is not a valid URL or path.`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    return fail(
-      'INCLUDE_OUTSIDE_SITE',
-      `The include "${path}" in ${fileUrl} uses the ${url.protocol} scheme; only http(s) includes on ${siteOrigin} are fetched.`,
-    );
-  }
-  if (url.origin !== siteOrigin) {
-    return fail(
-      'INCLUDE_OUTSIDE_SITE',
-      `The include "${path}" in ${fileUrl} points to ${url.origin}; only includes on the notice's own site ${siteOrigin} are fetched.`,
-    );
-  }
-  url.hash = '';
-  return ok(url.href);
+/** Leading and trailing newlines removed, by index: a pattern such as /\n+$/ is quadratic on long runs of newlines. */
+function trimNewlines(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && text.charCodeAt(start) === 0x0a) start += 1;
+  while (end > start && text.charCodeAt(end - 1) === 0x0a) end -= 1;
+  return start === 0 && end === text.length ? text : text.slice(start, end);
 }
 
 function stripHash(url: string): string {
@@ -184,30 +252,4 @@ function stripHash(url: string): string {
     // Left as given; resolveIncludes has already reported an unparseable base URL.
     return url;
   }
-}
-
-/**
- * Replaces fenced code blocks and inline code spans with spaces (same length, newlines kept), so
- * that directives shown as examples in code are not expanded.
- */
-function maskCode(text: string): string {
-  const lines = text.split('\n');
-  const out: string[] = [];
-  let fence: { char: string; length: number } | null = null;
-  for (const line of lines) {
-    if (fence) {
-      const close = /^ {0,3}(`{3,}|~{3,})[ \t]*$/.exec(line);
-      if (close && close[1][0] === fence.char && close[1].length >= fence.length) fence = null;
-      out.push(' '.repeat(line.length));
-      continue;
-    }
-    const open = /^ {0,3}(`{3,}|~{3,})(.*)$/.exec(line);
-    if (open && !(open[1][0] === '`' && open[2].includes('`'))) {
-      fence = { char: open[1][0], length: open[1].length };
-      out.push(' '.repeat(line.length));
-      continue;
-    }
-    out.push(line.replace(/(`+)[^`]*?\1(?!`)/g, (span) => ' '.repeat(span.length)));
-  }
-  return out.join('\n');
 }

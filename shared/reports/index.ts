@@ -1,12 +1,14 @@
-export * from './report-types';
-export { noticeReportName, tlsReportName, runSummaryName, LATEST_NAME } from './report-names';
+export { validateReportName, validateReportPrefix } from './report-name-rules';
 export {
-  writeReport,
-  readReport,
+  listReportPage,
   listReports,
+  type NoticeReviewState,
   readLatest,
-  recordLatestNotices,
+  readReport,
   recordLatestEndpoints,
+  recordLatestNotices,
+  recordLatestReview,
   toNoticeReport,
-  emptyLatest,
+  writeReport,
 } from './report-store';
+export * from './report-types';

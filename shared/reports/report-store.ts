@@ -1,13 +1,13 @@
 import { fail, ok, type Result } from '../common/result';
-import { CONTAINERS, readJson, swapJson, type ObjectStore } from '../storage';
-import { LATEST_NAME } from './report-names';
+import { CONTAINERS, LATEST_NAME, type NamePage, type ObjectStore, readJson, swapJson } from '../storage';
 import {
-  REPORT_SCHEMA_VERSION,
   type LatestDocument,
   type LatestEndpointEntry,
   type LatestNoticeEntry,
+  type LatestReview,
   type NoticeCheckResult,
   type NoticeReport,
+  REPORT_SCHEMA_VERSION,
 } from './report-types';
 
 /** Reports are append-only: a name is written once and never replaced. */
@@ -28,8 +28,18 @@ export async function readReport<T = unknown>(store: ObjectStore, name: string):
   return found.ok ? ok(found.value?.value ?? null) : found;
 }
 
+/** Every report name under a prefix: reads every page, for tests and tools over small folders. */
 export async function listReports(store: ObjectStore, prefix: string): Promise<Result<string[]>> {
   return store.list(CONTAINERS.reports, prefix);
+}
+
+/** One page of report names under a prefix; storage is not asked for more than `maxNames`. */
+export async function listReportPage(
+  store: ObjectStore,
+  prefix: string,
+  page: { readonly maxNames: number; readonly continuation: string | null },
+): Promise<Result<NamePage>> {
+  return store.listPage(CONTAINERS.reports, prefix, page);
 }
 
 export function emptyLatest(now: string): LatestDocument {
@@ -44,18 +54,19 @@ export async function readLatest(store: ObjectStore): Promise<Result<LatestDocum
 
 type ChangePart = Pick<
   LatestNoticeEntry,
-  'currentSnapshot' | 'lastChangedAt' | 'lastChangeReport' | 'substantive' | 'lastChangeAlert'
+  'currentSnapshot' | 'lastChangedAt' | 'lastChangeReport' | 'substantive' | 'lastChangeAlert' | 'claimsReport'
 >;
 
 function changePartOf(entry: LatestNoticeEntry | undefined): ChangePart | null {
   if (!entry) return null;
-  const { currentSnapshot, lastChangedAt, lastChangeReport, substantive, lastChangeAlert } = entry;
+  const { currentSnapshot, lastChangedAt, lastChangeReport, substantive, lastChangeAlert, claimsReport } = entry;
   return {
     currentSnapshot,
     lastChangedAt,
     lastChangeReport,
     ...(substantive !== undefined ? { substantive } : {}),
     ...(lastChangeAlert !== undefined ? { lastChangeAlert } : {}),
+    ...(claimsReport !== undefined ? { claimsReport } : {}),
   };
 }
 
@@ -68,16 +79,23 @@ function resultChangePart(result: NoticeCheckResult, before: LatestNoticeEntry |
       lastChangeReport: result.report,
       substantive: result.substantive,
       lastChangeAlert: result.alert,
+      claimsReport: result.report,
     };
   }
   if (result.status === 'baseline')
-    return { currentSnapshot: result.currentSnapshot, lastChangedAt: result.checkedAt, lastChangeReport: null };
+    return {
+      currentSnapshot: result.currentSnapshot,
+      lastChangedAt: result.checkedAt,
+      lastChangeReport: null,
+      claimsReport: result.report,
+    };
   if (result.status === 'unchanged' && result.lastChange && result.lastChange.report !== before?.lastChangeReport) {
     const { substantive, alert } = result.lastChange;
     return {
       currentSnapshot: result.currentSnapshot,
       lastChangedAt: result.lastChange.at,
       lastChangeReport: result.lastChange.report,
+      claimsReport: result.lastChange.report,
       ...(substantive !== undefined ? { substantive } : {}),
       ...(alert !== undefined ? { lastChangeAlert: alert } : {}),
     };
@@ -86,7 +104,7 @@ function resultChangePart(result: NoticeCheckResult, before: LatestNoticeEntry |
 }
 
 /**
- * Merges a result into a notice's entry. The check (status, time, error) and the last change are
+ * Merges a result into a notice's entry. The check (status, time, error, a held body) and the last change are
  * merged separately, each keeping whichever is newer: two runs recording in either order, one of
  * them reporting the change and the other "unchanged" after it, end with the same entry.
  */
@@ -112,7 +130,7 @@ function latestNoticeEntry(result: NoticeCheckResult, before: LatestNoticeEntry 
           checkedAt: result.checkedAt,
           runId: result.runId,
           error: result.error,
-          heldForReview: result.heldForReview,
+          heldForReview: result.status === 'error' ? result.heldForReview : undefined,
           report: result.report,
         };
   const { error, heldForReview, ...rest } = check;
@@ -123,6 +141,37 @@ function latestNoticeEntry(result: NoticeCheckResult, before: LatestNoticeEntry 
     ...change,
     ...(error ? { error } : {}),
     ...(heldForReview ? { heldForReview } : {}),
+    ...reviewPart(before, resultChangeNumber(result)),
+  };
+}
+
+function resultChangeNumber(result: NoticeCheckResult): number {
+  if (result.status === 'changed') return result.changeNumber ?? 0;
+  if (result.status === 'unchanged') return result.lastChange?.number ?? 0;
+  return 0;
+}
+
+/**
+ * Counts only move forward, so runs and reviews recording in any order agree: the change count is
+ * the highest change number seen, and what is pending is every change after the newest cleared one.
+ */
+function reviewPart(
+  before: LatestNoticeEntry | undefined,
+  changeCount: number,
+  reviewedThrough = 0,
+  lastReview?: LatestReview,
+): Pick<LatestNoticeEntry, 'changeCount' | 'reviewedThrough' | 'pendingReview' | 'lastReview'> {
+  const count = Math.max(before?.changeCount ?? 0, changeCount);
+  const through = Math.min(count, Math.max(before?.reviewedThrough ?? 0, reviewedThrough));
+  const newest =
+    lastReview && (!before?.lastReview || lastReview.reviewedAt >= before.lastReview.reviewedAt)
+      ? lastReview
+      : before?.lastReview;
+  return {
+    changeCount: count,
+    reviewedThrough: through,
+    pendingReview: count - through,
+    ...(newest ? { lastReview: newest } : {}),
   };
 }
 
@@ -144,6 +193,37 @@ export async function recordLatestNotices(
   });
   if (!written.ok) return written;
   return written.value ? ok(written.value) : fail('STORAGE_ERROR', 'latest.json could not be updated');
+}
+
+/** What a review changed about a notice, from its history index (the record); latest.json mirrors it. */
+export interface NoticeReviewState {
+  readonly changeCount: number;
+  readonly reviewedThrough: number;
+  readonly lastReview: LatestReview;
+}
+
+/**
+ * Folds a review into the notice's entry of latest.json (same ETag read-modify-write as the runs).
+ * A notice with no entry yet is left alone: its first run writes the entry.
+ */
+export async function recordLatestReview(
+  store: ObjectStore,
+  noticeId: string,
+  state: NoticeReviewState,
+  now: string,
+): Promise<Result<LatestNoticeEntry | null>> {
+  let recorded: LatestNoticeEntry | null = null;
+  const written = await swapJson<LatestDocument>(store, CONTAINERS.reports, LATEST_NAME, (current) => {
+    const before = current?.notices[noticeId];
+    if (!current || !before) return null;
+    recorded = {
+      ...before,
+      ...reviewPart(before, state.changeCount, state.reviewedThrough, state.lastReview),
+    };
+    return { ...current, updatedAt: now, notices: { ...current.notices, [noticeId]: recorded } };
+  });
+  if (!written.ok) return written;
+  return ok(recorded ?? written.value?.notices[noticeId] ?? null);
 }
 
 /** Same as recordLatestNotices for the endpoints section of latest.json. */

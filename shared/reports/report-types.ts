@@ -1,3 +1,4 @@
+import type { ChangeSeverity, ClaimChange, ClaimsRecord } from '../claims';
 import type { Problem } from '../common/result';
 import type { MetadataChange, SectionChange, WordChange } from '../diff';
 
@@ -6,6 +7,7 @@ export const REPORT_SCHEMA_VERSION = 1;
 
 export type NoticeStatus = 'baseline' | 'unchanged' | 'changed' | 'error';
 
+export type { ChangeSeverity, ClaimChange, ClaimsRecord } from '../claims';
 export type { MetadataChange, SectionChange, WordChange } from '../diff';
 
 /** A change back to a version this notice had before (A/B backends, rollbacks). */
@@ -14,6 +16,82 @@ export interface Recurrence {
   readonly snapshot: string;
   readonly firstSeen: string;
   readonly lastSeen: string;
+}
+
+/** What every notice result says, whatever its status. */
+interface NoticeCheckFields {
+  readonly id: string;
+  readonly url: string;
+  readonly runId: string;
+  readonly checkedAt: string;
+  readonly durationMs: number;
+  /** Blob name in the snapshots container of the last good snapshot before this check. */
+  readonly previousSnapshot: string | null;
+  /** Include files resolved into this version. */
+  readonly includes?: string[];
+  /** Blob name of this result's report in the reports container. */
+  readonly report: string | null;
+  // Read freely on any result (`result.error?.code`); set only on an error.
+  readonly error?: never;
+}
+
+/** The first good snapshot of a notice. */
+export interface BaselineResult extends Omit<NoticeCheckFields, 'previousSnapshot'> {
+  readonly status: 'baseline';
+  readonly previousSnapshot: null;
+  readonly currentSnapshot: string;
+  /** Blob name in the raw container of the bytes fetched. */
+  readonly rawSnapshot: string | null;
+  /** Set when a persisting suspect body was accepted as the first version. */
+  readonly acceptedAfterSuspectRuns?: number;
+  /** What the notice promises, each claim with its section and sentence. */
+  readonly claims?: ClaimsRecord;
+}
+
+/** The notice is as its last good snapshot. */
+export interface UnchangedResult extends NoticeCheckFields {
+  readonly status: 'unchanged';
+  readonly currentSnapshot: string | null;
+  readonly rawSnapshot: null;
+  /** The server answered 304 Not Modified to our conditional request. */
+  readonly notModified?: boolean;
+  /** The notice's last real change (report and time), from its pointer. */
+  readonly lastChange?: {
+    readonly report: string;
+    readonly at: string;
+    readonly substantive?: boolean;
+    readonly alert?: boolean;
+    readonly number?: number;
+  };
+}
+
+/** The notice changed: what moved, from the previous snapshot blob's exact content to the current one's. */
+export interface ChangedResult extends Omit<NoticeCheckFields, 'previousSnapshot'> {
+  readonly status: 'changed';
+  readonly previousSnapshot: string;
+  readonly currentSnapshot: string;
+  readonly rawSnapshot: string | null;
+  /** True if the body changed, false for a metadata-only change. */
+  readonly substantive: boolean;
+  readonly diff: string;
+  readonly metadataChanges: MetadataChange[];
+  readonly sections: SectionChange[];
+  readonly wordChanges: WordChange[];
+  readonly linesAdded: number;
+  readonly linesRemoved: number;
+  readonly recurrence: Recurrence | null;
+  /** True when its severity is high or medium; false for rewording, metadata-only changes and returns to a known version. */
+  readonly alert?: boolean;
+  /** What the notice promises now, each claim with its section and sentence. */
+  readonly claims?: ClaimsRecord;
+  /** The claims added, removed or changed since the previous version. */
+  readonly claimChanges?: ClaimChange[];
+  /** How much the change matters, from its claims (see ChangeSeverity). */
+  readonly severity?: ChangeSeverity;
+  /** Set when a persisting suspect body was accepted as a real change. */
+  readonly acceptedAfterSuspectRuns?: number;
+  /** This is the notice's n-th recorded change (counted by its pointer, so in the order the versions moved). */
+  readonly changeNumber?: number;
 }
 
 /**
@@ -37,55 +115,32 @@ export interface HeldForReview {
   readonly firstSeen: string;
 }
 
-/** The outcome of checking one notice once: what the CLI prints and what a drift report stores. */
-export interface NoticeCheckResult {
-  readonly id: string;
-  readonly url: string;
-  readonly runId: string;
-  readonly checkedAt: string;
-  readonly durationMs: number;
-  readonly status: NoticeStatus;
-  readonly error?: Problem;
-  /** When changed: true if the body changed, false for a metadata-only change. */
-  readonly substantive?: boolean;
-  /** Blob names in the snapshots container. */
-  readonly previousSnapshot: string | null;
-  readonly currentSnapshot: string | null;
-  /** Blob name in the raw container of the bytes fetched this time (null when not fetched). */
-  readonly rawSnapshot: string | null;
-  /** The server answered 304 Not Modified to our conditional request. */
-  readonly notModified?: boolean;
-  /** When changed: unified diff from the previous snapshot blob's exact content to the current one's. */
-  readonly diff?: string;
-  readonly metadataChanges: MetadataChange[];
-  readonly sections: SectionChange[];
-  readonly wordChanges?: WordChange[];
-  readonly linesAdded?: number;
-  readonly linesRemoved?: number;
-  readonly recurrence?: Recurrence | null;
-  /** When changed: true for new body wording; false for metadata-only changes and returns to a known version. */
-  readonly alert?: boolean;
-  /** Include files resolved into this version. */
-  readonly includes?: string[];
-  /** Set when a persisting suspect body was accepted as a real change. */
-  readonly acceptedAfterSuspectRuns?: number;
-  /** Set while a fetched body is held back as not looking like the notice (status error, SUSPECT_BODY, or a later failed fetch). */
+/** The check could not complete, or what was fetched is not taken for the notice; the last good snapshot is untouched. */
+export interface ErrorResult extends Omit<NoticeCheckFields, 'error'> {
+  readonly status: 'error';
+  readonly error: Problem;
+  /** Set while a fetched body is held back as not looking like the notice (SUSPECT_BODY, or a later failed fetch). */
   readonly heldForReview?: HeldForReview;
-  /** On unchanged results: the notice's last real change (report and time), from its pointer. */
-  readonly lastChange?: {
-    readonly report: string;
-    readonly at: string;
-    readonly substantive?: boolean;
-    readonly alert?: boolean;
-  };
-  /** Blob name of this result's report in the reports container. */
-  readonly report: string | null;
+  /** Set when the change was recorded but its report could not be written (REPORT_NOT_WRITTEN). */
+  readonly currentSnapshot: string | null;
+  readonly rawSnapshot: string | null;
 }
 
-export interface NoticeReport extends NoticeCheckResult {
+/** The outcome of checking one notice once, keyed on `status`: what the CLI prints and what a drift report stores. */
+export type NoticeCheckResult = BaselineResult | UnchangedResult | ChangedResult | ErrorResult;
+
+/** The parts of a result a check decides; the run's bookkeeping (ids, times, report name) is added around them. */
+type RunFields = 'id' | 'url' | 'runId' | 'checkedAt' | 'durationMs' | 'report';
+export type NoticeOutcome =
+  | Omit<BaselineResult, RunFields>
+  | Omit<UnchangedResult, RunFields>
+  | Omit<ChangedResult, RunFields>
+  | Omit<ErrorResult, RunFields>;
+
+export type NoticeReport = NoticeCheckResult & {
   readonly schemaVersion: number;
   readonly kind: 'notice-check';
-}
+};
 
 export interface LatestNoticeEntry {
   readonly id: string;
@@ -97,12 +152,36 @@ export interface LatestNoticeEntry {
   readonly lastChangedAt: string | null;
   readonly lastChangeReport: string | null;
   readonly substantive?: boolean;
-  /** Whether the last change was new body wording that needs a reviewer (see NoticeCheckResult.alert). */
+  /** Whether the last change was new body wording that needs a reviewer (see ChangedResult.alert). */
   readonly lastChangeAlert?: boolean;
+  /** The report that holds the notice's current claims: its baseline or its last change. */
+  readonly claimsReport?: string | null;
   readonly error?: Problem;
   /** A body held back at the latest check, with why and its first lines. */
   readonly heldForReview?: HeldForReview;
   readonly report: string | null;
+  /** Changes of the notice recorded so far (the number of its last change). */
+  readonly changeCount?: number;
+  /** Number of the newest change with an `acknowledged` or `not-material` review (0: none). */
+  readonly reviewedThrough?: number;
+  /** Changes since the last acknowledged or not-material review: `changeCount - reviewedThrough`. */
+  readonly pendingReview?: number;
+  /** The most recent review of any change of the notice. */
+  readonly lastReview?: LatestReview;
+}
+
+/** What a reviewer decided about a change: read it and it matters, read it and it does not, or it needs work. */
+export type ReviewStatus = 'acknowledged' | 'not-material' | 'needs-action';
+export const REVIEW_STATUSES: readonly ReviewStatus[] = ['acknowledged', 'not-material', 'needs-action'];
+/** Statuses that close a change: it no longer counts towards pendingReview. */
+export const CLEARING_STATUSES: readonly ReviewStatus[] = ['acknowledged', 'not-material'];
+
+export interface LatestReview {
+  readonly report: string;
+  readonly change: number;
+  readonly status: ReviewStatus;
+  readonly reviewer: string;
+  readonly reviewedAt: string;
 }
 
 /** The latest TLS state of one endpoint (one address of it, keyed `id` or `id@address` when several are checked). */
@@ -123,6 +202,13 @@ export interface LatestEndpointEntry {
     readonly daysRemaining: number;
   } | null;
   readonly problem?: Problem;
+  /** The promises of the notices the endpoint is linked to, and whether each held in this check. */
+  readonly promises?: ReadonlyArray<{
+    readonly notice: string;
+    readonly claim: 'tlsMinimum';
+    readonly value: '1.0' | '1.1' | '1.2' | '1.3' | null;
+    readonly holds: boolean | null;
+  }>;
   readonly report: string | null;
 }
 

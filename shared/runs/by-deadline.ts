@@ -29,3 +29,8 @@ export async function byDeadline<T>(
 export function closingReserveMs(startedAt: number, hardDeadline: number): number {
   return Math.min(10_000, Math.max(0, (hardDeadline - startedAt) / 4));
 }
+
+/** When a run abandons work still in flight: its hard deadline less the reserve its closing writes need. */
+export function abandonTime(startedAt: number, hardDeadline: number | undefined): number | undefined {
+  return hardDeadline === undefined ? undefined : hardDeadline - closingReserveMs(startedAt, hardDeadline);
+}

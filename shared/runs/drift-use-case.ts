@@ -1,7 +1,7 @@
-import type { Watchlist } from '../config';
 import { fail, ok, type Problem, type Result } from '../common/result';
+import type { Watchlist } from '../config';
 import type { ObjectStore } from '../storage';
-import { runDrift, type DriftRunOptions, type DriftRunSummary } from './run-drift';
+import { type DriftRunOptions, type DriftRunSummary, runDrift } from './run-drift';
 
 export interface DriftRequest extends DriftRunOptions {
   readonly watchlist: Watchlist;
@@ -29,7 +29,7 @@ export async function runDriftRequest(store: ObjectStore, request: DriftRequest)
   const notices = wanted
     ? request.watchlist.notices.filter((notice) => wanted.has(notice.id))
     : request.watchlist.notices;
-  const summary = await runDrift(notices, store, request);
+  const summary = await runDrift(store, notices, request);
   return ok({ ...summary, watchlistProblems: request.watchlist.problems });
 }
 

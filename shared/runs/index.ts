@@ -1,15 +1,17 @@
-export { checkNotice, DEFAULT_SUSPECT_RUNS_TO_ACCEPT, type RunIdentity, type CheckNoticeDeps } from './check-notice';
-export { runDrift, type DriftRunOptions, type DriftRunSummary } from './run-drift';
+export { driftRunOptions, type RunSettings, type RunStart, type TlsAccess, tlsRunOptions } from './build-run-options';
+export { checkNotice, type CheckNoticeDeps, type RunIdentity } from './check-notice';
+export { driftExitCode, type DriftOutcome, type DriftRequest, runDriftRequest } from './drift-use-case';
+export { type NoticePointer, readPointer } from './notice-pointer';
+export { type DriftRunOptions, type DriftRunSummary, runDrift } from './run-drift';
 export { newRunId } from './run-id';
-export { runPool } from './run-pool';
-export { readPointer, type NoticePointer } from './notice-pointer';
-export { runDriftRequest, driftExitCode, type DriftRequest, type DriftOutcome } from './drift-use-case';
+export type { RunOptions, RunSummaryFields } from './run-options';
+export { type EndpointOutcome, runTls, tlsExitCode, type TlsRunOptions, type TlsRunSummary } from './run-tls';
 export {
-  runTls,
-  tlsExitCode,
-  isIncomplete,
-  type TlsRunRequest,
-  type TlsRunSummary,
-  type EndpointOutcome,
-} from './run-tls';
-export { scheduleSlot, claimSlot, finishSlot, type ClaimOutcome, type SlotClaim } from './schedule-slot';
+  type ClaimOutcome,
+  claimSlot,
+  runOncePerSlot,
+  scheduleSlot,
+  type SlotClaim,
+  type SlotRunOutcome,
+  type SlotRunRequest,
+} from './schedule-slot';

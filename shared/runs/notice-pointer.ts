@@ -1,6 +1,7 @@
+import type { NoticePromises } from '../claims';
 import { ok, type Result } from '../common/result';
 import type { NoticeProfile } from '../notices';
-import { CONTAINERS, readJson, type ObjectStore } from '../storage';
+import { CONTAINERS, type ObjectStore, pointerName, readJson } from '../storage';
 
 export const POINTER_SCHEMA_VERSION = 1;
 /** How many distinct earlier versions a notice remembers, for recognising returns to them. */
@@ -31,6 +32,8 @@ export interface NoticePointer {
     readonly lastModified: string | null;
     /** Conditional requests are only safe when no include can change behind a 304. */
     readonly hadIncludes: boolean;
+    /** What this version promises that an endpoint check can verify; read by the TLS run (absent in older pointers). */
+    readonly promises?: NoticePromises;
   } | null;
   /** The last change, kept until its report is known to be written, so a crash between the two loses nothing. */
   readonly lastChange: {
@@ -46,7 +49,15 @@ export interface NoticePointer {
     readonly recurrence?: KnownVersion | null;
     readonly includes?: string[];
     readonly acceptedAfterSuspectRuns?: number;
+    /** Which change of the notice this is (see `changes`); absent for a baseline. */
+    readonly number?: number;
   } | null;
+  /**
+   * Changes recorded so far. Counted here, where concurrent runs are serialised by compare-and-swap,
+   * so change numbers follow the order the versions really moved in. Pointers written before
+   * counting began have none: their next change is number 1.
+   */
+  readonly changes?: number;
   /** A suspect body seen in consecutive runs; accepted as a change once it persists long enough. */
   readonly suspect: {
     readonly hash: string;
@@ -62,10 +73,6 @@ export interface NoticePointer {
   readonly profile?: NoticeProfile;
   readonly known: KnownVersion[];
   readonly updatedAt: string;
-}
-
-export function pointerName(noticeId: string): string {
-  return `notices/${noticeId}.json`;
 }
 
 export interface PointerWithEtag {
@@ -101,12 +108,4 @@ export function rememberVersion(
     : { hash, snapshot, firstSeen: seenAt, lastSeen: seenAt };
   const others = known.filter((version) => version.hash !== hash);
   return [updated, ...others].sort((a, b) => (a.lastSeen < b.lastSeen ? 1 : -1)).slice(0, KNOWN_VERSIONS_KEPT);
-}
-
-export function snapshotName(noticeId: string, hash: string): string {
-  return `${noticeId}/${hash}.md`;
-}
-
-export function rawName(noticeId: string, rawHash: string): string {
-  return `${noticeId}/${rawHash}`;
 }

@@ -1,7 +1,8 @@
 import { CronExpressionParser } from 'cron-parser';
-import { fail, ok, type Result } from '../common/result';
-import { CONTAINERS, readJson, type ObjectStore } from '../storage';
-import { compactTimestamp, newRunId } from './run-id';
+
+import { fail, ok, type Problem, type Result } from '../common/result';
+import { CONTAINERS, type ObjectStore, readJson, slotClaimName } from '../storage';
+import { newRunId } from './run-id';
 
 /** Timers may fire a little early; an occurrence this close ahead still counts as now. */
 const EARLY_FIRE_TOLERANCE_MS = 1_000;
@@ -37,10 +38,6 @@ export type ClaimOutcome =
   | { readonly kind: 'finished'; readonly claim: SlotClaim }
   | { readonly kind: 'running'; readonly claim: SlotClaim };
 
-function claimName(kind: string, slot: Date): string {
-  return `slots/${kind}/${compactTimestamp(slot)}.json`;
-}
-
 /**
  * One run per schedule slot: the first invocation claims the slot with a create-only write. A
  * second one (a duplicate fire) finds it finished or still running and does nothing. A claim left
@@ -54,7 +51,7 @@ export async function claimSlot(
   now: Date,
   staleAfterMs: number,
 ): Promise<Result<ClaimOutcome>> {
-  const name = claimName(kind, slot);
+  const name = slotClaimName(kind, slot);
   const runId = newRunId(slot, kind);
   const claim: SlotClaim = { runId, slot: slot.toISOString(), claimedAt: now.toISOString() };
   const created = await store.swap(CONTAINERS.state, name, JSON.stringify(claim), 'application/json', null);
@@ -99,7 +96,7 @@ export async function finishSlot(
   };
   const written = await store.swap(
     CONTAINERS.state,
-    claimName(kind, slot),
+    slotClaimName(kind, slot),
     JSON.stringify(body),
     'application/json',
     claim.etag,
@@ -111,4 +108,61 @@ export async function finishSlot(
         `The ${kind} slot ${slot.toISOString()} was taken over by another run before this one finished.`,
       )
     : ok(undefined);
+}
+
+/** After a run's budget, its grace and a margin, an unfinished claim can only belong to a dead run. */
+const STALE_MARGIN_MS = 120_000;
+
+export interface SlotRunRequest {
+  readonly store: ObjectStore;
+  readonly kind: 'drift' | 'tls';
+  /** The timer's NCRONTAB schedule, and the time zone it is read in (the host's WEBSITE_TIME_ZONE). */
+  readonly schedule: string;
+  readonly timeZone: string;
+  /** The run's budget: a claim unfinished long after it belongs to a run that died. */
+  readonly runBudgetMs: number;
+  readonly now: () => Date;
+}
+
+export type SlotRunOutcome<T> =
+  | {
+      readonly kind: 'ran';
+      readonly slot: Date;
+      readonly runId: string;
+      readonly value: T;
+      /** Marking the slot finished failed: a later duplicate fire may take the slot over (harmlessly). */
+      readonly problems: Problem[];
+    }
+  | {
+      readonly kind: 'skipped';
+      readonly slot: Date;
+      readonly claim: SlotClaim;
+      readonly because: 'finished' | 'running';
+    };
+
+/**
+ * Runs `work` once per schedule slot, whether the timer fires late (past due) or twice for the same
+ * slot: the run id is derived from the slot, so a run taken over from one that died repeats nothing.
+ */
+export async function runOncePerSlot<T>(
+  request: SlotRunRequest,
+  work: (runId: string, startedAt: Date) => Promise<T>,
+): Promise<Result<SlotRunOutcome<T>>> {
+  const { store, kind } = request;
+  const now = request.now();
+  const slot = scheduleSlot(request.schedule, now, request.timeZone);
+  if (!slot.ok) return slot;
+  const claim = await claimSlot(store, kind, slot.value, now, request.runBudgetMs + STALE_MARGIN_MS);
+  if (!claim.ok) return claim;
+  if (claim.value.kind !== 'claimed')
+    return ok({ kind: 'skipped', slot: slot.value, claim: claim.value.claim, because: claim.value.kind });
+  const value = await work(claim.value.runId, now);
+  const finished = await finishSlot(store, kind, slot.value, claim.value, request.now());
+  return ok({
+    kind: 'ran',
+    slot: slot.value,
+    runId: claim.value.runId,
+    value,
+    problems: finished.ok ? [] : [finished.problem],
+  });
 }

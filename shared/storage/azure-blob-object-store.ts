@@ -1,7 +1,8 @@
-import { BlobServiceClient, RestError, type StoragePipelineOptions } from '@azure/storage-blob';
-import { fail, ok, type Result } from '../common/result';
+import { type BlobServiceClient, RestError, type StoragePipelineOptions } from '@azure/storage-blob';
+
 import { redactSecrets } from '../common/redact';
-import type { CreateOutcome, ObjectStore, StoredObject, SwapOutcome } from './object-store';
+import { fail, ok, type Result } from '../common/result';
+import type { CreateOutcome, NamePage, ObjectStore, StoredObject, SwapOutcome } from './object-store';
 
 export interface AzureRetrySettings {
   /** Attempts per storage call, first one included. */
@@ -151,6 +152,36 @@ export class AzureBlobObjectStore implements ObjectStore {
         names.push(item.name);
       return ok(names.sort());
     } catch (error) {
+      return this.storageProblem(`list ${container}/${prefix}`, error);
+    }
+  }
+
+  async listPage(
+    container: string,
+    prefix: string,
+    page: { readonly maxNames: number; readonly continuation: string | null },
+  ): Promise<Result<NamePage>> {
+    const ready = await this.ensureContainer(container);
+    if (!ready.ok) return ready;
+    try {
+      // One List Blobs call with maxresults: the next page is only requested if the caller comes back with its token.
+      const pages = this.service
+        .getContainerClient(container)
+        .listBlobsFlat({ prefix })
+        .byPage({ maxPageSize: Math.max(1, page.maxNames), continuationToken: page.continuation ?? undefined });
+      const first = await pages.next();
+      if (first.done) return ok({ names: [], continuation: null });
+      return ok({
+        names: first.value.segment.blobItems.map((item) => item.name),
+        continuation: first.value.continuationToken || null,
+      });
+    } catch (error) {
+      if (page.continuation !== null && statusOf(error) === 400) {
+        return fail(
+          'CONTINUATION_INVALID',
+          'The continuation token was not accepted by storage; list again from the start.',
+        );
+      }
       return this.storageProblem(`list ${container}/${prefix}`, error);
     }
   }

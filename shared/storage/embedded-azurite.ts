@@ -1,5 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+
 import { fail, ok, type Result } from '../common/result';
 
 /** Azurite's well-known development account; public by design, not a secret. */
@@ -42,7 +43,7 @@ export async function startEmbeddedAzurite(options: EmbeddedAzuriteOptions = {})
   const entry = azuriteEntry();
   if (!entry) {
     return fail(
-      'AZURITE_MISSING',
+      'AZURITE_NOT_FOUND',
       'No storage is configured and the Azurite emulator is not installed: run `npm ci` (it is a dev dependency) or set AZURE_STORAGE_CONNECTION_STRING.',
     );
   }

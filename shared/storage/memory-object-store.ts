@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
+
 import { ok, type Result } from '../common/result';
-import type { CreateOutcome, ObjectStore, StoredObject, SwapOutcome } from './object-store';
+import type { CreateOutcome, NamePage, ObjectStore, StoredObject, SwapOutcome } from './object-store';
 
 /** Process-local adapter with the same semantics as blob storage, for unit tests and dry runs. */
 export class MemoryObjectStore implements ObjectStore {
@@ -52,5 +53,19 @@ export class MemoryObjectStore implements ObjectStore {
       .map((key) => key.slice(start.length))
       .sort();
     return ok(names);
+  }
+
+  /** The token is the last name of the previous page: the next page starts after it, as blob markers do. */
+  async listPage(
+    container: string,
+    prefix: string,
+    page: { readonly maxNames: number; readonly continuation: string | null },
+  ): Promise<Result<NamePage>> {
+    const listed = await this.list(container, prefix);
+    if (!listed.ok) return listed;
+    const after = page.continuation;
+    const rest = after === null ? listed.value : listed.value.filter((name) => name > after);
+    const names = rest.slice(0, Math.max(1, page.maxNames));
+    return ok({ names, continuation: rest.length > names.length ? names[names.length - 1] : null });
   }
 }

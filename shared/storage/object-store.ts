@@ -11,6 +11,14 @@ export interface StoredObject {
 }
 
 export type CreateOutcome = 'created' | 'exists';
+
+/** One page of a listing. */
+export interface NamePage {
+  /** In lexical order; possibly fewer than asked for, even none, while `continuation` says more may follow. */
+  readonly names: string[];
+  /** Opaque token the adapter gives back to list the next page; null when this page is the last. */
+  readonly continuation: string | null;
+}
 export type SwapOutcome = { readonly etag: string } | 'conflict';
 
 export interface ObjectStore {
@@ -30,14 +38,16 @@ export interface ObjectStore {
     contentType: string,
     expectedEtag: string | null,
   ): Promise<Result<SwapOutcome>>;
-  /** Names under a prefix, in lexical order. */
+  /** Every name under a prefix, in lexical order: reads every page, so only for folders known to be small. */
   list(container: string, prefix: string): Promise<Result<string[]>>;
+  /**
+   * One page of names under a prefix, in lexical order: storage is asked for at most `maxNames`, and
+   * nothing past them is read. `continuation` is the token of the previous page (null: the first page).
+   * A token storage does not accept is CONTINUATION_INVALID.
+   */
+  listPage(
+    container: string,
+    prefix: string,
+    page: { readonly maxNames: number; readonly continuation: string | null },
+  ): Promise<Result<NamePage>>;
 }
-
-/** Containers noticewatch uses. Raw fetched bytes and extracted snapshots are kept apart. */
-export const CONTAINERS = {
-  raw: 'raw',
-  snapshots: 'snapshots',
-  state: 'state',
-  reports: 'reports',
-} as const;

@@ -1,15 +1,18 @@
-import { BlobServiceClient } from '@azure/storage-blob';
-import { DefaultAzureCredential } from '@azure/identity';
 import { join } from 'node:path';
+
+import { DefaultAzureCredential } from '@azure/identity';
+import { BlobServiceClient } from '@azure/storage-blob';
+
 import { fail, ok, problemFromError, type Result } from '../common/result';
 import {
   AzureBlobObjectStore,
+  type AzureRetrySettings,
   DEFAULT_AZURE_RETRY,
   pipelineOptions,
-  type AzureRetrySettings,
 } from './azure-blob-object-store';
 import { startEmbeddedAzurite } from './embedded-azurite';
 import type { ObjectStore } from './object-store';
+import { shareAzurite } from './shared-azurite';
 
 export interface StorageSettings {
   /** `AZURE_STORAGE_CONNECTION_STRING` or `--storage`. */
@@ -18,6 +21,8 @@ export interface StorageSettings {
   readonly accountUrl?: string;
   /** When neither is set: start an embedded Azurite persisting here (CLI only). */
   readonly embeddedLocation?: string;
+  /** Announce the embedded Azurite for other processes on the same folder to use while it runs (see shared-azurite.ts). */
+  readonly shareEmbedded?: boolean;
   readonly retry?: AzureRetrySettings;
 }
 
@@ -86,5 +91,26 @@ export async function openStore(settings: StorageSettings): Promise<Result<Opene
     await azurite.value.stop();
     return store;
   }
-  return ok({ store: store.value, close: () => azurite.value.stop() });
+  if (!settings.shareEmbedded) return ok({ store: store.value, close: () => azurite.value.stop() });
+  let withdraw: () => Promise<void>;
+  try {
+    withdraw = await shareAzurite(settings.embeddedLocation, azurite.value.blobEndpoint);
+  } catch (error) {
+    await azurite.value.stop();
+    return fail(
+      'STORAGE_LOCATION_UNWRITABLE',
+      problemFromError('STORAGE_LOCATION_UNWRITABLE', `Cannot write to ${settings.embeddedLocation}`, error).message,
+    );
+  }
+  return ok({
+    store: store.value,
+    close: async () => {
+      // Withdrawn first, so no new process joins an emulator that is stopping.
+      try {
+        await withdraw();
+      } finally {
+        await azurite.value.stop();
+      }
+    },
+  });
 }

@@ -1,5 +1,6 @@
-import tls from 'node:tls';
 import type { X509Certificate } from 'node:crypto';
+import tls from 'node:tls';
+
 import type { CertificateInfo } from './types';
 
 const SIGNATURE_OIDS: Record<string, string> = {

@@ -1,28 +1,27 @@
-import { setMaxListeners } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import net from 'node:net';
-import { problemFromError, type Problem } from '../common/result';
+
+import { KeyedLimiter } from '../common/concurrency';
+import { type Problem, problemFromError } from '../common/result';
 import type { EndpointConfig } from '../config/types';
+import { normaliseIpLiteral, validatePort } from '../net/address-guard';
 import { boundedWait } from './abortable';
-import { normaliseIpLiteral, validatePort } from './address-guard';
 import { describeCertificate } from './certificate-info';
-import { WIRE_VERSION, type LegacyProtocolName } from './client-hello';
-import { KeyedLimiter, mapWithConcurrency } from '../common/concurrency';
-import { NEVER_CONNECTED, defaultConnect, withRetry, type ConnectionSettings, type ProbeOutcome } from './connection';
-import { evaluatePolicy } from './policy';
+import { type LegacyProtocolName, WIRE_VERSION } from './client-hello';
+import { type ConnectionSettings, defaultConnect, NEVER_CONNECTED, type ProbeOutcome, withRetry } from './connection';
+import { type FindingId, severityOf } from './finding-ids';
+import { checkPromises, effectiveMinTls, evaluatePolicy } from './policy';
 import { rawProbe } from './raw-probe';
 import { resolveTarget } from './resolve-target';
-import { tlsHandshake, type HandshakeOutcome, type HandshakeSession } from './tls-handshake';
+import { type HandshakeOutcome, type HandshakeSession, tlsHandshake } from './tls-handshake';
 import {
-  PROTOCOL_NAMES,
   type CertificateInfo,
   type EndpointCheckResult,
+  PROTOCOL_NAMES,
   type ProtocolDetail,
   type ProtocolName,
   type ProtocolVerdict,
   type TlsCheckOptions,
-  type TlsRunOptions,
-  type TlsRunResult,
 } from './types';
 
 const DEFAULT_TIMEOUT_MS = 5000;
@@ -42,7 +41,7 @@ interface Target {
 
 function emptyResult(endpoint: EndpointConfig, port: number, started: number, problem: Problem): EndpointCheckResult {
   const detail: ProtocolDetail = { verdict: 'error', reason: problem.message, attempts: 0 };
-  const finding = problem.code === 'ADDRESS_FORBIDDEN' ? 'ADDRESS_FORBIDDEN' : 'UNREACHABLE';
+  const finding: FindingId = problem.code === 'ADDRESS_FORBIDDEN' ? 'ADDRESS_FORBIDDEN' : 'UNREACHABLE';
   return {
     id: endpoint.id,
     host: endpoint.host,
@@ -56,30 +55,30 @@ function emptyResult(endpoint: EndpointConfig, port: number, started: number, pr
     protocolDetails: Object.fromEntries(PROTOCOL_NAMES.map((n) => [n, detail])) as Record<ProtocolName, ProtocolDetail>,
     certificate: null,
     compliant: false,
-    findings: [{ id: finding, severity: 'high', message: problem.message }],
+    findings: [{ id: finding, severity: severityOf(finding), message: problem.message }],
     problem,
   };
 }
 
 /**
- * A server that closes silently on one version while answering TLS on another is refusing that version
- * (IIS-style); a server that closes on every version tells us nothing, so those stay `error`.
+ * Reads the refusals that say nothing by themselves (a fatal alert, a reset or a close, twice): on an address
+ * where another version completed its handshake in this check the server is alive and speaks TLS, so they are
+ * how it turns that version away (Debian's OpenSSL 3 sends internal_error, Schannel resets), as sslscan and
+ * testssl.sh read them. Where nothing completed, they tell nothing and stay `error`.
  */
-function inferRefusalFromClose(outcomes: Record<ProtocolName, Outcome>): Record<ProtocolName, Outcome> {
-  const speaksTls = PROTOCOL_NAMES.some((n) => outcomes[n].verdict === 'accepted');
-  if (!speaksTls) return outcomes;
-  const adjusted = { ...outcomes };
+function readRefusals(outcomes: Record<ProtocolName, Outcome>, alive: boolean): Record<ProtocolName, Outcome> {
+  const read = { ...outcomes };
   for (const name of PROTOCOL_NAMES) {
     const outcome = outcomes[name];
-    if (outcome.verdict === 'error' && outcome.failure === 'closed') {
-      adjusted[name] = {
-        ...outcome,
-        verdict: 'rejected',
-        reason: 'connection closed without an answer while other versions are accepted',
-      };
-    }
+    if (outcome.verdict !== 'error' || outcome.refusal === undefined) continue;
+    read[name] = alive
+      ? { ...outcome, verdict: 'rejected', reason: outcome.refusal }
+      : {
+          ...outcome,
+          reason: `${outcome.refusal}; no version completed a handshake on this address, so this does not tell whether the version is offered`,
+        };
   }
-  return adjusted;
+  return read;
 }
 
 async function checkAddress(
@@ -118,15 +117,15 @@ async function checkAddress(
     'TLSv1.2': legacy[3],
     'TLSv1.3': tls13,
   };
-  const outcomes = inferRefusalFromClose(raw);
   const everyAttemptFailedToConnect = PROTOCOL_NAMES.every(
-    (n) => outcomes[n].failure !== undefined && NEVER_CONNECTED.has(outcomes[n].failure),
+    (n) => raw[n].failure !== undefined && NEVER_CONNECTED.has(raw[n].failure),
   );
 
   let session: HandshakeSession | undefined = tls13.session;
-  if (!session && LEGACY.some((name) => outcomes[name].verdict === 'accepted')) {
+  if (!session && LEGACY.some((name) => raw[name].verdict === 'accepted')) {
     session = (await handshake('TLSv1', 'TLSv1.2')).session;
   }
+  const outcomes = readRefusals(raw, session !== undefined);
   const now = options.now?.() ?? new Date();
   const certificate: CertificateInfo | null = session?.certificate
     ? describeCertificate(session.certificate, {
@@ -149,9 +148,13 @@ async function checkAddress(
       return [name, detail];
     }),
   ) as Record<ProtocolName, ProtocolDetail>;
-  const minTls = target.endpoint.minTls ?? '1.2';
-  const { compliant, findings } = evaluatePolicy({
+  const promises = options.promises?.get(target.endpoint.id) ?? [];
+  const configuredMinTls = target.endpoint.minTls ?? '1.2';
+  const minTls = effectiveMinTls(configuredMinTls, promises);
+  const policy = evaluatePolicy({
     minTls,
+    configuredMinTls,
+    promises,
     protocols: protocolDetails,
     certificate,
     unreachableReason: everyAttemptFailedToConnect ? outcomes.TLSv1.reason : null,
@@ -167,14 +170,34 @@ async function checkAddress(
     checkedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
     minTls,
+    ...(policy.promises ? { configuredMinTls, promises: policy.promises } : {}),
     protocols: Object.fromEntries(PROTOCOL_NAMES.map((n) => [n, outcomes[n].verdict])) as Record<
       ProtocolName,
       ProtocolVerdict
     >,
     protocolDetails,
     certificate,
-    compliant,
-    findings,
+    compliant: policy.compliant,
+    findings: policy.findings,
+  };
+}
+
+/** A result that never got to the policy (bad port, DNS failure, defect) still names the promises it could not verify. */
+function withUnverifiedPromises(
+  result: EndpointCheckResult,
+  endpoint: EndpointConfig,
+  options: TlsCheckOptions,
+): EndpointCheckResult {
+  const promises = options.promises?.get(endpoint.id) ?? [];
+  if (promises.length === 0 || result.promises) return result;
+  const unverified = checkPromises(promises, null);
+  const configuredMinTls = endpoint.minTls ?? '1.2';
+  return {
+    ...result,
+    minTls: effectiveMinTls(configuredMinTls, promises),
+    configuredMinTls,
+    promises: unverified.checks,
+    findings: [...result.findings, ...unverified.findings],
   };
 }
 
@@ -192,10 +215,23 @@ function internalErrorResult(
     error,
   );
   const result = emptyResult(endpoint, port, started, problem);
-  return { ...result, address, findings: [{ id: 'CHECK_FAILED', severity: 'high', message: problem.message }] };
+  return {
+    ...result,
+    address,
+    findings: [{ id: 'CHECK_FAILED', severity: severityOf('CHECK_FAILED'), message: problem.message }],
+  };
 }
 
 async function checkEndpointWith(
+  endpoint: EndpointConfig,
+  options: TlsCheckOptions,
+  limiter: KeyedLimiter,
+): Promise<EndpointCheckResult[]> {
+  const results = await checkEndpointOnce(endpoint, options, limiter);
+  return results.map((result) => withUnverifiedPromises(result, endpoint, options));
+}
+
+async function checkEndpointOnce(
   endpoint: EndpointConfig,
   options: TlsCheckOptions,
   limiter: KeyedLimiter,
@@ -276,44 +312,14 @@ async function checkValidEndpoint(
  * Private and loopback targets are refused unless `allowPrivate` is set.
  */
 export function checkEndpoint(endpoint: EndpointConfig, options: TlsCheckOptions = {}): Promise<EndpointCheckResult[]> {
-  return checkEndpointWith(endpoint, options, new KeyedLimiter(options.perAddressConnections ?? 2));
+  return checkEndpointWith(
+    endpoint,
+    options,
+    options.connections ?? new KeyedLimiter(options.perAddressConnections ?? 2),
+  );
 }
 
-/** Checks many endpoints with a shared per-address connection cap; the deadline cuts the run short. */
-export async function checkEndpoints(
-  endpoints: readonly EndpointConfig[],
-  options: TlsRunOptions = {},
-): Promise<TlsRunResult> {
-  const limiter = new KeyedLimiter(options.perAddressConnections ?? 2);
-  const controller = new AbortController();
-  // Every probe of the run listens on this one signal; the default cap of 10 would warn on any real run.
-  setMaxListeners(0, controller.signal);
-  const abort = (): void => controller.abort();
-  options.signal?.addEventListener('abort', abort);
-  if (options.signal?.aborted) controller.abort();
-  const timer = options.deadlineMs !== undefined ? setTimeout(abort, options.deadlineMs) : undefined;
-  const notReached: string[] = [];
-  let done = 0;
-  try {
-    const perEndpoint = await mapWithConcurrency(endpoints, options.concurrency ?? 4, async (endpoint) => {
-      if (controller.signal.aborted) {
-        notReached.push(endpoint.id);
-        return [];
-      }
-      const results = await checkEndpointWith(endpoint, { ...options, signal: controller.signal }, limiter);
-      // A check overtaken by the deadline holds `aborted` errors, not facts about the server.
-      if (controller.signal.aborted) {
-        notReached.push(endpoint.id);
-        return [];
-      }
-      done++;
-      for (const result of results) options.onProgress?.(done, endpoints.length, result);
-      return results;
-    });
-    const unreached = new Set(notReached);
-    return { results: perEndpoint.flat(), notReached: endpoints.map((e) => e.id).filter((id) => unreached.has(id)) };
-  } finally {
-    if (timer) clearTimeout(timer);
-    options.signal?.removeEventListener('abort', abort);
-  }
+/** The result for an endpoint whose check threw (a defect): never compliant, with a CHECK_FAILED finding. */
+export function checkFailedResult(endpoint: EndpointConfig, error: unknown): EndpointCheckResult {
+  return internalErrorResult(endpoint, endpoint.port ?? 443, Date.now(), error);
 }

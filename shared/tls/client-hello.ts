@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { TLS_EMPTY_RENEGOTIATION_INFO_SCSV, offeredCipherSuites } from './cipher-suites';
+
+import { offeredCipherSuites, TLS_EMPTY_RENEGOTIATION_INFO_SCSV } from './cipher-suites';
 
 /** Wire versions of the protocols the raw probe can pin. */
 export const WIRE_VERSION = {
@@ -82,13 +83,12 @@ export function buildClientHello(options: ClientHelloOptions): Buffer {
   let body = head;
   if (!isSsl3) {
     const exts = legacyExtensions(version, options.servername);
-    let extLength = exts.reduce((n, e) => n + e.length, 0);
+    const extLength = exts.reduce((n, e) => n + e.length, 0);
     // Hellos of 256..511 bytes hang some F5 load balancers; the padding extension (RFC 7685) steps over that range.
     const unpadded = 4 + head.length + 2 + extLength;
     if (unpadded >= 256 && unpadded < 512) {
       const padLength = Math.max(512 - unpadded - 4, 0);
       exts.push(extension(0x0015, Buffer.alloc(padLength)));
-      extLength += padLength + 4;
     }
     body = Buffer.concat([head, vector16(Buffer.concat(exts))]);
   }

@@ -1,18 +1,18 @@
 /** TLS promise checking: protocol verdicts, certificate facts, policy findings, and the request-forgery guard. */
-export { checkEndpoint, checkEndpoints } from './check-endpoint';
-export { classifyAddress, parseHostPort, validatePort } from './address-guard';
+export { classifyAddress, parseHostPort, validatePort } from '../net/address-guard';
+export { checkEndpoint, checkFailedResult } from './check-endpoint';
+export type { FindingId } from './finding-ids';
 export {
-  MAX_ON_DEMAND_TARGETS,
   adHocEndpoint,
+  authoriseTargets,
   findWatchlistEndpoint,
+  type OnDemandPolicy,
   parseTargetInput,
   parseTargetList,
-  uniqueTargets,
   type TargetInput,
+  uniqueTargets,
 } from './on-demand-targets';
 export { resolveTarget, type ResolveTargetOptions } from './resolve-target';
-export { cipherSuiteName } from './cipher-suites';
-export { PROTOCOL_NAMES } from './types';
 export type {
   CertificateInfo,
   ConnectFunction,
@@ -20,12 +20,13 @@ export type {
   FindingSeverity,
   LookupAddress,
   LookupFunction,
+  PromiseCheck,
   ProtocolDetail,
   ProtocolName,
   ProtocolVerdict,
   TlsCheckOptions,
   TlsFinding,
-  TlsRunOptions,
-  TlsRunResult,
+  TlsPromise,
   TlsVersionName,
 } from './types';
+export { PROTOCOL_NAMES } from './types';

@@ -1,6 +1,9 @@
 import { fail, ok, type Result } from '../common/result';
 import type { EndpointConfig } from '../config/types';
-import { normaliseIpLiteral, parseHostPort, validatePort } from './address-guard';
+import { WATCHLIST_ID } from '../config/watchlist';
+import { normaliseIpLiteral, parseHostPort, validatePort } from '../net/address-guard';
+import { resolveTarget } from './resolve-target';
+import type { LookupFunction } from './types';
 
 /** A target named by a caller (CLI argument, HTTP request): only a host and a port, nothing else. */
 export interface TargetInput {
@@ -11,8 +14,6 @@ export interface TargetInput {
 /** At most this many targets in one on-demand request. */
 export const MAX_ON_DEMAND_TARGETS = 20;
 
-/** The watchlist id pattern (`shared/config`): reports and latest.json are keyed by it. */
-const ENDPOINT_ID = /^(?!.*\.\.)[a-z0-9][a-z0-9._-]{0,79}$/;
 const MAX_ID_LENGTH = 80;
 
 /**
@@ -30,7 +31,7 @@ export function adHocEndpoint(target: TargetInput): EndpointConfig {
     .slice(0, MAX_ID_LENGTH - suffix.length);
   // A host made only of separators (`::`) leaves just the port, which is still a valid id.
   const id = `${hostPart}${suffix}`.replace(/^[^a-z0-9]+/, '');
-  if (!ENDPOINT_ID.test(id)) throw new Error(`ad-hoc endpoint id "${id}" does not match the watchlist id pattern`);
+  if (!WATCHLIST_ID.test(id)) throw new Error(`ad-hoc endpoint id "${id}" does not match the watchlist id pattern`);
   return { id, host: target.host, port: target.port };
 }
 
@@ -62,15 +63,15 @@ export function parseTargetInput(input: unknown, index: number | null): Result<T
     return parsed.ok ? parsed : fail(parsed.problem.code, `${where}${parsed.problem.message}`);
   }
   if (!input || typeof input !== 'object' || Array.isArray(input))
-    return fail('INVALID_TARGET', `${where}each target is "host[:port]" or { "host": "...", "port": 443 }.`);
+    return fail('TARGET_INVALID', `${where}each target is "host[:port]" or { "host": "...", "port": 443 }.`);
   const { host, port, ...rest } = input as Record<string, unknown>;
   if (Object.keys(rest).length)
     return fail(
-      'INVALID_TARGET',
+      'TARGET_INVALID',
       `${where}unknown field "${Object.keys(rest)[0].slice(0, 40)}"; only "host" and "port" are accepted.`,
     );
   if (typeof host !== 'string' || !host.trim())
-    return fail('INVALID_HOST', `${where}"host" must be a non-empty string.`);
+    return fail('HOST_INVALID', `${where}"host" must be a non-empty string.`);
   const parsed = parseHostPort(host);
   if (!parsed.ok) return fail(parsed.problem.code, `${where}${parsed.problem.message}`);
   if (port === undefined) return parsed;
@@ -90,8 +91,8 @@ export function parseTargetList(body: unknown, maxTargets = MAX_ON_DEMAND_TARGET
     : body && typeof body === 'object' && Array.isArray((body as { endpoints?: unknown }).endpoints)
       ? (body as { endpoints: unknown[] }).endpoints
       : null;
-  if (!list) return fail('INVALID_JSON', 'The body must be a JSON list of targets (or { "endpoints": [...] }).');
-  if (list.length === 0) return fail('INVALID_TARGET', 'The list of targets is empty.');
+  if (!list) return fail('JSON_INVALID', 'The body must be a JSON list of targets (or { "endpoints": [...] }).');
+  if (list.length === 0) return fail('TARGET_INVALID', 'The list of targets is empty.');
   if (list.length > maxTargets) return fail('TOO_MANY_TARGETS', `At most ${maxTargets} targets per request.`);
   const targets: TargetInput[] = [];
   for (const [index, item] of list.entries()) {
@@ -110,4 +111,52 @@ export function findWatchlistEndpoint(
   return endpoints.find(
     (endpoint) => endpoint.host.toLowerCase() === target.host.toLowerCase() && (endpoint.port ?? 443) === target.port,
   );
+}
+
+/** Who may ask for what on demand (the HTTP API): the host's TLS_ALLOW_ANY_HOST and TLS_ALLOW_PRIVATE. */
+export interface OnDemandPolicy {
+  /** Hosts that are not on the watchlist may be checked. */
+  readonly allowAnyHost: boolean;
+  /** Loopback, private and other internal addresses may be checked (metadata addresses never). */
+  readonly allowPrivate: boolean;
+  readonly lookup?: LookupFunction;
+  /** Bound on each name resolution. */
+  readonly timeoutMs: number;
+}
+
+/**
+ * The endpoints an on-demand request may check, or TARGET_NOT_ALLOWED for the first target it may
+ * not: watchlist endpoints only unless `allowAnyHost`, and every address a target resolves to must
+ * be allowed, checked before any connection (the check validates again after its own resolution,
+ * so a name that re-resolves elsewhere is caught too). The refusal reads the same whether the name
+ * exists or not. Two spellings of one watchlist endpoint (host case) are one check.
+ */
+export async function authoriseTargets(
+  targets: readonly TargetInput[],
+  watchlist: readonly EndpointConfig[],
+  policy: OnDemandPolicy,
+): Promise<Result<EndpointConfig[]>> {
+  const endpoints: EndpointConfig[] = [];
+  for (const target of targets) {
+    const listed = findWatchlistEndpoint(watchlist, target);
+    if (!listed && !policy.allowAnyHost)
+      return fail(
+        'TARGET_NOT_ALLOWED',
+        `${target.host}:${target.port} is not an endpoint on the watchlist; only watchlist endpoints can be checked on demand.`,
+      );
+    const endpoint = listed ?? adHocEndpoint(target);
+    if (!endpoints.some((known) => known.id === endpoint.id)) endpoints.push(endpoint);
+  }
+  for (const endpoint of endpoints) {
+    const resolved = await resolveTarget(endpoint.host, {
+      allowPrivate: policy.allowPrivate,
+      allAddresses: true,
+      opaqueErrors: true,
+      lookup: policy.lookup,
+      timeoutMs: policy.timeoutMs,
+    });
+    if (!resolved.ok)
+      return fail('TARGET_NOT_ALLOWED', `${endpoint.host}:${endpoint.port ?? 443} cannot be checked from here.`);
+  }
+  return ok(endpoints);
 }

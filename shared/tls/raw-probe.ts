@@ -1,17 +1,17 @@
-import { buildClientHello } from './client-hello';
 import { cipherSuiteName } from './cipher-suites';
+import { buildClientHello } from './client-hello';
 import {
+  type ConnectionSettings,
   errorOutcome,
   failureFromError,
-  runConnection,
-  type ConnectionSettings,
   type ProbeOutcome,
+  runConnection,
 } from './connection';
-import { alertName, parseServerAnswer, versionLabel, type ServerAnswer } from './server-answer';
+import { alertName, parseServerAnswer, type ServerAnswer, versionLabel } from './server-answer';
 
 /**
- * Alerts by which servers say "not this version" or "nothing in common at this version". Other alerts
- * (unrecognized_name, internal_error, ...) say nothing about the version, so they stay undetermined.
+ * Alerts by which servers say "not this version" or "nothing in common at this version": `rejected` at once.
+ * Any other fatal alert (internal_error, unrecognized_name, ...) is a refusal sign, read by the caller.
  */
 const REFUSAL_ALERTS = new Set([10, 40, 47, 50, 70, 71, 86]);
 
@@ -37,10 +37,7 @@ export function verdictFromAnswer(
     case 'alert':
       if (REFUSAL_ALERTS.has(answer.description))
         return { verdict: 'rejected', reason: `alert ${alertName(answer.description)}` };
-      return errorOutcome(
-        'other',
-        `alert ${alertName(answer.description)} does not tell whether the version is supported`,
-      );
+      return errorOutcome('alert', `alert ${alertName(answer.description)}`);
     case 'sslv2-server-hello':
       return { verdict: 'rejected', reason: 'server answered in SSL 2.0 only' };
     case 'not-tls':
@@ -66,18 +63,16 @@ export function rawProbe(
       const answer = parseServerAnswer(received);
       if (answer.kind !== 'incomplete') finish(verdictFromAnswer(answer, version));
     });
-    socket.on('end', () => {
-      finish(
-        received.length === 0
-          ? errorOutcome('closed', 'connection closed without an answer')
-          : errorOutcome('not-tls', 'connection closed inside an incomplete answer'),
-      );
-    });
+    const closed = (): ProbeOutcome =>
+      received.length === 0
+        ? errorOutcome('closed', 'closed after ClientHello without an answer')
+        : errorOutcome('not-tls', 'connection closed inside an incomplete answer');
+    socket.on('end', () => finish(closed()));
     socket.on('error', (error) => {
-      const { failure, reason } = failureFromError(error);
+      const { failure, reason } = failureFromError(error, connected);
       finish(errorOutcome(failure, reason));
     });
-    socket.on('close', () => finish(errorOutcome('closed', 'connection closed without an answer')));
+    socket.on('close', () => finish(closed()));
     return {
       onTimeout: () =>
         connected

@@ -1,7 +1,8 @@
 import dns from 'node:dns';
+
 import { fail, ok, type Result } from '../common/result';
+import { addressRefusal, normaliseIpLiteral } from '../net/address-guard';
 import { boundedWait } from './abortable';
-import { classifyAddress, isRelaxableReason, normaliseIpLiteral } from './address-guard';
 import type { LookupFunction } from './types';
 
 export interface ResolveTargetOptions {
@@ -64,8 +65,8 @@ export async function resolveTarget(host: string, options: ResolveTargetOptions 
     }
   }
   for (const address of addresses) {
-    const reason = classifyAddress(address);
-    if (reason !== null && !(options.allowPrivate && isRelaxableReason(reason))) return refuse(reason);
+    const reason = addressRefusal(address, options.allowPrivate === true);
+    if (reason !== null) return refuse(reason);
   }
   return ok(options.allAddresses ? [...new Set(addresses)] : addresses.slice(0, 1));
 }

@@ -18,6 +18,8 @@ const CONTENT_CHANGE_CIPHER_SPEC = 20;
 const CONTENT_ALERT = 21;
 const CONTENT_HANDSHAKE = 22;
 const CONTENT_APPLICATION_DATA = 23;
+const ALERT_WARNING = 1;
+const ALERT_CLOSE_NOTIFY = 0;
 const MAX_RECORD = 16384 + 2048;
 const MAX_BUFFERED = 64 * 1024;
 
@@ -139,7 +141,16 @@ export function parseServerAnswer(data: Buffer): ServerAnswer {
     offset += 5 + length;
     if (type === CONTENT_ALERT) {
       alertBytes = Buffer.concat([alertBytes, payload]);
-      if (alertBytes.length >= 2) return { kind: 'alert', level: alertBytes[0], description: alertBytes[1] };
+      while (alertBytes.length >= 2) {
+        const [level, description] = alertBytes;
+        // A warning (a TLS 1.2 server's unrecognized_name, say) may precede the ServerHello and refuses nothing;
+        // only a fatal alert or close_notify ends the answer.
+        if (level === ALERT_WARNING && description !== ALERT_CLOSE_NOTIFY) {
+          alertBytes = alertBytes.subarray(2);
+          continue;
+        }
+        return { kind: 'alert', level, description };
+      }
       continue;
     }
     if (type !== CONTENT_HANDSHAKE) {

@@ -1,12 +1,13 @@
+import type { X509Certificate } from 'node:crypto';
 import net from 'node:net';
 import tls from 'node:tls';
-import type { X509Certificate } from 'node:crypto';
+
 import {
+  type ConnectionSettings,
   errorOutcome,
   failureFromError,
-  runConnection,
-  type ConnectionSettings,
   type ProbeOutcome,
+  runConnection,
 } from './connection';
 
 export interface HandshakeRequest extends ConnectionSettings {
@@ -27,23 +28,39 @@ export interface HandshakeSession {
 
 export type HandshakeOutcome = ProbeOutcome & { readonly session?: HandshakeSession };
 
-/** OpenSSL errors that are the server saying "not this version" (as opposed to "I could not tell"). */
-const REFUSAL_CODES: Record<string, string> = {
-  ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION: 'alert protocol_version',
-  ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE: 'alert handshake_failure',
-  ERR_SSL_TLSV1_ALERT_INSUFFICIENT_SECURITY: 'alert insufficient_security',
-  ERR_SSL_TLSV1_ALERT_INAPPROPRIATE_FALLBACK: 'alert inappropriate_fallback',
-  ERR_SSL_UNSUPPORTED_PROTOCOL: 'server answered with a lower version',
-  ERR_SSL_TLSV1_ALERT_DECODE_ERROR: 'alert decode_error',
-  ERR_SSL_SSLV3_ALERT_ILLEGAL_PARAMETER: 'alert illegal_parameter',
-};
+/** Alerts received before the server chose our version that are the server saying "not this version". */
+const REFUSAL_ALERTS = new Set([
+  'protocol_version',
+  'handshake_failure',
+  'insufficient_security',
+  'inappropriate_fallback',
+  'decode_error',
+  'illegal_parameter',
+]);
+/** The same, said without an alert: the server answered with a version below the one offered. */
+const LOWER_VERSION_CODE = 'ERR_SSL_UNSUPPORTED_PROTOCOL';
 
-/** Errors that mean the bytes that came back were not TLS at all (plain HTTP on the port, ...). */
+/**
+ * Errors that mean the bytes that came back were not TLS at all (plain HTTP on the port, ...).
+ * DATA_LENGTH_TOO_LONG is how OpenSSL 3.2+ (Node 22) reports the oversized record 3.0 (Node 20)
+ * reports as PACKET_LENGTH_TOO_LONG.
+ */
 const NOT_TLS_CODES = new Set([
   'ERR_SSL_WRONG_VERSION_NUMBER',
   'ERR_SSL_PACKET_LENGTH_TOO_LONG',
+  'ERR_SSL_DATA_LENGTH_TOO_LONG',
   'ERR_SSL_RECORD_LAYER_FAILURE',
 ]);
+
+/**
+ * OpenSSL reports an alert it received as `ERR_SSL_{SSLV3,TLSV1,TLSV13}_[ALERT_]<NAME>` (reason codes from 1000
+ * up: 1000 + the alert number), and from 3.2 (Node 22) as `ERR_SSL_SSL/TLS_ALERT_<NAME>`; every such code is an
+ * alert, so the name is read from the code.
+ */
+function receivedAlertName(code: string): string | null {
+  const match = /^ERR_SSL_(?:SSLV3|TLSV1|TLSV13|SSL\/TLS)_(?:ALERT_)?([A-Z0-9_]+)$/.exec(code);
+  return match ? match[1].toLowerCase().replace('user_cancelled', 'user_canceled') : null;
+}
 
 /**
  * A node:tls handshake over a socket from the injectable connect function. Never rejects on certificate
@@ -53,6 +70,9 @@ export function tlsHandshake(request: HandshakeRequest): Promise<HandshakeOutcom
   return runConnection<HandshakeOutcome>(request, (raw, finish) => {
     let connected = false;
     let peerClosed = false;
+    // Key material exists once the server has chosen our version (TLS 1.3: right after its ServerHello). From
+    // then on an alert, reset or close is a failed handshake at that version, not a refusal of it.
+    let versionChosen = false;
     raw.on('connect', () => {
       connected = true;
     });
@@ -71,6 +91,13 @@ export function tlsHandshake(request: HandshakeRequest): Promise<HandshakeOutcom
       ca: request.ca,
       checkServerIdentity: () => undefined,
     });
+    // Once TLS owns the socket, the peer's FIN shows up here (the raw socket emits no 'end').
+    socket.on('end', () => {
+      peerClosed = true;
+    });
+    socket.on('keylog', () => {
+      versionChosen = true;
+    });
     socket.on('secureConnect', () => {
       const cipher = socket.getCipher();
       const session: HandshakeSession = {
@@ -87,23 +114,38 @@ export function tlsHandshake(request: HandshakeRequest): Promise<HandshakeOutcom
         session,
       });
     });
+    /** A refusal sign before the server chose our version; after that, the handshake merely failed. */
+    const sign = (failure: 'alert' | 'reset' | 'closed', reason: string): HandshakeOutcome => {
+      if (!versionChosen) return errorOutcome(failure, reason);
+      const what = failure === 'alert' ? reason : `connection ${failure === 'reset' ? 'reset' : 'closed'}`;
+      return errorOutcome('other', `handshake broken off after the server chose the version (${what})`);
+    };
     socket.on('error', (error: NodeJS.ErrnoException) => {
       const code = error.code ?? '';
-      if (code in REFUSAL_CODES) {
-        finish({ verdict: 'rejected', reason: REFUSAL_CODES[code] });
+      const alert = receivedAlertName(code);
+      if (code === LOWER_VERSION_CODE && !versionChosen) {
+        finish({ verdict: 'rejected', reason: 'server answered with a lower version' });
+      } else if (alert !== null && REFUSAL_ALERTS.has(alert) && !versionChosen) {
+        finish({ verdict: 'rejected', reason: `alert ${alert}` });
       } else if (NOT_TLS_CODES.has(code)) {
         finish(errorOutcome('not-tls', `not TLS (${code})`));
+      } else if (alert !== null) {
+        finish(sign('alert', `alert ${alert}`));
       } else if (code === 'ECONNRESET' && peerClosed) {
-        finish(errorOutcome('closed', 'connection closed without an answer'));
+        finish(sign('closed', 'closed after ClientHello without an answer'));
       } else if (code.startsWith('ERR_SSL_')) {
         finish(errorOutcome('other', `TLS error ${code}`));
       } else {
-        const { failure, reason } = failureFromError(error);
-        finish(errorOutcome(failure, reason));
+        const { failure, reason } = failureFromError(error, connected);
+        finish(failure === 'reset' && connected ? sign('reset', reason) : errorOutcome(failure, reason));
       }
     });
     socket.on('close', () =>
-      finish(errorOutcome(peerClosed ? 'closed' : 'other', 'connection closed before the handshake completed')),
+      finish(
+        peerClosed
+          ? sign('closed', 'closed after ClientHello without an answer')
+          : errorOutcome('other', 'connection closed before the handshake completed'),
+      ),
     );
     return {
       onTimeout: () =>

@@ -1,6 +1,9 @@
 import type net from 'node:net';
+
+import type { KeyedLimiter } from '../common/concurrency';
 import type { Problem } from '../common/result';
 import type { TlsVersionName } from '../config/types';
+import type { FindingId } from './finding-ids';
 
 export type { TlsVersionName };
 
@@ -23,7 +26,8 @@ export type ProtocolVerdict = 'accepted' | 'rejected' | 'error';
 export type FindingSeverity = 'critical' | 'high' | 'medium' | 'low' | 'warning' | 'info';
 
 export interface TlsFinding {
-  readonly id: string;
+  /** Stable id from the catalogue in finding-ids.ts. */
+  readonly id: FindingId;
   readonly severity: FindingSeverity;
   readonly message: string;
 }
@@ -60,6 +64,26 @@ export interface ProtocolDetail {
   readonly attempts: number;
 }
 
+/** A notice's promise about this endpoint's transport, as read from the notice's latest good snapshot. */
+export interface TlsPromise {
+  /** Watchlist id of the notice. */
+  readonly notice: string;
+  readonly claim: 'tlsMinimum';
+  /** The minimum TLS version the notice promises; null when it promises none or could not be read. */
+  readonly value: TlsVersionName | null;
+  /** The heading path and sentence that make the promise. */
+  readonly evidence: { readonly heading: string; readonly text: string } | null;
+  /** Set when the previous check of this endpoint used another value: the notice changed its promise. */
+  readonly previousValue?: TlsVersionName | null;
+  /** Why the notice's promises could not be read. */
+  readonly problem?: Problem;
+}
+
+/** A promise and whether the endpoint keeps it: null when it cannot be told (nothing promised, verdicts unknown). */
+export interface PromiseCheck extends TlsPromise {
+  readonly holds: boolean | null;
+}
+
 export interface EndpointCheckResult {
   readonly id: string;
   readonly host: string;
@@ -70,7 +94,12 @@ export interface EndpointCheckResult {
   readonly address: string | null;
   readonly checkedAt: string;
   readonly durationMs: number;
+  /** The minimum checked against: the stricter of the endpoint's own and its notices' promises. */
   readonly minTls: TlsVersionName;
+  /** The endpoint's own minTls, when it has linked notices (minTls may be stricter). */
+  readonly configuredMinTls?: TlsVersionName;
+  /** The promises of the notices the endpoint is linked to, each with whether it holds. */
+  readonly promises?: PromiseCheck[];
   readonly protocols: Record<ProtocolName, ProtocolVerdict>;
   readonly protocolDetails: Record<ProtocolName, ProtocolDetail>;
   readonly certificate: CertificateInfo | null;
@@ -97,6 +126,8 @@ export interface TlsCheckOptions {
   readonly ca?: string | Buffer;
   /** Connections at once to one address. Default 2. */
   readonly perAddressConnections?: number;
+  /** A per-address cap shared by several checks (a run passes one to all of its endpoints). */
+  readonly connections?: KeyedLimiter;
   /** Days before expiry that raise CERT_EXPIRING_SOON. Default 30. */
   readonly expiryWarningDays?: number;
   readonly lookup?: LookupFunction;
@@ -105,18 +136,6 @@ export interface TlsCheckOptions {
   readonly signal?: AbortSignal;
   /** Clock, for certificate dates. */
   readonly now?: () => Date;
-}
-
-export interface TlsRunOptions extends TlsCheckOptions {
-  /** Endpoints checked at once. Default 4. */
-  readonly concurrency?: number;
-  /** Budget for the whole run, in ms; endpoints not finished by then are listed in `notReached`. */
-  readonly deadlineMs?: number;
-  readonly onProgress?: (done: number, total: number, result: EndpointCheckResult) => void;
-}
-
-export interface TlsRunResult {
-  readonly results: EndpointCheckResult[];
-  /** Endpoint ids cut by the run deadline. */
-  readonly notReached: string[];
+  /** The promises each endpoint (by id) must keep, from the notices it is linked to. */
+  readonly promises?: ReadonlyMap<string, readonly TlsPromise[]>;
 }

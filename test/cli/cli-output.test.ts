@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { describeHeldBody, describeNotice } from '../../cli/cli-output';
-import type { NoticeCheckResult } from '../../shared/reports';
 
-const held: NoticeCheckResult = {
+import { describeHeldBody, describeNotice } from '../../cli/cli-output';
+import type { ErrorResult } from '../../shared/reports';
+
+const held: ErrorResult = {
   id: 'wingtip-bikes',
   url: 'https://wingtip.example/privacy.md',
   runId: '20261201T060000Z-cli',
@@ -23,8 +24,6 @@ const held: NoticeCheckResult = {
   previousSnapshot: 'wingtip-bikes/' + 'c'.repeat(64) + '.md',
   currentSnapshot: null,
   rawSnapshot: null,
-  metadataChanges: [],
-  sections: [],
   report: null,
 };
 
@@ -41,7 +40,7 @@ describe('the run summary', () => {
   });
 
   it('says a body is still held when a later fetch fails', () => {
-    const failed: NoticeCheckResult = { ...held, error: { code: 'HTTP_STATUS', message: 'answered HTTP 503' } };
+    const failed: ErrorResult = { ...held, error: { code: 'HTTP_STATUS', message: 'answered HTTP 503' } };
     expect(describeNotice(failed)).toBe(
       'ERROR     wingtip-bikes: [HTTP_STATUS] answered HTTP 503 (a body is still held for review: empty)',
     );

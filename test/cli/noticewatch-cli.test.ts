@@ -1,11 +1,15 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../cli/noticewatch';
+
 import { startTestStorage, type TestStorage } from '../support/azurite';
-import { startNoticeServer, type NoticeServer } from '../support/notice-server';
+import { type NoticeServer, startNoticeServer } from '../support/notice-server';
+import { runCli } from '../support/run-cli';
 import { noticeV1, noticeV2, noticeV3 } from '../support/sample-notices';
+import { buildTestPki } from '../support/tls-certs';
+import { startTlsServer, unusedPort } from '../support/tls-servers';
 
 let storage: TestStorage;
 let server: NoticeServer;
@@ -21,23 +25,6 @@ afterEach(() => {
   vi.restoreAllMocks();
   delete process.env.NOTICEWATCH_DATA_DIR;
 });
-
-async function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation(
-    (chunk: string | Uint8Array) => ((stdout += String(chunk)), true),
-  );
-  vi.spyOn(process.stderr, 'write').mockImplementation(
-    (chunk: string | Uint8Array) => ((stderr += String(chunk)), true),
-  );
-  try {
-    const code = await main(args);
-    return { code, stdout, stderr };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
 
 function writeWatchlist(name: string, notices: object[]): string {
   const path = join(dir, name);
@@ -70,9 +57,9 @@ describe('noticewatch drift', () => {
       id: 'cli-notice',
       status: 'baseline',
       previousSnapshot: null,
-      metadataChanges: [],
-      sections: [],
     });
+    // A baseline has no change to describe, so it carries no empty change fields either.
+    expect(document.notices[0]).not.toHaveProperty('sections');
     expect(first.stderr).toContain('[notice 1/1] BASELINE  cli-notice');
 
     server.setText('/cli/notice.md', noticeV2());
@@ -97,6 +84,15 @@ describe('noticewatch drift', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/BASELINE\s+cli-human/);
     expect(result.stdout).toContain('0 changed, 0 unchanged, 1 baseline, 0 error');
+
+    // A change names its severity and the claims that moved, with the section that says them.
+    server.setText('/cli/human.md', noticeV2());
+    const changed = await runCli(['drift', '--watchlist', watchlist, '--storage', storage.azurite.connectionString]);
+    expect(changed.code).toBe(1);
+    expect(changed.stdout).toMatch(/CHANGED\s+cli-human: text changed, .*severity medium/);
+    expect(changed.stdout).toContain(
+      'claim    retention changed: 90 days -> 180 days (Contoso Insights privacy notice > Data we collect)',
+    );
   });
 
   it('keeps snapshots between runs with the embedded Azurite', async () => {
@@ -162,8 +158,6 @@ describe('noticewatch diff', () => {
 
 describe('noticewatch tls', () => {
   it('checks HOST:PORT arguments with a CA bundle: exit 0 when compliant, 1 when not, 2 when unreachable', async () => {
-    const { buildTestPki } = await import('../tls/helpers/certs');
-    const { startTlsServer, unusedPort } = await import('../tls/helpers/servers');
     const pki = buildTestPki();
     const caFile = join(dir, 'ca.pem');
     writeFileSync(caFile, pki.ca.certPem);

@@ -1,8 +1,10 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { HttpRequest, type HttpResponseInit } from '@azure/functions';
 import { describe, expect, it } from 'vitest';
+
 import {
   DASHBOARD_CSP,
   defaultDashboardDir,
@@ -66,7 +68,7 @@ describe('dashboardHttp', () => {
   it('refuses a code that is not a function key instead of writing it into the page', async () => {
     const response = await get('dashboard/?code=%22%3E%3Cscript%3E', '');
     expect(response.status).toBe(400);
-    expect(response.jsonBody).toMatchObject({ error: { code: 'INVALID_CODE' } });
+    expect(response.jsonBody).toMatchObject({ error: { code: 'CODE_INVALID' } });
   });
 
   it('serves only its own files: traversal and unknown names are 404', async () => {
@@ -84,7 +86,7 @@ describe('dashboardHttp', () => {
     ]) {
       const response = await get(`dashboard/${file}`, file);
       expect(response.status, file).toBe(404);
-      expect(response.jsonBody).toMatchObject({ error: { code: 'NOT_FOUND' } });
+      expect(response.jsonBody).toMatchObject({ error: { code: 'DASHBOARD_FILE_NOT_FOUND' } });
     }
   });
 
@@ -103,7 +105,7 @@ describe('dashboardHttp', () => {
     );
     expect(response.status).toBe(500);
     expect(JSON.stringify(response.jsonBody)).not.toContain(tmpdir());
-    expect(logs.some((log) => log.level === 'error' && log.message.includes('DASHBOARD_FILE_MISSING'))).toBe(true);
+    expect(logs.some((log) => log.level === 'error' && log.message.includes('DASHBOARD_FILE_UNREADABLE'))).toBe(true);
   });
 });
 

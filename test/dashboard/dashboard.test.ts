@@ -1,14 +1,18 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { startReadApi } from '../../cli/serve-command';
 import { makeDashboardHttpHandler } from '../../functions/dashboard-http';
 import { makeReportsHttpHandler } from '../../functions/reports-http';
+import { makeReviewsHttpHandler } from '../../functions/reviews-http';
 import { MemoryObjectStore } from '../../shared/storage';
 import { testDeps } from '../support/function-harness';
-import { startFunctionServer, type FunctionServer } from './function-server';
-import { seedDashboard, XSS_IMG, XSS_SCRIPT, type DashboardSeed } from './seed-dashboard';
+import { startFunctionServer } from './function-server';
+import { type DashboardSeed, seedDashboard, XSS_IMG, XSS_SCRIPT } from './seed-dashboard';
 
 const CHROMIUM = '/usr/bin/chromium';
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
@@ -17,29 +21,67 @@ if (!HAVE_CHROMIUM)
 
 /** A function key the stand-in host requires on every request, so the test proves the page forwards it. */
 const KEY = 'test-key_0123456789==';
-const SCREENSHOT = join(tmpdir(), 'noticewatch-dashboard', 'dashboard.png');
+
+/** What serves the page and the API: the tests run the same against each. */
+interface DashboardHost {
+  readonly origin: string;
+  /** Handlers that threw or logged an error; a test asserts this stays empty. */
+  readonly errors: string[];
+  close(): Promise<void>;
+}
+
+interface HostKind {
+  readonly name: string;
+  /** The key the page's URL carries, or null where none is needed. */
+  readonly key: string | null;
+  readonly screenshot: string;
+  start(store: MemoryObjectStore): Promise<DashboardHost>;
+}
+
+const HOSTS: HostKind[] = [
+  {
+    name: 'behind the Functions host (a stand-in requiring a function key)',
+    key: KEY,
+    screenshot: join(tmpdir(), 'noticewatch-dashboard', 'dashboard.png'),
+    start(store) {
+      const deps = testDeps(store, { notices: [] });
+      return startFunctionServer(
+        [
+          { route: 'reports', param: 'name', handler: makeReportsHttpHandler(deps) },
+          { route: 'reviews', param: 'report', handler: makeReviewsHttpHandler(deps) },
+          { route: 'dashboard', param: 'file', handler: makeDashboardHttpHandler() },
+        ],
+        { functionKey: KEY },
+      );
+    },
+  },
+  {
+    name: 'behind noticewatch serve (loopback, no key)',
+    key: null,
+    screenshot: join(tmpdir(), 'noticewatch-dashboard', 'dashboard-serve.png'),
+    async start(store) {
+      const errors: string[] = [];
+      const started = await startReadApi(store, {
+        host: '127.0.0.1',
+        port: 0,
+        log: (level, message) => {
+          if (level === 'error' || level === 'critical') errors.push(message);
+        },
+      });
+      if (!started.ok) throw new Error(started.problem.message);
+      return { origin: started.value.origin, errors, close: () => started.value.close() };
+    },
+  },
+];
 
 let browser: Browser;
-let seeded: FunctionServer;
-let empty: FunctionServer;
+let seededStore: MemoryObjectStore;
 let seed: DashboardSeed;
-
-async function serve(store: MemoryObjectStore): Promise<FunctionServer> {
-  const deps = testDeps(store, { notices: [] });
-  return startFunctionServer(
-    [
-      { route: 'reports', param: 'name', handler: makeReportsHttpHandler(deps) },
-      { route: 'dashboard', param: 'file', handler: makeDashboardHttpHandler() },
-    ],
-    { functionKey: KEY },
-  );
-}
 
 beforeAll(async () => {
   if (!HAVE_CHROMIUM) return;
-  const store = new MemoryObjectStore();
-  seed = await seedDashboard(store);
-  [seeded, empty] = await Promise.all([serve(store), serve(new MemoryObjectStore())]);
+  seededStore = new MemoryObjectStore();
+  seed = await seedDashboard(seededStore);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -55,53 +97,76 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  await Promise.all([browser?.close(), seeded?.close(), empty?.close()]);
+  await browser?.close();
 });
+
+interface CspViolation {
+  readonly violatedDirective: string;
+  readonly blockedURI: string;
+}
 
 interface Watched {
   page: Page;
   /** Console errors, page errors, CSP violations and requests that left loopback. */
   problems: string[];
+  /** Every path (with its query) the page asked its host for, in order. */
+  requests: string[];
 }
 
-async function open(
-  server: FunctionServer,
-  path = `/api/dashboard/?code=${encodeURIComponent(KEY)}`,
-): Promise<Watched> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning')
-      problems.push(`console ${message.type()}: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('request', (request) => {
-    const url = new URL(request.url());
-    if (url.protocol !== 'data:' && url.hostname !== '127.0.0.1')
-      problems.push(`request off loopback: ${request.url()}`);
-  });
-  // Injected by the browser tooling, outside the page's CSP, so it can report what the CSP blocks.
-  await page.addInitScript(() => {
-    const violations: string[] = [];
-    (window as unknown as { __cspViolations: string[] }).__cspViolations = violations;
-    document.addEventListener('securitypolicyviolation', (event) =>
-      violations.push(`${event.violatedDirective} ${event.blockedURI}`),
-    );
-  });
-  await page.goto(server.origin + path);
-  return { page, problems };
-}
+describe.each(HOSTS)('dashboard in a browser, $name', (host) => {
+  const query = host.key ? `?code=${encodeURIComponent(host.key)}` : '';
+  let seeded: DashboardHost;
+  let empty: DashboardHost;
 
-async function cspViolations(page: Page): Promise<string[]> {
-  return page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations);
-}
+  beforeAll(async () => {
+    if (!HAVE_CHROMIUM) return;
+    [seeded, empty] = await Promise.all([host.start(seededStore), host.start(new MemoryObjectStore())]);
+  });
+  afterAll(async () => {
+    await Promise.all([seeded?.close(), empty?.close()]);
+  });
 
-describe('dashboard in a browser', () => {
+  async function open(server: DashboardHost, path = `/api/dashboard/${query}`): Promise<Watched> {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    const requests: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error' || message.type() === 'warning')
+        problems.push(`console ${message.type()}: ${message.text()}`);
+    });
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.protocol === 'http:') requests.push(url.pathname + url.search);
+      if (url.protocol !== 'data:' && url.hostname !== '127.0.0.1')
+        problems.push(`request off loopback: ${request.url()}`);
+    });
+    // Injected by the browser tooling, outside the page's CSP, so it can report what the CSP blocks.
+    await page.addInitScript(() => {
+      const violations: string[] = [];
+      // Runs in the page, not in Node: the test config has no DOM types, so the page's globals are typed here.
+      const pageGlobals = globalThis as unknown as {
+        __cspViolations: string[];
+        document: { addEventListener(type: string, listener: (event: CspViolation) => void): void };
+      };
+      pageGlobals.__cspViolations = violations;
+      pageGlobals.document.addEventListener('securitypolicyviolation', (event) =>
+        violations.push(`${event.violatedDirective} ${event.blockedURI}`),
+      );
+    });
+    await page.goto(server.origin + path);
+    return { page, problems, requests };
+  }
+
+  async function cspViolations(page: Page): Promise<string[]> {
+    return page.evaluate(() => (globalThis as unknown as { __cspViolations: string[] }).__cspViolations);
+  }
+
   it.skipIf(!HAVE_CHROMIUM)(
     'renders notices and endpoints, shows a change, and never runs markup from reports',
     async () => {
-      const { page, problems } = await open(seeded);
+      const { page, problems, requests } = await open(seeded);
       await page.waitForSelector('body[data-state="loaded"]');
 
       // Notices: one row per entry of latest.json, changed first, each with its status badge.
@@ -130,7 +195,7 @@ describe('dashboard in a browser', () => {
         `Erreur / Page introuvable\nRetour à l'accueil ${XSS_SCRIPT}`,
       );
       const tailspin = page.locator('tr[data-notice-id="tailspin-docs"]');
-      expect(await tailspin.locator('.code-chip').textContent()).toBe('NOTICE_IMPLAUSIBLE');
+      expect(await tailspin.locator('.code-chip').textContent()).toBe('SUSPECT_BODY');
       expect(await tailspin.textContent()).toContain(XSS_SCRIPT);
       // A javascript: URL from a report is shown, never made a link.
       expect(await page.locator('a[href^="javascript:"]').count()).toBe(0);
@@ -188,13 +253,13 @@ describe('dashboard in a browser', () => {
       const legacy = page.locator('tr[data-endpoint-id="legacy-portal"]');
       expect(await legacy.locator('.severity').allTextContents()).toEqual(['high', 'high', 'warning']);
       expect(await legacy.textContent()).toContain('legacy-portal.example.test:8443');
-      expect(await page.locator('tr[data-endpoint-id="unreachable-gw"]').textContent()).toContain('TLS_CONNECT_FAILED');
+      expect(await page.locator('tr[data-endpoint-id="unreachable-gw"]').textContent()).toContain('DNS_LOOKUP_FAILED');
 
       // The change: loaded from /api/reports/<lastChangeReport> on click.
       await page.getByRole('button', { name: 'View last change of contoso-insights' }).click();
       await page.waitForSelector('#diff');
       expect(await page.locator('#change-heading').textContent()).toBe('Last change of contoso-insights');
-      expect(await page.locator('#change-meta').textContent()).toContain('Needed: new wording');
+      expect(await page.locator('#change-meta').textContent()).toContain('Needed: medium severity');
       const added = await page.locator('#diff .diff-add').allTextContents();
       const removed = await page.locator('#diff .diff-del').allTextContents();
       expect(added).toEqual(
@@ -228,7 +293,7 @@ describe('dashboard in a browser', () => {
       // The markup was shown as text and nothing of it ran.
       await page.locator('#diff').scrollIntoViewIfNeeded();
       await page.waitForTimeout(200); // give any injected <img onerror> the chance to fire, which it must not
-      expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+      expect(await page.evaluate(() => (globalThis as unknown as { __xss?: number }).__xss)).toBeUndefined();
       expect(await page.locator('img').count()).toBe(0);
       expect(await page.locator('script').count()).toBe(1); // only dashboard.js
       await expect.poll(() => page.getByText(XSS_SCRIPT).first().isVisible()).toBe(true);
@@ -238,21 +303,74 @@ describe('dashboard in a browser', () => {
           .textContent(),
       ).toBe(`evil${XSS_IMG}`);
 
-      // The key of the page's URL went with every request (the stand-in host would have refused it otherwise).
-      expect(seeded.requests.filter((path) => path.startsWith('/api/'))).toEqual(
+      // The key of the page's URL went with every request (the stand-in host would have refused it
+      // otherwise); where the page has none, none is sent.
+      const apiRequests = requests.filter((path) => path.startsWith('/api/'));
+      expect(apiRequests.map((path) => path.split('?')[0])).toEqual(
         expect.arrayContaining([
-          expect.stringMatching(/^\/api\/dashboard\/dashboard\.js\?code=/),
-          expect.stringMatching(/^\/api\/reports\/latest\?code=/),
-          expect.stringContaining(`/api/reports/${seed.changeReport}?code=`),
+          '/api/dashboard/dashboard.js',
+          '/api/reports/latest',
+          `/api/reports/${seed.changeReport}`,
         ]),
       );
+      for (const path of apiRequests)
+        expect([path, new URL(path, seeded.origin).searchParams.get('code')]).toEqual([path, host.key]);
       expect(seeded.errors).toEqual([]);
       expect(problems).toEqual([]);
       expect(await cspViolations(page)).toEqual([]);
 
       mkdirSync(join(tmpdir(), 'noticewatch-dashboard'), { recursive: true });
-      await page.screenshot({ path: SCREENSHOT, fullPage: true });
-      console.log(`dashboard screenshot: ${SCREENSHOT}`);
+      await page.screenshot({ path: host.screenshot, fullPage: true });
+      console.log(`dashboard screenshot: ${host.screenshot}`);
+      await page.context().close();
+    },
+    60_000,
+  );
+
+  it.skipIf(!HAVE_CHROMIUM)(
+    "shows a notice's claims, how they changed, and which its endpoints keep",
+    async () => {
+      const { page, problems } = await open(seeded);
+      await page.waitForSelector('body[data-state="loaded"]');
+      await page.getByRole('button', { name: 'Claims of contoso-insights' }).click();
+      await page.waitForSelector('#claims-table');
+      expect(await page.locator('#claims-heading').textContent()).toBe('Claims of contoso-insights');
+      const claims = await page
+        .locator('#claims-table tbody tr')
+        .evaluateAll((trs) =>
+          trs.map((tr) => [
+            tr.getAttribute('data-claim'),
+            tr.querySelector('.claim-value')?.textContent,
+            tr.querySelector('.badge')?.textContent,
+          ]),
+        );
+      // legacy-portal accepts TLS 1.0 although the notice promises TLS 1.2: the promise is broken.
+      expect(claims).toEqual([
+        ['tlsMinimum', 'TLS 1.2 or higher', 'Broken'],
+        ['encryption', 'in transit', 'Unverifiable'],
+        ['retention', '180 days', 'Unverifiable'],
+      ]);
+      expect(await page.locator('#claims-table tr[data-claim="tlsMinimum"]').textContent()).toContain(
+        'Not kept by legacy-portal.',
+      );
+      const changes = await page
+        .locator('#claims-panel #claim-changes li')
+        .evaluateAll((items) =>
+          items.map((li) => [li.getAttribute('data-claim'), li.getAttribute('data-change'), li.textContent]),
+        );
+      expect(changes).toEqual([['retention', 'changed', expect.stringContaining('90 days → 180 days')]]);
+      // The evidence heading carries the notice's markup: shown as text, never run.
+      expect(changes[0][2]).toContain(XSS_SCRIPT);
+      expect(await page.locator('#claims-panel h3').first().textContent()).toContain('medium severity');
+      expect(await page.evaluate(() => (globalThis as unknown as { __xss?: number }).__xss)).toBeUndefined();
+
+      // A notice with only a baseline shows its claims and no changes.
+      await page.getByRole('button', { name: 'Claims of northwind-app' }).click();
+      await expect.poll(() => page.locator('#claims-heading').textContent()).toBe('Claims of northwind-app');
+      await page.waitForSelector('#claims-table');
+      expect(await page.locator('#claims-panel #claim-changes').count()).toBe(0);
+      expect(problems).toEqual([]);
+      expect(await cspViolations(page)).toEqual([]);
       await page.context().close();
     },
     60_000,
@@ -277,7 +395,7 @@ describe('dashboard in a browser', () => {
     async () => {
       const { page } = await open(seeded);
       await page.waitForSelector('body[data-state="loaded"]');
-      await page.route('**/api/reports/latest?*', (route) =>
+      await page.route('**/api/reports/latest*', (route) =>
         route.fulfill({
           status: 503,
           contentType: 'application/json',
@@ -291,9 +409,9 @@ describe('dashboard in a browser', () => {
         `HTTP 503: Storage is unavailable ${XSS_IMG}`,
       );
       expect(await page.locator('#notices-panel').isVisible()).toBe(false);
-      expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+      expect(await page.evaluate(() => (globalThis as unknown as { __xss?: number }).__xss)).toBeUndefined();
 
-      await page.unroute('**/api/reports/latest?*');
+      await page.unroute('**/api/reports/latest*');
       await page.getByRole('button', { name: 'Refresh' }).click();
       await page.waitForSelector('body[data-state="loaded"]');
       expect(await page.locator('#error-state').isVisible()).toBe(false);
@@ -306,9 +424,28 @@ describe('dashboard in a browser', () => {
   it.skipIf(!HAVE_CHROMIUM)(
     'works at /api/dashboard without a trailing slash',
     async () => {
-      const { page, problems } = await open(seeded, `/api/dashboard?code=${encodeURIComponent(KEY)}`);
+      const { page, problems } = await open(seeded, `/api/dashboard${query}`);
       await page.waitForSelector('body[data-state="loaded"]');
       expect(await page.locator('#notices-table tbody tr').count()).toBe(6);
+      expect(problems).toEqual([]);
+      await page.context().close();
+    },
+    60_000,
+  );
+
+  it.skipIf(!HAVE_CHROMIUM)(
+    'opens the change an alert or feed entry links to (#change=<report>)',
+    async () => {
+      const { page, problems } = await open(
+        seeded,
+        `/api/dashboard/?code=${encodeURIComponent(KEY)}#change=${encodeURIComponent(seed.changeReport)}`,
+      );
+      await page.waitForSelector('body[data-state="loaded"]');
+      await expect
+        .poll(() => page.locator('#change-heading').textContent())
+        .toBe(`Last change of ${seed.changedNoticeId}`);
+      await expect.poll(() => page.locator('#change-panel').isVisible()).toBe(true);
+      await expect.poll(() => page.locator('#diff').count()).toBe(1);
       expect(problems).toEqual([]);
       await page.context().close();
     },

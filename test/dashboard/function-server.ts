@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+
 import { HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+
 import { testContext } from '../support/function-harness';
 
 type Handler = (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>;
@@ -10,6 +12,8 @@ export interface FunctionRoute {
   readonly route: string;
   /** Name of the catch-all route parameter the rest of the path is given as (`name` for `reports/{*name}`). */
   readonly param: string;
+  /** For routes with several parameters (`reports/notices/{id}/{view?}`): the parameters the rest of the path gives. */
+  readonly params?: (rest: string) => Record<string, string>;
   readonly handler: Handler;
 }
 
@@ -63,8 +67,10 @@ export async function startFunctionServer(
   const server: Server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     requests.push(url.pathname + url.search);
+    // The most specific route wins (`reports/notices` before `reports`).
     const match = routes
       .map((route) => ({ route, base: `/api/${route.route}` }))
+      .sort((a, b) => b.base.length - a.base.length)
       .find(({ base }) => url.pathname === base || url.pathname.startsWith(`${base}/`));
     if (!match) {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('no such function');
@@ -75,22 +81,32 @@ export async function startFunctionServer(
       return;
     }
     const rest = url.pathname.slice(match.base.length + 1);
-    const httpRequest = new HttpRequest({
-      method: request.method ?? 'GET',
-      url: `http://${request.headers.host ?? '127.0.0.1'}${request.url ?? '/'}`,
-      headers: flattenHeaders(request),
-      params: { [match.route.param]: rest },
+    const respond = (httpRequest: HttpRequest) =>
+      match.route
+        .handler(httpRequest, testContext(match.route.route).context)
+        .then((init) => writeResponse(response, init))
+        .catch((error: unknown) => {
+          // A handler that throws is a bug the test must see, not a silent 500.
+          errors.push(`${url.pathname}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+          response
+            .writeHead(500, { 'content-type': 'text/plain' })
+            .end(`handler threw: ${error instanceof Error ? error.message : String(error)}`);
+        });
+    // The body is read whole, as the Functions host does before calling a handler.
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const body = Buffer.concat(chunks);
+      void respond(
+        new HttpRequest({
+          method: request.method ?? 'GET',
+          url: `http://${request.headers.host ?? '127.0.0.1'}${request.url ?? '/'}`,
+          headers: flattenHeaders(request),
+          params: match.route.params ? match.route.params(rest) : { [match.route.param]: rest },
+          ...(body.length > 0 ? { body: { bytes: body } } : {}),
+        }),
+      );
     });
-    match.route
-      .handler(httpRequest, testContext(match.route.route).context)
-      .then((init) => writeResponse(response, init))
-      .catch((error: unknown) => {
-        // A handler that throws is a bug the test must see, not a silent 500.
-        errors.push(`${url.pathname}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-        response
-          .writeHead(500, { 'content-type': 'text/plain' })
-          .end(`handler threw: ${error instanceof Error ? error.message : String(error)}`);
-      });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

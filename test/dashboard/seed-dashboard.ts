@@ -1,15 +1,15 @@
+import { changeClaimFields, extractClaims } from '../../shared/claims';
 import { analyseChange } from '../../shared/diff';
 import { documentFromSnapshotText } from '../../shared/notices';
 import {
-  noticeReportName,
+  type LatestEndpointEntry,
+  type NoticeCheckResult,
   recordLatestEndpoints,
   recordLatestNotices,
   toNoticeReport,
   writeReport,
-  type LatestEndpointEntry,
-  type NoticeCheckResult,
 } from '../../shared/reports';
-import type { ObjectStore } from '../../shared/storage';
+import { noticeReportName, type ObjectStore } from '../../shared/storage';
 import { noticeV1, noticeV2 } from '../support/sample-notices';
 
 /** Markup an attacker could publish in a notice; the page must show it as text and never run it. */
@@ -37,8 +37,9 @@ function snapshot(id: string, n: number): string {
 function result(
   id: string,
   status: NoticeCheckResult['status'],
-  extra: Partial<NoticeCheckResult> = {},
+  extra: Record<string, unknown> = {},
 ): NoticeCheckResult {
+  // A fixture: a report as stored, with only the fields a test needs beyond these.
   return {
     id,
     url: `https://docs.example.test/privacy/${id}.md`,
@@ -49,11 +50,10 @@ function result(
     previousSnapshot: status === 'baseline' ? null : snapshot(id, 1),
     currentSnapshot: status === 'error' ? null : snapshot(id, status === 'changed' ? 2 : 1),
     rawSnapshot: null,
-    metadataChanges: [],
-    sections: [],
+    ...(status === 'changed' ? { metadataChanges: [], sections: [] } : {}),
     report: noticeReportName(RUN_STARTED, id, RUN_ID),
     ...extra,
-  };
+  } as NoticeCheckResult;
 }
 
 /**
@@ -85,16 +85,17 @@ export async function seedDashboard(store: ObjectStore): Promise<DashboardSeed> 
     linesRemoved: analysis.linesRemoved,
     recurrence: null,
     alert: true,
+    ...changeClaimFields(before, after, analysis),
   });
 
   const hostileId = `evil${XSS_IMG}`;
   const results: NoticeCheckResult[] = [
     changed,
     result('fabrikam-portal', 'unchanged', { notModified: true }),
-    result('northwind-app', 'baseline'),
+    result('northwind-app', 'baseline', { claims: extractClaims(before) }),
     result('tailspin-docs', 'error', {
       error: {
-        code: 'NOTICE_IMPLAUSIBLE',
+        code: 'SUSPECT_BODY',
         message: `The page now reads "${XSS_SCRIPT}" and ${XSS_IMG}; not treated as a change.`,
       },
     }),
@@ -181,9 +182,12 @@ function endpoint(id: string, overrides: Partial<LatestEndpointEntry>): LatestEn
 
 export function seedEndpoints(): Record<string, LatestEndpointEntry> {
   return {
-    'insights-api': endpoint('insights-api', {}),
+    'insights-api': endpoint('insights-api', {
+      promises: [{ notice: 'contoso-insights', claim: 'tlsMinimum', value: '1.2', holds: true }],
+    }),
     'legacy-portal': endpoint('legacy-portal', {
       port: 8443,
+      promises: [{ notice: 'contoso-insights', claim: 'tlsMinimum', value: '1.2', holds: false }],
       compliant: false,
       protocols: {
         SSLv3: 'rejected',
@@ -214,7 +218,7 @@ export function seedEndpoints(): Record<string, LatestEndpointEntry> {
       protocols: { SSLv3: 'error', TLSv1: 'error', 'TLSv1.1': 'error', 'TLSv1.2': 'error', 'TLSv1.3': 'error' },
       findings: [{ id: 'UNREACHABLE', severity: 'critical', message: 'No TLS handshake completed.' }],
       certificate: null,
-      problem: { code: 'TLS_CONNECT_FAILED', message: 'connect ECONNREFUSED 203.0.113.20:443' },
+      problem: { code: 'DNS_LOOKUP_FAILED', message: 'Host name could not be resolved (ENOTFOUND).' },
     }),
   };
 }

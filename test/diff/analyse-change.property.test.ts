@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { analyseChange, applyDiff } from '../../shared/diff';
-import type { ChangeAnalysis, ComparableDocument } from '../../shared/diff';
+
+import { analyseChange, applyDiff, type ChangeAnalysis, type ComparableDocument } from '../../shared/diff';
 import { recordProperty } from '../support/reliability-tally';
 
 /** Lines that stress the markdown and diff rules, mixed with arbitrary unicode (lone surrogates included). */

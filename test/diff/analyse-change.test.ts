@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { analyseChange, applyDiff } from '../../shared/diff';
-import type { ChangeAnalysis, ComparableDocument } from '../../shared/diff';
+
+import { analyseChange, applyDiff, type ChangeAnalysis, type ComparableDocument } from '../../shared/diff';
 import { makeDoc, plainDoc } from './make-doc';
 
 const NOTICE = `---

@@ -2,7 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+
 import { afterAll, describe, expect, it } from 'vitest';
+
 import { analyseChange } from '../../shared/diff';
 
 /** The diff is meant for people and tools alike, so it must also apply with GNU patch, not only with jsdiff. */

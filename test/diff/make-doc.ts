@@ -1,4 +1,5 @@
 import matter from 'gray-matter';
+
 import type { ComparableDocument } from '../../shared/diff';
 
 /**

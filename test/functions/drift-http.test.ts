@@ -1,12 +1,14 @@
 import { HttpRequest } from '@azure/functions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { makeDriftHttpHandler } from '../../functions/drift-http';
 import { makeDriftTimerHandler } from '../../functions/drift-timer';
 import { fail } from '../../shared/common/result';
 import { readLatest } from '../../shared/reports';
 import { startTestStorage, type TestStorage } from '../support/azurite';
+import { fakeTimer } from '../support/fakes';
 import { testContext, testDeps } from '../support/function-harness';
-import { startNoticeServer, type NoticeServer } from '../support/notice-server';
+import { type NoticeServer, startNoticeServer } from '../support/notice-server';
 import { noticeV1, noticeV2 } from '../support/sample-notices';
 
 let storage: TestStorage;
@@ -61,7 +63,7 @@ describe('driftHttp', () => {
       [
         new HttpRequest({ method: 'POST', url: 'http://localhost/api/drift?notice=../../etc' }),
         400,
-        'INVALID_NOTICE_ID',
+        'NOTICE_ID_INVALID',
       ],
       [new HttpRequest({ method: 'POST', url: 'http://localhost/api/drift?notice=nope' }), 404, 'NOTICE_NOT_FOUND'],
     ];
@@ -89,10 +91,7 @@ describe('driftHttp', () => {
 describe('driftTimer', () => {
   it('checks the whole watchlist and updates latest.json', async () => {
     const { context, logs } = testContext('driftTimer');
-    await makeDriftTimerHandler(testDeps(storage.store, watchlist()))(
-      { isPastDue: true, scheduleStatus: { last: '', next: '', lastUpdated: '' } },
-      context,
-    );
+    await makeDriftTimerHandler(testDeps(storage.store, watchlist()))(fakeTimer(true), context);
     expect(logs.some((log) => log.level === 'warning' && log.message.includes('past due'))).toBe(true);
     expect(logs.some((log) => /drift run .*: \d+ changed/.test(log.message))).toBe(true);
     const latest = await readLatest(storage.store);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { hostDeps } from '../../functions/function-deps';
 
 describe('hostDeps storage choice', () => {

@@ -1,19 +1,24 @@
 import { HttpRequest, type HttpResponseInit } from '@azure/functions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeReportsHttpHandler, MAX_LISTED_NAMES, validateReportName } from '../../functions/reports-http';
+
+import { makeReportsHttpHandler, MAX_LISTED_NAMES } from '../../functions/reports-http';
 import { fail } from '../../shared/common/result';
 import {
-  noticeReportName,
-  recordLatestNotices,
-  runSummaryName,
-  tlsReportName,
-  toNoticeReport,
-  writeReport,
-  REPORT_SCHEMA_VERSION,
   type LatestDocument,
   type NoticeCheckResult,
+  recordLatestNotices,
+  REPORT_SCHEMA_VERSION,
+  toNoticeReport,
+  validateReportName,
+  writeReport,
 } from '../../shared/reports';
-import { MemoryObjectStore, storeFromConnectionString } from '../../shared/storage';
+import {
+  driftRunSummaryName,
+  MemoryObjectStore,
+  noticeReportName,
+  storeFromConnectionString,
+  tlsReportName,
+} from '../../shared/storage';
 import { startTestStorage, type TestStorage } from '../support/azurite';
 import { testContext, testDeps } from '../support/function-harness';
 
@@ -26,8 +31,9 @@ let storage: TestStorage;
 function result(
   id: string,
   status: NoticeCheckResult['status'],
-  extra: Partial<NoticeCheckResult> = {},
+  extra: Record<string, unknown> = {},
 ): NoticeCheckResult {
+  // A fixture: a report as stored, with only the fields a test needs beyond these.
   return {
     id,
     url: `https://example.test/${id}.md`,
@@ -38,11 +44,10 @@ function result(
     previousSnapshot: null,
     currentSnapshot: `${id}/${'a'.repeat(64)}.md`,
     rawSnapshot: null,
-    metadataChanges: [],
-    sections: [],
+    ...(status === 'changed' ? { metadataChanges: [], sections: [] } : {}),
     report: noticeReportName(STARTED, id, RUN_ID),
     ...extra,
-  };
+  } as NoticeCheckResult;
 }
 
 const changed = result('contoso', 'changed', {
@@ -60,7 +65,7 @@ beforeAll(async () => {
   }
   expect(
     (
-      await writeReport(storage.store, runSummaryName(STARTED, RUN_ID), {
+      await writeReport(storage.store, driftRunSummaryName(STARTED, RUN_ID), {
         schemaVersion: REPORT_SCHEMA_VERSION,
         kind: 'drift-run',
         runId: RUN_ID,
@@ -112,9 +117,10 @@ describe('GET /api/reports?prefix=', () => {
       prefix: 'drift/2026/11/29/',
       names: [changed.report, baseline.report].sort(),
       truncated: false,
+      continuation: null,
     });
     const runs = await call(get('reports?prefix=runs/'));
-    expect((runs.jsonBody as { names: string[] }).names).toEqual([runSummaryName(STARTED, RUN_ID)]);
+    expect((runs.jsonBody as { names: string[] }).names).toEqual([driftRunSummaryName(STARTED, RUN_ID)]);
   });
 
   it('cuts a long listing and says so', async () => {
@@ -131,11 +137,11 @@ describe('GET /api/reports?prefix=', () => {
     const cases: Array<[string, string]> = [
       ['reports', 'PREFIX_REQUIRED'],
       ['reports?prefix=', 'PREFIX_REQUIRED'],
-      ['reports?prefix=snapshots/', 'INVALID_PREFIX'],
-      ['reports?prefix=drift/../state/', 'INVALID_PREFIX'],
-      ['reports?prefix=/drift/', 'INVALID_PREFIX'],
-      ['reports?prefix=drift/%3Cx%3E', 'INVALID_PREFIX'],
-      [`reports?prefix=drift/${'a'.repeat(300)}`, 'INVALID_PREFIX'],
+      ['reports?prefix=snapshots/', 'PREFIX_INVALID'],
+      ['reports?prefix=drift/../state/', 'PREFIX_INVALID'],
+      ['reports?prefix=/drift/', 'PREFIX_INVALID'],
+      ['reports?prefix=drift/%3Cx%3E', 'PREFIX_INVALID'],
+      [`reports?prefix=drift/${'a'.repeat(300)}`, 'PREFIX_INVALID'],
     ];
     for (const [path, code] of cases) {
       const response = await call(get(path));
@@ -154,7 +160,7 @@ describe('GET /api/reports/{name}', () => {
       kind: 'notice-check',
       id: 'contoso',
       status: 'changed',
-      diff: changed.diff,
+      diff: changed.status === 'changed' ? changed.diff : undefined,
     });
     expect(header(response, 'Cache-Control')).toMatch(/immutable/);
   });
@@ -190,7 +196,7 @@ describe('GET /api/reports/{name}', () => {
       const response = await call(get(`reports/${name}`, { name }));
       expect(response.status, name).toBe(400);
       const body = response.jsonBody as { error: { code: string; message: string } };
-      expect(body.error.code).toBe('INVALID_REPORT_NAME');
+      expect(body.error.code).toBe('REPORT_NAME_INVALID');
       expect(body.error.message.length).toBeGreaterThan(10);
       expect(JSON.stringify(body)).not.toMatch(/\bat .*\.(ts|js):\d+/);
     }
@@ -198,7 +204,7 @@ describe('GET /api/reports/{name}', () => {
 
   it('accepts the names the writers produce, including upper-case run ids', () => {
     expect(validateReportName(changed.report!).ok).toBe(true);
-    expect(validateReportName(runSummaryName(STARTED, RUN_ID)).ok).toBe(true);
+    expect(validateReportName(driftRunSummaryName(STARTED, RUN_ID)).ok).toBe(true);
     expect(validateReportName(tlsReportName(STARTED, 'api', RUN_ID, null)).ok).toBe(true);
     expect(validateReportName(tlsReportName(STARTED, 'api', RUN_ID, '2001:db8::1')).ok).toBe(true);
     expect(validateReportName(tlsReportName(STARTED, 'api', RUN_ID, '203.0.113.7')).ok).toBe(true);

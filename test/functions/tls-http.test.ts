@@ -1,17 +1,19 @@
-import { HttpRequest } from '@azure/functions';
 import type net from 'node:net';
+
+import { HttpRequest } from '@azure/functions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import type { FunctionDeps } from '../../functions/function-deps';
 import { makeTlsHttpHandler } from '../../functions/tls-http';
 import { makeTlsTimerHandler } from '../../functions/tls-timer';
 import { fail } from '../../shared/common/result';
 import { readLatest, readReport } from '../../shared/reports';
-import type { ObjectStore } from '../../shared/storage';
-import type { FunctionDeps } from '../../functions/function-deps';
 import { startTestStorage, type TestStorage } from '../support/azurite';
-import { recordHostileInput } from '../support/reliability-tally';
+import { fakeTimer, faultyStore } from '../support/fakes';
 import { testContext, testDeps } from '../support/function-harness';
-import { buildTestPki } from '../tls/helpers/certs';
-import { startTlsServer, type RunningServer } from '../tls/helpers/servers';
+import { recordHostileInput } from '../support/reliability-tally';
+import { buildTestPki } from '../support/tls-certs';
+import { type RunningServer, startTlsServer } from '../support/tls-servers';
 
 let storage: TestStorage;
 let modern: RunningServer;
@@ -139,21 +141,21 @@ describe('tlsHttp request-forgery guard', () => {
   });
 
   it.each([
-    ['GET', 'http://localhost/api/tls', undefined, 400, 'INVALID_HOST'],
-    ['GET', 'http://localhost/api/tls?host=example.test&port=0', undefined, 400, 'INVALID_PORT'],
-    ['GET', 'http://localhost/api/tls?host=example.test&port=65536', undefined, 400, 'INVALID_PORT'],
-    ['GET', 'http://localhost/api/tls?host=example.test&port=44x', undefined, 400, 'INVALID_PORT'],
-    ['GET', 'http://localhost/api/tls?host=exa%20mple', undefined, 400, 'INVALID_HOST'],
-    ['GET', 'http://localhost/api/tls?host=%E0%A4%A', undefined, 400, 'INVALID_HOST'],
-    ['POST', 'http://localhost/api/tls', '{"endpoints": [', 400, 'INVALID_JSON'],
-    ['POST', 'http://localhost/api/tls', '"example.test"', 400, 'INVALID_JSON'],
-    ['POST', 'http://localhost/api/tls', '[]', 400, 'INVALID_TARGET'],
+    ['GET', 'http://localhost/api/tls', undefined, 400, 'HOST_INVALID'],
+    ['GET', 'http://localhost/api/tls?host=example.test&port=0', undefined, 400, 'PORT_INVALID'],
+    ['GET', 'http://localhost/api/tls?host=example.test&port=65536', undefined, 400, 'PORT_INVALID'],
+    ['GET', 'http://localhost/api/tls?host=example.test&port=44x', undefined, 400, 'PORT_INVALID'],
+    ['GET', 'http://localhost/api/tls?host=exa%20mple', undefined, 400, 'HOST_INVALID'],
+    ['GET', 'http://localhost/api/tls?host=%E0%A4%A', undefined, 400, 'HOST_INVALID'],
+    ['POST', 'http://localhost/api/tls', '{"endpoints": [', 400, 'JSON_INVALID'],
+    ['POST', 'http://localhost/api/tls', '"example.test"', 400, 'JSON_INVALID'],
+    ['POST', 'http://localhost/api/tls', '[]', 400, 'TARGET_INVALID'],
     [
       'POST',
       'http://localhost/api/tls',
       JSON.stringify([{ host: 'example.test', ca: '/etc/passwd' }]),
       400,
-      'INVALID_TARGET',
+      'TARGET_INVALID',
     ],
     [
       'POST',
@@ -232,13 +234,10 @@ describe('tlsHttp and tlsTimer against a local TLS server', () => {
 
   it('answers 503 with the run when no endpoint report could be written', async () => {
     const secret = 'https://acct.blob.core.windows.net/reports?sv=2024&sig=TOPSECRET';
-    const failing: ObjectStore = {
-      description: 'failing store',
-      get: (container, name) => storage.store.get(container, name),
+    const failing = faultyStore(storage.store, {
       create: async () => fail('STORAGE_ERROR', `Storage (${secret}) failed to write: down`),
       swap: async () => fail('STORAGE_ERROR', `Storage (${secret}) failed to swap: down`),
-      list: (container, prefix) => storage.store.list(container, prefix),
-    };
+    });
     const deps = localDeps({ TLS_ALLOW_PRIVATE: 'true' });
     const response = await makeTlsHttpHandler({ ...deps, getStore: async () => ({ ok: true, value: failing }) })(
       new HttpRequest({ method: 'GET', url: `http://localhost/api/tls?host=localhost&port=${modern.port}` }),
@@ -264,10 +263,7 @@ describe('tlsHttp and tlsTimer against a local TLS server', () => {
 
   it('the timer checks every watchlist endpoint and records it in latest.json', async () => {
     const { context, logs } = testContext('tlsTimer');
-    await makeTlsTimerHandler(localDeps({}))(
-      { isPastDue: false, scheduleStatus: { last: '', next: '', lastUpdated: '' } },
-      context,
-    );
+    await makeTlsTimerHandler(localDeps({}))(fakeTimer(), context);
     expect(logs.some((log) => /tls run .*: \d+ compliant/.test(log.message))).toBe(true);
     const latest = await readLatest(storage.store);
     expect(latest.ok && latest.value.endpoints['local-modern']).toMatchObject({

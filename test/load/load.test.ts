@@ -5,19 +5,20 @@
  * checks/s, peak RSS) come from bench/load-bench.ts; this file proves the properties in a few minutes.
  */
 import { performance } from 'node:perf_hooks';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { noticeReportName, readLatest, type NoticeCheckResult } from '../../shared/reports';
-import { newRunId, runDrift, type DriftRunSummary, type TlsRunSummary } from '../../shared/runs';
-import { CONTAINERS, storeFromConnectionString, type ObjectStore } from '../../shared/storage';
+
 import {
   changedIndexes,
-  fleetEndpoints,
   findGc,
+  fleetEndpoints,
   loadNotices,
+  type LoadNoticeServer,
   loopbackAddresses,
   mib,
   missingReports,
   noticeBodyBytes,
+  type QuietAzurite,
   readSummary,
   SERVER_KINDS,
   startLoadNoticeServer,
@@ -25,13 +26,14 @@ import {
   startTlsFleet,
   timedDrift,
   timedTls,
-  wrongVerdicts,
-  type LoadNoticeServer,
-  type QuietAzurite,
   type TlsFleet,
+  wrongVerdicts,
 } from '../../bench/load-bench';
+import { type NoticeCheckResult, readLatest } from '../../shared/reports';
+import { type DriftRunSummary, newRunId, runDrift, type TlsRunSummary } from '../../shared/runs';
+import { CONTAINERS, noticeReportName, type ObjectStore, storeFromConnectionString } from '../../shared/storage';
 import { recordFault } from '../support/reliability-tally';
-import { buildTestPki } from '../tls/helpers/certs';
+import { buildTestPki } from '../support/tls-certs';
 
 const NOTICES = 2_000;
 const ENDPOINTS = 2_000;
@@ -172,7 +174,7 @@ describe(`drift at ${NOTICES} notices`, () => {
       const startedAt = new Date();
       const began = performance.now();
       const runId = newRunId(startedAt, 'load-deadline');
-      const summary = await runDrift(notices, storage.store, {
+      const summary = await runDrift(storage.store, notices, {
         runId,
         startedAt,
         deadline: startedAt.getTime() + 1_500,
@@ -282,9 +284,10 @@ describe(`TLS at ${ENDPOINTS} endpoints`, () => {
     const finished = checkTlsRun(summary, endpoints);
     expect(finished.length).toBeGreaterThan(0);
     expect(summary.notReached.length).toBeGreaterThan(0);
-    // Checking stops at the deadline: nothing starts after it, and what was in flight is cut, not waited for.
+    // Nothing starts after the deadline; what was in flight then finishes (each check is bounded by its
+    // connection timeout, 5 s) or is abandoned at the hard deadline.
     expect(summary.endpoints.every((result) => Date.parse(result.checkedAt) < startedAt + budgetMs + 100)).toBe(true);
-    expect(run.checksDoneMs).toBeLessThan(budgetMs + 1_000);
+    expect(run.checksDoneMs).toBeLessThan(budgetMs + 5_000);
     // Then runTls writes the finished results' reports one by one, latest.json and the summary: that tail
     // grows with the results kept (see the load report); it must stay far inside the slack the timer
     // leaves (8-minute budget, 10-minute limit).

@@ -1,17 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import {
   acquireNotice,
+  type AcquireOptions,
+  type Acquisition,
   documentFromSnapshotText,
   hashSnapshot,
   normaliseText,
-  type AcquireOptions,
-  type Acquisition,
 } from '../../shared/notices';
-import { respond, startTestServer, type TestServer } from './test-server';
+import { NOTICE_FIXTURES, type NoticeServer, respond, startNoticeServer } from '../support/notice-server';
 
-let server: TestServer;
+let server: NoticeServer;
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startNoticeServer({ fixtures: NOTICE_FIXTURES });
 });
 afterAll(async () => {
   await server.close();
@@ -25,13 +26,13 @@ async function acquired(
   format: 'markdown' | 'html' = 'markdown',
   selector?: string,
 ) {
-  const result = await acquireNotice({ id: 'test', url: server.base + path, format, selector }, options);
+  const result = await acquireNotice({ id: 'test', url: server.origin + path, format, selector }, options);
   if (!result.ok) throw new Error(`unexpected failure ${result.problem.code}: ${result.problem.message}`);
   return result.value;
 }
 
 async function problem(path: string, options: AcquireOptions = FAST) {
-  const result = await acquireNotice({ id: 'test', url: server.base + path, format: 'markdown' }, options);
+  const result = await acquireNotice({ id: 'test', url: server.origin + path, format: 'markdown' }, options);
   if (result.ok) throw new Error(`expected ${path} to fail`);
   return result.problem;
 }
@@ -72,10 +73,10 @@ describe('acquireNotice (Microsoft-Docs-style markdown with includes)', () => {
     expect(server.requests.some((r) => r.url.includes('not-fetched'))).toBe(false);
 
     expect(value.includeUrls).toEqual([
-      `${server.base}/contoso-docs/includes/intro.md`,
-      `${server.base}/contoso-docs/includes/retention.md`,
-      `${server.base}/contoso-docs/includes/legal-basis.md`,
-      `${server.base}/docs-shared/contact.md`,
+      `${server.origin}/contoso-docs/includes/intro.md`,
+      `${server.origin}/contoso-docs/includes/retention.md`,
+      `${server.origin}/contoso-docs/includes/legal-basis.md`,
+      `${server.origin}/docs-shared/contact.md`,
     ]);
     expect(value.hash).toBe(hashSnapshot(document.text));
     expect(value.hash).toMatch(/^[0-9a-f]{64}$/);
@@ -127,7 +128,7 @@ describe('acquireNotice (Microsoft-Docs-style markdown with includes)', () => {
     server.routes.set('/with-missing.md', respond(200, '# Notice\n\n[!INCLUDE[gone](includes/gone.md)]\n'));
     const p = await problem('/with-missing.md');
     expect(p.code).toBe('HTTP_STATUS');
-    expect(p.message).toContain(`Include ${server.base}/includes/gone.md`);
+    expect(p.message).toContain(`Include ${server.origin}/includes/gone.md`);
     expect(p.message).toContain('404');
   });
 
@@ -136,7 +137,7 @@ describe('acquireNotice (Microsoft-Docs-style markdown with includes)', () => {
     server.routes.set('/slow-include.md', () => undefined);
     const p = await problem('/with-slow.md', { ...FAST, timeoutMs: 200 });
     expect(p.code).toBe('FETCH_TIMEOUT');
-    expect(p.message).toContain(`Include ${server.base}/slow-include.md`);
+    expect(p.message).toContain(`Include ${server.origin}/slow-include.md`);
   });
 
   it('fails on cyclic and too deeply nested includes served over HTTP', async () => {
@@ -158,9 +159,9 @@ describe('acquireNotice (Microsoft-Docs-style markdown with includes)', () => {
   });
 
   it('refuses an include on another host without contacting it', async () => {
-    const other = await startTestServer();
+    const other = await startNoticeServer({ fixtures: NOTICE_FIXTURES });
     try {
-      server.routes.set('/with-foreign.md', respond(200, `[!INCLUDE[x](${other.base}/x.md)]`));
+      server.routes.set('/with-foreign.md', respond(200, `[!INCLUDE[x](${other.origin}/x.md)]`));
       expect(await problem('/with-foreign.md')).toMatchObject({ code: 'INCLUDE_OUTSIDE_SITE' });
       expect(other.requests).toHaveLength(0);
     } finally {
@@ -169,14 +170,14 @@ describe('acquireNotice (Microsoft-Docs-style markdown with includes)', () => {
   });
 
   it('refuses an include that redirects off the site', async () => {
-    const other = await startTestServer();
+    const other = await startNoticeServer({ fixtures: NOTICE_FIXTURES });
     try {
       other.routes.set('/x.md', respond(200, 'foreign text'));
       server.routes.set('/with-hop.md', respond(200, '[!INCLUDE[x](hop.md)]'));
-      server.routes.set('/hop.md', respond(302, '', { location: `${other.base}/x.md` }));
+      server.routes.set('/hop.md', respond(302, '', { location: `${other.origin}/x.md` }));
       expect(await problem('/with-hop.md')).toMatchObject({
         code: 'INCLUDE_OUTSIDE_SITE',
-        message: expect.stringContaining(`redirected to ${other.base}`),
+        message: expect.stringContaining(`redirected to ${other.origin}`),
       });
       // Refused before the redirect is followed: the other host is never contacted.
       expect(other.requests).toHaveLength(0);
@@ -188,8 +189,8 @@ describe('acquireNotice (Microsoft-Docs-style markdown with includes)', () => {
   it('resolves includes relative to the final URL after a redirect', async () => {
     server.routes.set('/old/notice.md', respond(301, '', { location: '/contoso-docs/privacy-statement.md' }));
     const value = fetched(await acquired('/old/notice.md'));
-    expect(value.finalUrl).toBe(`${server.base}/contoso-docs/privacy-statement.md`);
-    expect(value.includeUrls[0]).toBe(`${server.base}/contoso-docs/includes/intro.md`);
+    expect(value.finalUrl).toBe(`${server.origin}/contoso-docs/privacy-statement.md`);
+    expect(value.includeUrls[0]).toBe(`${server.origin}/contoso-docs/includes/intro.md`);
   });
 
   it('refuses an HTML page served where markdown is expected', async () => {
@@ -227,7 +228,7 @@ describe('acquireNotice (html)', () => {
       respond(200, '<html><body><h1>Something went wrong</h1></body></html>', { 'content-type': 'text/html' }),
     );
     const result = await acquireNotice(
-      { id: 'x', url: `${server.base}/fabrikam-error.html`, format: 'html', selector: 'article.notice' },
+      { id: 'x', url: `${server.origin}/fabrikam-error.html`, format: 'html', selector: 'article.notice' },
       FAST,
     );
     expect(result).toMatchObject({ ok: false, problem: { code: 'SELECTOR_NOT_FOUND' } });

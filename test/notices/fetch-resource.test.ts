@@ -1,12 +1,14 @@
 import net from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fetchResource, type FetchOptions } from '../../shared/notices';
-import { OVERRUN_WATCH_MS } from '../../shared/notices/fetch-resource';
-import { respond, startTestServer, type TestServer } from './test-server';
 
-let server: TestServer;
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { type FetchOptions, fetchResource } from '../../shared/notices';
+import { OVERRUN_WATCH_MS } from '../../shared/notices/fetch-resource';
+import { NOTICE_FIXTURES, type NoticeServer, respond, startNoticeServer } from '../support/notice-server';
+
+let server: NoticeServer;
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startNoticeServer({ fixtures: NOTICE_FIXTURES });
 });
 afterAll(async () => {
   await server.close();
@@ -16,7 +18,7 @@ afterAll(async () => {
 const FAST: FetchOptions = { timeoutMs: 3_000, retries: 1, retryBackoffMs: 10 };
 
 async function failure(path: string, options: FetchOptions = FAST) {
-  const result = await fetchResource(server.base + path, options);
+  const result = await fetchResource(server.origin + path, options);
   if (result.ok) throw new Error(`expected ${path} to fail`);
   return result.problem;
 }
@@ -29,7 +31,7 @@ describe('fetchResource', () => {
   it('fetches a 200 with the raw bytes, decoded text, validators and a descriptive User-Agent', async () => {
     const body = Buffer.from('\ufeff# Privacy\n\nCaf\u00e9 data.\n', 'utf8');
     server.routes.set('/ok.md', respond(200, body, { etag: '"v1"', 'last-modified': 'Mon, 01 Apr 2024 10:00:00 GMT' }));
-    const result = await fetchResource(`${server.base}/ok.md`, FAST);
+    const result = await fetchResource(`${server.origin}/ok.md`, FAST);
     expect(result.ok).toBe(true);
     if (!result.ok || result.value.kind !== 'fetched') return;
     expect(result.value.bytes.equals(body)).toBe(true);
@@ -38,7 +40,7 @@ describe('fetchResource', () => {
       status: 200,
       etag: '"v1"',
       lastModified: 'Mon, 01 Apr 2024 10:00:00 GMT',
-      finalUrl: `${server.base}/ok.md`,
+      finalUrl: `${server.origin}/ok.md`,
     });
     const request = server.requests.find((r) => r.url === '/ok.md');
     expect(request?.headers['user-agent']).toMatch(
@@ -52,11 +54,11 @@ describe('fetchResource', () => {
       if (req.headers['if-none-match'] === '"abc"') res.writeHead(304).end();
       else res.writeHead(200).end('changed');
     });
-    const result = await fetchResource(`${server.base}/cond.md`, {
+    const result = await fetchResource(`${server.origin}/cond.md`, {
       ...FAST,
       conditional: { etag: '"abc"', lastModified: 'Tue, 02 Apr 2024 08:00:00 GMT' },
     });
-    expect(result).toEqual({ ok: true, value: { kind: 'not-modified', url: `${server.base}/cond.md` } });
+    expect(result).toEqual({ ok: true, value: { kind: 'not-modified', url: `${server.origin}/cond.md` } });
     const request = server.requests.find((r) => r.url === '/cond.md');
     expect(request?.headers['if-none-match']).toBe('"abc"');
     expect(request?.headers['if-modified-since']).toBe('Tue, 02 Apr 2024 08:00:00 GMT');
@@ -67,7 +69,7 @@ describe('fetchResource', () => {
       '/latin1.md',
       respond(200, Buffer.from([0x43, 0x61, 0x66, 0xe9, 0x0a]), { 'content-type': 'text/plain; charset=ISO-8859-1' }),
     );
-    const result = await fetchResource(`${server.base}/latin1.md`, FAST);
+    const result = await fetchResource(`${server.origin}/latin1.md`, FAST);
     expect(result.ok && result.value.kind === 'fetched' && result.value.text).toBe('Caf\u00e9\n');
   });
 
@@ -83,7 +85,7 @@ describe('fetchResource', () => {
         ]),
       ),
     );
-    const result = await fetchResource(`${server.base}/fffd.md`, FAST);
+    const result = await fetchResource(`${server.origin}/fffd.md`, FAST);
     expect(result.ok && result.value.kind === 'fetched' && result.value.text).toContain('byte: \ufffd and');
   });
 
@@ -114,7 +116,7 @@ describe('fetchResource', () => {
         if (calls === 1) res.writeHead(status).end('busy');
         else res.writeHead(200).end('# Recovered\n');
       });
-      const result = await fetchResource(server.base + path, FAST);
+      const result = await fetchResource(server.origin + path, FAST);
       expect(result.ok && result.value.kind === 'fetched' && result.value.text).toBe('# Recovered\n');
       expect(calls).toBe(2);
     }
@@ -228,11 +230,11 @@ describe('fetchResource', () => {
 
   it('follows a redirect chain, relative Locations included', async () => {
     server.routes.set('/r1', respond(301, '', { location: '/r2' }));
-    server.routes.set('/r2', respond(302, '', { location: `${server.base}/r3` }));
+    server.routes.set('/r2', respond(302, '', { location: `${server.origin}/r3` }));
     server.routes.set('/r3', respond(308, '', { location: 'final.md' }));
     server.routes.set('/final.md', respond(200, '# Final\n'));
-    const result = await fetchResource(`${server.base}/r1`, FAST);
-    expect(result.ok && result.value.kind === 'fetched' && result.value.finalUrl).toBe(`${server.base}/final.md`);
+    const result = await fetchResource(`${server.origin}/r1`, FAST);
+    expect(result.ok && result.value.kind === 'fetched' && result.value.finalUrl).toBe(`${server.origin}/final.md`);
   });
 
   it('detects a redirect loop and names it', async () => {
@@ -267,13 +269,13 @@ describe('fetchResource', () => {
   });
 
   it('rejects non-http(s) and malformed URLs without a request', async () => {
-    expect(await fetchResource('file:///etc/hosts')).toMatchObject({ ok: false, problem: { code: 'INVALID_URL' } });
-    expect(await fetchResource('not a url')).toMatchObject({ ok: false, problem: { code: 'INVALID_URL' } });
+    expect(await fetchResource('file:///etc/hosts')).toMatchObject({ ok: false, problem: { code: 'URL_INVALID' } });
+    expect(await fetchResource('not a url')).toMatchObject({ ok: false, problem: { code: 'URL_INVALID' } });
   });
 
   it('reports a refused connection as FETCH_NETWORK', async () => {
-    const closed = await startTestServer();
-    const base = closed.base;
+    const closed = await startNoticeServer({ fixtures: NOTICE_FIXTURES });
+    const base = closed.origin;
     await closed.close();
     const result = await fetchResource(`${base}/x.md`, FAST);
     expect(result).toMatchObject({ ok: false, problem: { code: 'FETCH_NETWORK' } });
@@ -354,7 +356,7 @@ describe('fetchResource', () => {
     it('does not wait when the server closes after the response, as asked', async () => {
       server.routes.set('/prompt.md', respond(200, text));
       const started = Date.now();
-      const result = await fetchResource(`${server.base}/prompt.md`, FAST);
+      const result = await fetchResource(`${server.origin}/prompt.md`, FAST);
       expect(result.ok).toBe(true);
       expect(Date.now() - started).toBeLessThan(OVERRUN_WATCH_MS);
     });

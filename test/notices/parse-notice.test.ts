@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { buildSnapshotDocument, documentFromSnapshotText, normaliseText, parseNotice } from '../../shared/notices';
 
 function parsed(text: string, format: 'markdown' | 'html' = 'markdown', selector?: string) {

@@ -1,8 +1,9 @@
 import Ajv from 'ajv';
 import { describe, expect, it } from 'vitest';
+
 import phrases from '../../content/plausibility/phrases.json';
 import phrasesSchema from '../../content/schemas/plausibility-phrases.schema.json';
-import { assessPlausibility, buildSnapshotDocument, updateProfile, type SnapshotDocument } from '../../shared/notices';
+import { assessPlausibility, buildSnapshotDocument, type SnapshotDocument, updateProfile } from '../../shared/notices';
 import { JUNK, POLICY_EN, POLICY_FR, REAL_CHANGES } from '../support/plausibility-fixtures';
 
 function doc(body: string): SnapshotDocument {

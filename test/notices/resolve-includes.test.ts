@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+
 import { fail, ok, type Result } from '../../shared/common/result';
-import { findIncludeDirectives, resolveIncludes, type IncludeFetcher } from '../../shared/notices';
+import { findIncludeDirectives, type IncludeFetcher, resolveIncludes } from '../../shared/notices';
 
 const BASE = 'https://docs.example/privacy/statement.md';
 
@@ -152,17 +153,71 @@ describe('resolveIncludes', () => {
     });
   });
 
-  it('fails past the total include limit', async () => {
-    const fetcher = site({ 'https://docs.example/privacy/x.md': 'x' });
-    const many = Array.from({ length: 4 }, () => '[!INCLUDE[](x.md)]').join(' ');
-    expect(await resolveIncludes(many, BASE, fetcher, { maxIncludes: 3 })).toMatchObject({
-      ok: false,
-      problem: { code: 'INCLUDE_LIMIT' },
+  it('counts distinct include files against the limit, not directives', async () => {
+    const fetcher = site({
+      'https://docs.example/privacy/x.md': 'x',
+      'https://docs.example/privacy/y.md': 'y',
+      'https://docs.example/privacy/z.md': 'z',
     });
-    expect(await resolveIncludes(many, BASE, fetcher, { maxIncludes: 4 })).toMatchObject({
+    const many = Array.from({ length: 200 }, () => '[!INCLUDE[](x.md)]').join(' ');
+    expect(await resolveIncludes(`${many} [!INCLUDE[](y.md)]`, BASE, fetcher, { maxIncludes: 2 })).toMatchObject({
       ok: true,
-      value: { body: 'x x x x' },
+      value: { includeUrls: ['https://docs.example/privacy/x.md', 'https://docs.example/privacy/y.md'] },
     });
+    const three = await resolveIncludes('[!INCLUDE[](x.md)] [!INCLUDE[](y.md)] [!INCLUDE[](z.md)]', BASE, fetcher, {
+      maxIncludes: 2,
+    });
+    expect(three).toMatchObject({
+      ok: false,
+      problem: { code: 'INCLUDE_LIMIT', message: expect.stringContaining('more than 2 distinct include files') },
+    });
+  });
+
+  it('splices one include used 130 times, fetching and expanding it once', async () => {
+    const fetcher = site({
+      'https://docs.example/privacy/product.md': '---\nms.topic: include\n---\nContoso Cloud [!INCLUDE[](tier.md)]\n',
+      'https://docs.example/privacy/tier.md': 'Enterprise',
+    });
+    const body = Array.from({ length: 130 }, (_, index) => `Item ${index}: [!INCLUDE[pn](product.md)].`).join('\n');
+    const result = await resolveIncludes(body, BASE, fetcher);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.value.body.match(/Contoso Cloud Enterprise/g)).toHaveLength(130);
+    expect(result.value.includeUrls).toHaveLength(2);
+    expect(fetcher.calls).toHaveLength(2);
+  });
+
+  it('bounds the expanded length, so includes that multiply each other fail fast', async () => {
+    // Each level uses the next 1,000 times: a billion copies of the leaf if nothing stopped it.
+    const files: Record<string, string> = { 'https://docs.example/privacy/l3.md': 'boom ' };
+    for (const level of [2, 1, 0])
+      files[`https://docs.example/privacy/l${level}.md`] = `[!INCLUDE[](l${level + 1}.md)]`.repeat(1_000);
+    const started = Date.now();
+    const result = await resolveIncludes('[!INCLUDE[](l0.md)]', BASE, site(files), { maxExpandedLength: 1_000_000 });
+    expect(result).toMatchObject({
+      ok: false,
+      problem: { code: 'INCLUDE_LIMIT', message: expect.stringContaining('more than 1000000 characters') },
+    });
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it('does not reuse an expansion where it would pass the depth limit', async () => {
+    const fetcher = site({
+      'https://docs.example/privacy/shallow.md': '[!INCLUDE[](chain1.md)]',
+      'https://docs.example/privacy/chain1.md': '[!INCLUDE[](chain2.md)]',
+      'https://docs.example/privacy/chain2.md': '[!INCLUDE[](leaf.md)]',
+      'https://docs.example/privacy/leaf.md': 'leaf',
+      'https://docs.example/privacy/deep1.md': '[!INCLUDE[](deep2.md)]',
+      'https://docs.example/privacy/deep2.md': '[!INCLUDE[](chain1.md)]',
+    });
+    // chain1 spans three levels: fine at level 2 (levels 2-4), too deep at level 3 (levels 3-5 of 4).
+    expect(await resolveIncludes('[!INCLUDE[](shallow.md)]', BASE, fetcher, { maxDepth: 4 })).toMatchObject({
+      ok: true,
+    });
+    const reused = await resolveIncludes('[!INCLUDE[](shallow.md)] [!INCLUDE[](deep1.md)]', BASE, fetcher, {
+      maxDepth: 4,
+    });
+    expect(reused).toMatchObject({ ok: false, problem: { code: 'INCLUDE_TOO_DEEP' } });
   });
 
   it('fails the whole resolution when one include fails, naming the include and its referrer', async () => {

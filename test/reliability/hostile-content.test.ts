@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import type { NoticeConfig } from '../../shared/config';
 import { applyDiff } from '../../shared/diff';
-import { hashSnapshot, type FetchOptions } from '../../shared/notices';
+import { type FetchOptions, hashSnapshot } from '../../shared/notices';
 import { readReport } from '../../shared/reports';
 import { startTestStorage, type TestStorage } from '../support/azurite';
-import { startNoticeServer, type NoticeServer } from '../support/notice-server';
+import { expectStatus } from '../support/notice-results';
+import { type NoticeServer, startNoticeServer } from '../support/notice-server';
 import { recordHostileInput } from '../support/reliability-tally';
 import { noticeV1 } from '../support/sample-notices';
 import {
@@ -115,10 +117,9 @@ describe('front matter', () => {
     await baseline(notice);
     const block = '---js\n{ title: (globalThis.__noticewatchPwned = true) }\n---';
     serveBytes(notice.path, `${block}\n${noticeV1().slice(noticeV1().indexOf('\n---\n') + 5)}`);
-    const changed = await check(storage.store, notice, FAST);
-    expect(changed.status, JSON.stringify(changed.error)).toBe('changed');
+    const changed = expectStatus(await check(storage.store, notice, FAST), 'changed');
     expect(flag.__noticewatchPwned).toBe(false);
-    expect(await snapshotText(storage.store, changed.currentSnapshot!)).toMatch(/^---js\n\{ title: \(globalThis/);
+    expect(await snapshotText(storage.store, changed.currentSnapshot)).toMatch(/^---js\n\{ title: \(globalThis/);
     expect(changed.metadataChanges.map((c) => c.key).sort()).toEqual(['author', 'description', 'ms.date', 'title']);
     recordHostileInput('front matter: ---js block');
   });
@@ -289,15 +290,14 @@ describe('size', () => {
     const v2 = v1.replace('Clause 31337: we process', 'Clause 31337: we sell');
     serveBytes(notice.path, v2);
     started = Date.now();
-    const changed = await check(storage.store, notice, FAST);
+    const changed = expectStatus(await check(storage.store, notice, FAST), 'changed');
     const changedMs = Date.now() - started;
-    expect(changed.status, JSON.stringify(changed.error)).toBe('changed');
     expect(changedMs).toBeLessThan(10_000);
     expect([changed.linesAdded, changed.linesRemoved]).toEqual([1, 1]);
-    const before = await snapshotText(storage.store, changed.previousSnapshot!);
-    const after = await snapshotText(storage.store, changed.currentSnapshot!);
+    const before = await snapshotText(storage.store, changed.previousSnapshot);
+    const after = await snapshotText(storage.store, changed.currentSnapshot);
     started = Date.now();
-    expect(applyDiff(before, changed.diff!)).toBe(after);
+    expect(applyDiff(before, changed.diff)).toBe(after);
     expect(Date.now() - started).toBeLessThan(5_000);
     recordHostileInput('size: 50,000-line paragraph');
   });
@@ -305,7 +305,6 @@ describe('size', () => {
 
 describe('includes', () => {
   it('nested past the depth limit: INCLUDE_TOO_DEEP naming the limit', async () => {
-    const notice = noticeAt('hostile-deep');
     for (let level = 1; level <= 8; level++)
       server.setText(`/hostile-deep/d${level}.md`, `Level ${level}.\n\n[!INCLUDE[next](d${level + 1}.md)]\n`, {
         etag: null,
@@ -395,10 +394,9 @@ describe('markup meant for the dashboard is stored and reported as text', () => 
       .replace('## How we use data', `## How we use data ${img}`)
       .replace('## Data protection', `## Data protection ${script}\n\nWe also say ${img} in a paragraph.`);
     serveBytes(notice.path, hostile);
-    const changed = await check(storage.store, notice, FAST);
-    expect(changed.status, JSON.stringify(changed.error)).toBe('changed');
+    const changed = expectStatus(await check(storage.store, notice, FAST), 'changed');
 
-    const snapshot = await snapshotText(storage.store, changed.currentSnapshot!);
+    const snapshot = await snapshotText(storage.store, changed.currentSnapshot);
     expect(snapshot).toContain(`## How we use data ${img}`);
     expect(snapshot).toContain(`title: '${script}'`);
 

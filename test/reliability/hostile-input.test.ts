@@ -1,17 +1,19 @@
-import { HttpRequest } from '@azure/functions';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+import { HttpRequest } from '@azure/functions';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+
 import { main } from '../../cli/noticewatch';
 import { makeDriftHttpHandler } from '../../functions/drift-http';
 import { hostDeps } from '../../functions/function-deps';
+import { redactSecrets } from '../../shared/common/redact';
 import { checkNotice, newRunId } from '../../shared/runs';
 import { MemoryObjectStore } from '../../shared/storage';
-import { redactSecrets } from '../../shared/common/redact';
 import { testContext, testDeps } from '../support/function-harness';
-import { startNoticeServer, type NoticeServer } from '../support/notice-server';
+import { type NoticeServer, startNoticeServer } from '../support/notice-server';
 import { recordHostileInput, recordProperty } from '../support/reliability-tally';
 import { noticeV1 } from '../support/sample-notices';
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import type { NoticeConfig } from '../../shared/config';
-import { newRunId, runDrift, type DriftRunSummary } from '../../shared/runs';
+import { type DriftRunSummary, newRunId, runDrift } from '../../shared/runs';
 import { startTestStorage, type TestStorage } from '../support/azurite';
 import {
   AT_THE_CAP,
@@ -9,7 +10,7 @@ import {
   HOSTILE_MARKDOWN,
   type HostileShape,
 } from '../support/hostile-text';
-import { startNoticeServer, type NoticeServer } from '../support/notice-server';
+import { type NoticeServer, startNoticeServer } from '../support/notice-server';
 import { recordFault } from '../support/reliability-tally';
 import { noticeV1 } from '../support/sample-notices';
 import { watchForCrashes } from './helpers/drift-harness';
@@ -75,7 +76,7 @@ async function runWithProbe(list: NoticeConfig[], suffix: string, budgetMs: numb
   const startedAt = new Date();
   let summary: DriftRunSummary;
   try {
-    summary = await runDrift(list, storage.store, {
+    summary = await runDrift(storage.store, list, {
       runId: newRunId(startedAt, suffix),
       startedAt,
       deadline: startedAt.getTime() + budgetMs,
@@ -118,9 +119,25 @@ describe('a run with 5 MiB hostile bodies beside an innocent notice', () => {
     'returns by its hard deadline when the hostile work outlasts it, having checked the innocent notice',
     { timeout: 120_000 },
     async () => {
-      const list = watchlist('tight', true);
-      // One at a time, the innocent notice first: the hostile ones after it take far longer than 4 s.
-      const { summary, elapsedMs } = await runWithProbe(list, 'hostile-tight', 1_000, 4_000, 1);
+      // On a fast machine every CPU-hostile body is done in a few seconds, before the hard deadline;
+      // one hostile body that arrives at a trickle keeps work in flight past it, so the run must
+      // abandon it and return on time, whatever the machine's speed.
+      const trickled = AT_THE_CAP;
+      server.set('/tight/trickle', (_request, response) => {
+        response.writeHead(200, { 'content-type': 'text/markdown; charset=utf-8', 'content-length': String(trickled) });
+        let sent = 0;
+        const timer = setInterval(() => {
+          if (response.destroyed || sent >= trickled) return clearInterval(timer);
+          const chunk = Math.min(4_096, trickled - sent);
+          response.write('a'.repeat(chunk));
+          sent += chunk;
+        }, 100);
+        response.on('close', () => clearInterval(timer));
+      });
+      const trickle: NoticeConfig = { id: 'tight-trickle', url: `${server.origin}/tight/trickle`, format: 'markdown' };
+      const [innocent, ...hostile] = watchlist('tight', true);
+      const list = [innocent, trickle, ...hostile];
+      const { summary, elapsedMs, longestGap } = await runWithProbe(list, 'hostile-tight', 2_000, 8_000);
 
       // The hard deadline (4 s) plus a slice of work and the closing writes.
       expect(elapsedMs).toBeLessThan(4_000 + 5_000);
@@ -128,6 +145,9 @@ describe('a run with 5 MiB hostile bodies beside an innocent notice', () => {
       const unfinished =
         summary.notReached.length + summary.notices.filter((r) => r.error?.code === 'CANCELLED').length;
       expect(unfinished).toBeGreaterThan(0);
+      expect(summary.problems.map((problem) => problem.code)).toContain('RUN_DEADLINE');
+      expect(summary.abandoned).toContain('tight-trickle');
+      expect(longestGap).toBeLessThan(5_000);
       recordFault('hostile work past the hard deadline: the run returns on time');
     },
   );

@@ -1,20 +1,22 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import type { NoticeConfig } from '../../shared/config';
 import type { FetchOptions } from '../../shared/notices';
 import { startTestStorage, type TestStorage } from '../support/azurite';
-import { startNoticeServer, type NoticeServer } from '../support/notice-server';
+import { type NoticeServer, startNoticeServer } from '../support/notice-server';
 import { recordFault } from '../support/reliability-tally';
 import { ERROR_PAGE, noticeV1, noticeV2 } from '../support/sample-notices';
 import {
   check,
   expectNothingMoved,
+  type RawHttpServer,
   rawResponse,
   reportsOf,
   startRawHttpServer,
   stateOf,
   watchForCrashes,
-  type RawHttpServer,
 } from './helpers/drift-harness';
 
 /**

@@ -1,18 +1,20 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import type { NoticeConfig } from '../../shared/config';
-import { listReports, readLatest, readReport, type NoticeReport } from '../../shared/reports';
+import { listReports, type NoticeReport, readLatest, readReport } from '../../shared/reports';
 import { newRunId, readPointer, runDrift } from '../../shared/runs';
 import {
   connectionStringFor,
   DEFAULT_AZURE_RETRY,
-  storeFromConnectionString,
   type ObjectStore,
+  storeFromConnectionString,
 } from '../../shared/storage';
 import { startTestStorage, type TestStorage } from '../support/azurite';
-import { startNoticeServer, type NoticeServer } from '../support/notice-server';
+import { type NoticeServer, startNoticeServer } from '../support/notice-server';
 import { recordFault } from '../support/reliability-tally';
 import { noticeV1, noticeV2, noticeV3 } from '../support/sample-notices';
 import { startStorageProxy } from '../support/storage-proxy';
@@ -46,7 +48,7 @@ async function run(
   extra: Partial<Parameters<typeof runDrift>[2]> = {},
 ) {
   const startedAt = new Date();
-  return runDrift(list, store, {
+  return runDrift(store, list, {
     runId: newRunId(startedAt, suffix),
     startedAt,
     fetchOptions: fast,

@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { makeDriftTimerHandler } from '../../functions/drift-timer';
 import { listReports } from '../../shared/reports';
 import { claimSlot, readPointer, runDrift, scheduleSlot } from '../../shared/runs';
 import { startTestStorage, type TestStorage } from '../support/azurite';
+import { fakeTimer } from '../support/fakes';
 import { testContext, testDeps } from '../support/function-harness';
-import { startNoticeServer, type NoticeServer } from '../support/notice-server';
+import { type NoticeServer, startNoticeServer } from '../support/notice-server';
 import { recordFault } from '../support/reliability-tally';
 import { noticeV1 } from '../support/sample-notices';
 
@@ -16,8 +18,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([storage?.stop(), server?.close()]);
 });
-
-const timer = (isPastDue: boolean) => ({ isPastDue, scheduleStatus: { last: '', next: '', lastUpdated: '' } });
 
 describe('scheduleSlot', () => {
   it('maps an invocation to the latest occurrence at or before it', () => {
@@ -50,10 +50,10 @@ describe('driftTimer runs once per slot', () => {
     const handler = makeDriftTimerHandler(deps('slot-twice', () => new Date('2026-11-29T06:00:00.100Z')));
     const first = testContext('driftTimer');
     const second = testContext('driftTimer');
-    await Promise.all([handler(timer(false), first.context), handler(timer(false), second.context)]);
+    await Promise.all([handler(fakeTimer(), first.context), handler(fakeTimer(), second.context)]);
     const late = testContext('driftTimer');
     await makeDriftTimerHandler(deps('slot-twice', () => new Date('2026-11-29T09:30:00.000Z')))(
-      timer(true),
+      fakeTimer(true),
       late.context,
     );
 
@@ -66,7 +66,7 @@ describe('driftTimer runs once per slot', () => {
 
     // The next slot runs again.
     await makeDriftTimerHandler(deps('slot-twice', () => new Date('2026-11-29T12:00:00.050Z')))(
-      timer(false),
+      fakeTimer(),
       testContext('driftTimer').context,
     );
     expect(await reportsOf('slot-twice')).toHaveLength(2);
@@ -83,13 +83,13 @@ describe('driftTimer runs once per slot', () => {
     const notice = (await handlerDeps.getWatchlist()).ok
       ? [{ id: 'slot-dead', url: `${server.origin}/slot-dead.md`, format: 'markdown' as const }]
       : [];
-    await runDrift(notice, storage.store, { runId: claim.value.runId, startedAt: claimedAt });
+    await runDrift(storage.store, notice, { runId: claim.value.runId, startedAt: claimedAt });
     expect(await reportsOf('slot-dead')).toEqual(['drift/2026/11/30/slot-dead/20261130T000000Z-drift.json']);
 
     // Two minutes later the claim still looks alive: a duplicate fire does nothing.
     const early = testContext('driftTimer');
     await makeDriftTimerHandler({ ...handlerDeps, now: () => new Date(claimedAt.getTime() + 120_000) })(
-      timer(true),
+      fakeTimer(true),
       early.context,
     );
     expect(early.logs.some((log) => /already is running/.test(log.message))).toBe(true);
@@ -97,7 +97,7 @@ describe('driftTimer runs once per slot', () => {
     // Long after the budget, the claim is stale: the slot is taken over with the same run id.
     const { context, logs } = testContext('driftTimer');
     await makeDriftTimerHandler({ ...handlerDeps, now: () => new Date(claimedAt.getTime() + 3_600_000) })(
-      timer(true),
+      fakeTimer(true),
       context,
     );
     expect(logs.some((log) => /drift run 20261130T000000Z-drift/.test(log.message))).toBe(true);

@@ -1,16 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LATEST_NAME, type NoticeCheckResult } from '../../shared/reports';
-import { checkNotice, newRunId, runDrift, runTls } from '../../shared/runs';
+
 import type { NoticeConfig } from '../../shared/config';
-import { CONTAINERS, MemoryObjectStore } from '../../shared/storage';
-import { startNoticeServer, type NoticeServer } from '../support/notice-server';
+import { recordReview } from '../../shared/history';
+import type { NoticeCheckResult } from '../../shared/reports';
+import { checkNotice, newRunId, runDrift, runTls } from '../../shared/runs';
+import { CONTAINERS, LATEST_NAME, MemoryObjectStore } from '../../shared/storage';
+import { type NoticeServer, startNoticeServer } from '../support/notice-server';
 import { ERROR_PAGE, noticeV1, noticeV2, noticeV3 } from '../support/sample-notices';
-import { buildTestPki } from '../tls/helpers/certs';
-import { startTlsServer, unusedPort, type RunningServer } from '../tls/helpers/servers';
+import { buildTestPki } from '../support/tls-certs';
+import { type RunningServer, startTlsServer, unusedPort } from '../support/tls-servers';
 
 const SCHEMAS = join(__dirname, '..', '..', 'content', 'schemas');
 
@@ -71,12 +74,12 @@ beforeAll(async () => {
   server.setText('/contoso.md', noticeV1());
   server.setText('/fabrikam.md', noticeV1());
   server.setText('/cdn.md', noticeV1());
-  record((await runDrift(notices, store, { ...run(), fetchOptions: fast })).notices);
+  record((await runDrift(store, notices, { ...run(), fetchOptions: fast })).notices);
   server.setText('/contoso.md', noticeV2());
   server.setText('/cdn.md', ERROR_PAGE);
-  record((await runDrift(notices, store, { ...run(), fetchOptions: fast })).notices);
+  record((await runDrift(store, notices, { ...run(), fetchOptions: fast })).notices);
   server.setText('/contoso.md', noticeV3());
-  record((await runDrift(notices, store, { ...run(), fetchOptions: fast })).notices);
+  record((await runDrift(store, notices, { ...run(), fetchOptions: fast })).notices);
   const single = run();
   record([
     await checkNotice(
@@ -93,13 +96,13 @@ beforeAll(async () => {
     startTlsServer(pki.expiringSoon, { min: 'TLSv1.2', max: 'TLSv1.3' }),
   ]);
   tlsServers.push(modern, expiring);
-  const tls = await runTls(store, {
+  const endpoints = [
+    { id: 'modern', host: '127.0.0.1', port: modern.port },
+    { id: 'expiring', host: '127.0.0.1', port: expiring.port, allAddresses: true },
+    { id: 'unreachable', host: '127.0.0.1', port: await unusedPort() },
+  ];
+  const tls = await runTls(store, endpoints, {
     ...run(),
-    endpoints: [
-      { id: 'modern', host: '127.0.0.1', port: modern.port },
-      { id: 'expiring', host: '127.0.0.1', port: expiring.port, allAddresses: true },
-      { id: 'unreachable', host: '127.0.0.1', port: await unusedPort() },
-    ],
     tls: { allowPrivate: true, ca: pki.ca.certPem, timeoutMs: 2_000 },
   });
   // Expiring soon is a warning, not a failure: still compliant, with a finding.
@@ -135,6 +138,14 @@ describe('notice-report.schema.json', () => {
     expect(stored.some((report) => report.status === 'changed' && report.substantive === true)).toBe(true);
     expect(stored.some((report) => report.status === 'changed' && report.substantive === false)).toBe(true);
     expect(stored.some((report) => report.notModified === true)).toBe(true);
+    // Baselines and changes carry the notice's claims; changes also what changed in them and the severity.
+    const withClaims = stored as Array<{ status: string; claims?: { tlsMinimum: string | null }; severity?: string }>;
+    expect(withClaims.filter((report) => report.status === 'baseline').every((report) => report.claims)).toBe(true);
+    expect(
+      withClaims
+        .filter((report) => report.status === 'changed')
+        .every((report) => report.claims?.tlsMinimum === '1.2' && report.severity),
+    ).toBe(true);
     for (const [name, report] of reports) expectValid(validate, report, name);
   });
 
@@ -155,6 +166,17 @@ describe('notice-report.schema.json', () => {
         'bad section change',
         { ...changed, sections: [{ heading: 'x', change: 'renamed', linesAdded: 0, linesRemoved: 0 }] },
       ],
+      ['bad severity', { ...changed, severity: 'urgent' }],
+      [
+        'unknown claim kind',
+        {
+          ...changed,
+          claimChanges: [
+            { claim: 'cookies', change: 'added', before: null, after: 'x', evidence: { heading: 'h', text: 't' } },
+          ],
+        },
+      ],
+      ['claim without evidence', { ...changed, claims: { ...(changed.claims as object), tlsEvidence: { text: 't' } } }],
     ];
     for (const [label, report] of broken) expect(validate(report), label).toBe(false);
   });
@@ -185,6 +207,10 @@ describe('latest.schema.json', () => {
   it('accepts the latest.json the pipeline wrote, with notices and endpoints', () => {
     const document = latest as { notices: Record<string, { status: string }>; endpoints: Record<string, unknown> };
     expect(Object.keys(document.notices).sort()).toEqual(['cdn-error', 'contoso', 'fabrikam', 'gone']);
+    // The dashboard finds a notice's current claims in its baseline or last change report.
+    const notices = latest as { notices: Record<string, { claimsReport?: string; lastChangeReport: string | null }> };
+    expect(notices.notices.contoso.claimsReport).toBe(notices.notices.contoso.lastChangeReport);
+    expect(notices.notices.fabrikam.claimsReport).toMatch(/^drift\/.*\/fabrikam\//);
     // The per-address key and report name carry `@<address>`.
     expect(Object.keys(document.endpoints).sort()).toEqual(['expiring@127.0.0.1', 'modern', 'unreachable']);
     expect(document.endpoints['expiring@127.0.0.1']).toMatchObject({
@@ -232,5 +258,33 @@ describe('latest.schema.json', () => {
       ['bad notice key', { ...document, notices: { 'Not An Id': document.notices.contoso } }],
     ];
     for (const [label, value] of broken) expect(validate(JSON.parse(JSON.stringify(value))), label).toBe(false);
+  });
+});
+
+describe('review.schema.json', () => {
+  const validateReview = compile('review.schema.json');
+  const validateLatest = compile('latest.schema.json');
+
+  it('accepts the review a reviewer stored, and latest.json with the review state it leads to', async () => {
+    const changes = [...reports.values()].filter(
+      (report) => (report as { status: string }).status === 'changed',
+    ) as Array<{ report: string; changeNumber: number; id: string }>;
+    expect(changes.map((report) => report.changeNumber).sort()).toEqual([1, 2]);
+    const first = changes.find((report) => report.changeNumber === 1)!;
+    const recorded = await recordReview(store, {
+      report: first.report,
+      status: 'acknowledged',
+      note: 'Checked with legal <b>today</b>.',
+      reviewer: 'Alice',
+      via: 'api',
+    });
+    if (!recorded.ok) throw new Error(recorded.problem.message);
+    expect(recorded.value.pendingReview).toBe(1);
+    expectValid(validateReview, await readJsonBlob(recorded.value.review.name), recorded.value.review.name);
+    const after = (await readJsonBlob(LATEST_NAME)) as { notices: Record<string, unknown> };
+    expect(after.notices.contoso).toMatchObject({ changeCount: 2, reviewedThrough: 1, pendingReview: 1 });
+    expectValid(validateLatest, after, 'latest.json after a review');
+    expect(validateReview({ ...recorded.value.review, status: 'approved' })).toBe(false);
+    expect(validateReview({ ...recorded.value.review, name: 'reviews/../x.json' })).toBe(false);
   });
 });

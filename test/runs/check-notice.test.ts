@@ -1,13 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyDiff } from '../../shared/diff';
-import { CONTAINERS, type ObjectStore } from '../../shared/storage';
-import { readLatest, readReport, type NoticeReport } from '../../shared/reports';
-import { checkNotice, newRunId, readPointer, runDrift } from '../../shared/runs';
+
+import { fail } from '../../shared/common/result';
 import type { NoticeConfig } from '../../shared/config';
+import { applyDiff } from '../../shared/diff';
+import { type NoticeReport, readLatest, readReport } from '../../shared/reports';
+import { checkNotice, newRunId, readPointer, runDrift } from '../../shared/runs';
+import { CONTAINERS, MemoryObjectStore, type ObjectStore } from '../../shared/storage';
 import { startTestStorage, type TestStorage } from '../support/azurite';
-import { recordFault } from '../support/reliability-tally';
-import { startNoticeServer, type NoticeServer } from '../support/notice-server';
+import { faultyStore } from '../support/fakes';
+import { expectStatus } from '../support/notice-results';
+import { type NoticeServer, startNoticeServer } from '../support/notice-server';
 import { POLICY_EN, POLICY_FR } from '../support/plausibility-fixtures';
+import { recordFault } from '../support/reliability-tally';
 import { ERROR_PAGE, noticeV1, noticeV2, noticeV3 } from '../support/sample-notices';
 
 let storage: TestStorage;
@@ -54,20 +58,17 @@ describe('checkNotice against Azurite and a local notice server', () => {
     expect(baseline.previousSnapshot).toBeNull();
 
     // The server honours If-None-Match: nothing is downloaded or diffed.
-    const notModified = await check(notice);
-    expect(notModified.status).toBe('unchanged');
+    const notModified = expectStatus(await check(notice), 'unchanged');
     expect(notModified.notModified).toBe(true);
     expect(server.requests.at(-1)?.headers['if-none-match']).toBeTruthy();
 
     // Same published text with CRLF and trailing spaces, served without validators: still unchanged.
     server.setText('/lifecycle/privacy.md', noticeV1().replace(/\n/g, '  \r\n'), { etag: null });
-    const refetch = await check(notice);
-    expect(refetch.status).toBe('unchanged');
+    const refetch = expectStatus(await check(notice), 'unchanged');
     expect(refetch.notModified).toBeUndefined();
 
     server.setText('/lifecycle/privacy.md', noticeV2());
-    const changed = await check(notice);
-    expect(changed.status).toBe('changed');
+    const changed = expectStatus(await check(notice), 'changed');
     expect(changed.substantive).toBe(true);
     expect(changed.previousSnapshot).toBe(baseline.currentSnapshot);
     expect(changed.sections.map((section) => section.heading)).toEqual(
@@ -79,13 +80,12 @@ describe('checkNotice against Azurite and a local notice server', () => {
     expect(changed.sections.find((section) => section.heading.includes('Sharing with processors'))?.change).toBe(
       'added',
     );
-    const before = await snapshotText(changed.previousSnapshot!);
-    const after = await snapshotText(changed.currentSnapshot!);
-    expect(applyDiff(before, changed.diff!)).toBe(after);
+    const before = await snapshotText(changed.previousSnapshot);
+    const after = await snapshotText(changed.currentSnapshot);
+    expect(applyDiff(before, changed.diff)).toBe(after);
 
     server.setText('/lifecycle/privacy.md', noticeV3());
-    const metadataOnly = await check(notice);
-    expect(metadataOnly.status).toBe('changed');
+    const metadataOnly = expectStatus(await check(notice), 'changed');
     expect(metadataOnly.substantive).toBe(false);
     expect(metadataOnly.metadataChanges).toEqual([
       { key: 'ms.date', before: expect.anything(), after: expect.anything() },
@@ -133,8 +133,7 @@ describe('checkNotice against Azurite and a local notice server', () => {
     expect([first.status, second.status]).toEqual(['error', 'error']);
     expect(first.error?.code).toBe('SUSPECT_BODY');
     expect(second.error?.message).toContain('2 of 3');
-    const third = await check(notice);
-    expect(third.status).toBe('changed');
+    const third = expectStatus(await check(notice), 'changed');
     expect(third.acceptedAfterSuspectRuns).toBe(3);
     recordFault('error page served with 200');
   });
@@ -142,7 +141,7 @@ describe('checkNotice against Azurite and a local notice server', () => {
   it('shows a held body at once (result, report, latest.json) with why and its first lines, until it is decided', async () => {
     const notice: NoticeConfig = { id: 'wingtip-held', url: `${server.origin}/held/privacy.md`, format: 'markdown' };
     server.setText('/held/privacy.md', POLICY_EN);
-    const baseline = await runDrift([notice], storage.store, {
+    const baseline = await runDrift(storage.store, [notice], {
       runId: nextRun().runId,
       startedAt: new Date(),
       fetchOptions: fast,
@@ -152,14 +151,13 @@ describe('checkNotice against Azurite and a local notice server', () => {
 
     // A French "page not found" served with 200: held, and shown with why and how it starts.
     server.setText('/held/privacy.md', "# Erreur\n\nCette page n'existe pas.\n\nRetour à l'accueil.", { etag: null });
-    const run = await runDrift([notice], storage.store, {
+    const run = await runDrift(storage.store, [notice], {
       runId: nextRun().runId,
       startedAt: new Date(),
       fetchOptions: fast,
     });
-    const held = run.notices[0];
-    expect(held.status).toBe('error');
-    expect(held.error?.code).toBe('SUSPECT_BODY');
+    const held = expectStatus(run.notices[0], 'error');
+    expect(held.error.code).toBe('SUSPECT_BODY');
     expect(held.error?.message).toContain('Held for review');
     expect(held.heldForReview).toMatchObject({
       signal: 'error-page',
@@ -169,23 +167,23 @@ describe('checkNotice against Azurite and a local notice server', () => {
       needed: 3,
     });
     const report = await readReport<NoticeReport>(storage.store, held.report!);
-    expect(report.ok && report.value?.heldForReview?.signal).toBe('error-page');
+    expect(report.ok && report.value?.status === 'error' && report.value.heldForReview?.signal).toBe('error-page');
     const latest = await readLatest(storage.store);
     expect(latest.ok && latest.value.notices[notice.id].heldForReview?.firstLines[1]).toBe("Cette page n'existe pas.");
 
     // While fetches fail, the held body stays on view; once the notice is back, nothing is held.
     server.set('/held/privacy.md', (_request, response) => response.writeHead(503).end('busy'));
-    const failing = await check(notice);
-    expect(failing.error?.code).not.toBe('SUSPECT_BODY');
+    const failing = expectStatus(await check(notice), 'error');
+    expect(failing.error.code).not.toBe('SUSPECT_BODY');
     expect(failing.heldForReview?.signal).toBe('error-page');
     server.setText('/held/privacy.md', POLICY_EN);
-    const back = await runDrift([notice], storage.store, {
+    const back = await runDrift(storage.store, [notice], {
       runId: nextRun().runId,
       startedAt: new Date(),
       fetchOptions: fast,
     });
     expect(back.notices[0].status).toBe('unchanged');
-    expect(back.notices[0].heldForReview).toBeUndefined();
+    expect('heldForReview' in back.notices[0]).toBe(false);
     const after = await readLatest(storage.store);
     expect(after.ok && after.value.notices[notice.id].heldForReview).toBeUndefined();
     recordFault('a held body is shown at once and cleared when the notice returns');
@@ -220,14 +218,57 @@ describe('checkNotice against Azurite and a local notice server', () => {
     server.setText('/flip/privacy.md', noticeV1());
     const baseline = await check(notice);
     server.setText('/flip/privacy.md', noticeV2());
-    const toV2 = await check(notice);
+    const toV2 = expectStatus(await check(notice), 'changed');
     expect(toV2.recurrence).toBeNull();
     server.setText('/flip/privacy.md', noticeV1());
-    const backToV1 = await check(notice);
-    expect(backToV1.status).toBe('changed');
+    const backToV1 = expectStatus(await check(notice), 'changed');
     expect(backToV1.recurrence).toMatchObject({ snapshot: baseline.currentSnapshot, firstSeen: baseline.checkedAt });
     expect([toV2.alert, backToV1.alert]).toEqual([true, false]);
     recordFault('notice alternates between versions already seen');
+  });
+
+  it('rates a change by its claims: a changed TLS promise alerts high, rewording alerts low, and the pointer keeps the promise', async () => {
+    const notice: NoticeConfig = {
+      id: 'contoso-claims',
+      url: `${server.origin}/claims/privacy.md`,
+      format: 'markdown',
+    };
+    server.setText('/claims/privacy.md', noticeV1());
+    const baseline = expectStatus(await check(notice), 'baseline');
+    expect(baseline.claims).toMatchObject({
+      tlsMinimum: '1.2',
+      tlsEvidence: {
+        heading: 'Contoso Insights privacy notice > Data protection',
+        text: 'TLS 1.2 (or higher) is required for accessing the server endpoints.',
+      },
+      retention: [{ period: '90 days' }],
+      encryption: [{ scope: 'in transit' }],
+    });
+
+    server.setText('/claims/privacy.md', noticeV1().replace('We collect account names', 'We gather account names'));
+    const reworded = await check(notice);
+    expect(reworded).toMatchObject({
+      status: 'changed',
+      substantive: true,
+      severity: 'low',
+      claimChanges: [],
+      alert: true,
+    });
+
+    server.setText('/claims/privacy.md', noticeV1().replace('TLS 1.2 (or higher)', 'TLS 1.3'));
+    const raised = expectStatus(await check(notice), 'changed');
+    expect(raised).toMatchObject({ severity: 'high', alert: true });
+    expect(raised.claimChanges).toMatchObject([
+      { claim: 'tlsMinimum', change: 'changed', before: '1.2', after: '1.3' },
+    ]);
+    const pointer = await readPointer(storage.store, notice.id);
+    expect(pointer.ok && pointer.value.pointer?.lastGood?.promises).toEqual({
+      tlsMinimum: '1.3',
+      tlsEvidence: {
+        heading: 'Contoso Insights privacy notice > Data protection',
+        text: 'TLS 1.3 is required for accessing the server endpoints.',
+      },
+    });
   });
 
   it('loses no report when storage fails between moving the pointer and writing the report', async () => {
@@ -237,26 +278,20 @@ describe('checkNotice against Azurite and a local notice server', () => {
     server.setText('/crash/privacy.md', noticeV2());
 
     let failReports = true;
-    const flaky: ObjectStore = {
-      description: 'flaky',
-      get: (c, n) => storage.store.get(c, n),
-      swap: (c, n, b, t, e) => storage.store.swap(c, n, b, t, e),
-      list: (c, p) => storage.store.list(c, p),
+    const flaky = faultyStore(storage.store, {
       create: async (c, n, b, t) =>
         c === CONTAINERS.reports && failReports
-          ? { ok: false, problem: { code: 'STORAGE_ERROR', message: 'injected outage' } }
+          ? fail('STORAGE_ERROR', 'injected outage')
           : storage.store.create(c, n, b, t),
-    };
+    });
     const crashed = await check(notice, flaky);
     expect(crashed.status).toBe('error');
     expect(crashed.error?.code).toBe('REPORT_NOT_WRITTEN');
     const pointer = await readPointer(storage.store, notice.id);
     const lostReport = pointer.ok ? pointer.value.pointer?.lastChange?.report : undefined;
     expect(lostReport).toBeTruthy();
-    expect(
-      (await storage.store.get(CONTAINERS.reports, lostReport!)).ok &&
-        (await storage.store.get(CONTAINERS.reports, lostReport!)).value,
-    ).toBeNull();
+    const lost = await storage.store.get(CONTAINERS.reports, lostReport!);
+    expect(lost.ok && lost.value).toBeNull();
 
     failReports = false;
     const next = await check(notice);
@@ -273,8 +308,8 @@ describe('checkNotice against Azurite and a local notice server', () => {
     server.setText('/race/privacy.md', noticeV2(), { etag: null });
     const startedAt = new Date();
     const [a, b] = await Promise.all([
-      runDrift([notice], storage.store, { runId: newRunId(startedAt, 'racea'), startedAt, fetchOptions: fast }),
-      runDrift([notice], storage.store, { runId: newRunId(startedAt, 'raceb'), startedAt, fetchOptions: fast }),
+      runDrift(storage.store, [notice], { runId: newRunId(startedAt, 'racea'), startedAt, fetchOptions: fast }),
+      runDrift(storage.store, [notice], { runId: newRunId(startedAt, 'raceb'), startedAt, fetchOptions: fast }),
     ]);
     const statuses = [a.notices[0].status, b.notices[0].status].sort();
     expect(statuses).toEqual(['changed', 'unchanged']);
@@ -293,7 +328,7 @@ describe('checkNotice against Azurite and a local notice server', () => {
       format: 'markdown',
     }));
     const startedAt = new Date();
-    const summary = await runDrift(notices, storage.store, {
+    const summary = await runDrift(storage.store, notices, {
       runId: newRunId(startedAt, 'deadline'),
       startedAt,
       deadline: startedAt.getTime() - 1,
@@ -302,5 +337,63 @@ describe('checkNotice against Azurite and a local notice server', () => {
     expect(summary.notices).toEqual([]);
     expect(summary.notReached).toEqual(notices.map((notice) => notice.id));
     expect(summary.summary).toMatch(/^runs\//);
+  });
+});
+
+/** A run identity with its start as a Date, as runDrift takes it. */
+function runStart() {
+  const identity = nextRun();
+  return { runId: identity.runId, startedAt: new Date(identity.startedAt) };
+}
+
+describe('suspect bodies must be consecutive', () => {
+  it('a 304 of the last good version resets the count', async () => {
+    const store = new MemoryObjectStore();
+    const notice: NoticeConfig = { id: 'suspect-304', url: `${server.origin}/s304.md`, format: 'markdown' };
+    const fast = { store, fetchOptions: { retries: 0 } };
+    server.setText('/s304.md', noticeV2(), { etag: '"v2"' });
+    expect((await checkNotice(notice, nextRun(), fast)).status).toBe('baseline');
+    server.setText('/s304.md', ERROR_PAGE, { etag: null });
+    expect((await checkNotice(notice, nextRun(), fast)).error?.message).toContain('1 of 3');
+    server.setText('/s304.md', noticeV2(), { etag: '"v2"' });
+    expect(expectStatus(await checkNotice(notice, nextRun(), fast), 'unchanged').notModified).toBe(true);
+    server.setText('/s304.md', ERROR_PAGE, { etag: null });
+    expect((await checkNotice(notice, nextRun(), fast)).error?.message).toContain('1 of 3');
+    expect((await checkNotice(notice, nextRun(), fast)).error?.message).toContain('2 of 3');
+    recordFault('error page interrupted by a 304 is not consecutive');
+  });
+});
+
+describe('a change report rebuilt after a crash', () => {
+  it('says all the live one would have: alert, includes, and latest.json learns it from the next run', async () => {
+    const memory = new MemoryObjectStore();
+    let failReports = true;
+    const flaky = faultyStore(memory, {
+      create: async (c, n, b) =>
+        c === CONTAINERS.reports && failReports ? fail('STORAGE_ERROR', 'injected') : memory.create(c, n, b),
+    });
+    const notice: NoticeConfig = { id: 'rebuilt', url: `${server.origin}/rebuilt.md`, format: 'markdown' };
+    server.setText('/rebuilt.md', noticeV1(), { etag: null });
+    failReports = false;
+    await runDrift(flaky, [notice], { ...runStart(), fetchOptions: { retries: 0 } });
+    server.setText('/rebuilt.md', noticeV2(), { etag: null });
+    failReports = true;
+    const crashed = await checkNotice(notice, nextRun(), { store: flaky, fetchOptions: { retries: 0 } });
+    expect(crashed.error?.code).toBe('REPORT_NOT_WRITTEN');
+    failReports = false;
+    const next = await runDrift(flaky, [notice], { ...runStart(), fetchOptions: { retries: 0 } });
+    expect(next.notices[0].status).toBe('unchanged');
+    const names = await memory.list(CONTAINERS.reports, 'drift/');
+    const reports = await Promise.all(
+      (names.ok ? names.value : []).map((name) => readReport<NoticeReport & { recovered?: boolean }>(memory, name)),
+    );
+    const rebuilt = reports.map((report) => (report.ok ? report.value : null)).find((report) => report?.recovered);
+    expect(rebuilt).toMatchObject({ status: 'changed', substantive: true, alert: true, recurrence: null });
+    const latest = await readLatest(memory);
+    expect(latest.ok && latest.value.notices.rebuilt).toMatchObject({
+      lastChangeReport: rebuilt?.report,
+      substantive: true,
+      lastChangeAlert: true,
+    });
   });
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { startHistoryServer } from '../../bench/history-server';
 import { replayHistory } from '../../bench/replay-history';
 import { startTestStorage, type TestStorage } from '../support/azurite';

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryObjectStore, swapJson, storeFromConnectionString, type ObjectStore } from '../../shared/storage';
+
+import { MemoryObjectStore, type ObjectStore, storeFromConnectionString, swapJson } from '../../shared/storage';
 import { startTestStorage, type TestStorage } from '../support/azurite';
 
 let azurite: TestStorage;

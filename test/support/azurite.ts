@@ -1,8 +1,8 @@
 import {
-  startEmbeddedAzurite,
-  storeFromConnectionString,
   type EmbeddedAzurite,
   type ObjectStore,
+  startEmbeddedAzurite,
+  storeFromConnectionString,
 } from '../../shared/storage';
 
 export interface TestStorage {

@@ -1,7 +1,8 @@
 import { InvocationContext } from '@azure/functions';
+
 import type { FunctionDeps } from '../../functions/function-deps';
-import { parseWatchlist, readSettings, type Watchlist } from '../../shared/config';
 import { ok, type Result } from '../../shared/common/result';
+import { parseWatchlist, readSettings, type Watchlist } from '../../shared/config';
 import type { ObjectStore } from '../../shared/storage';
 
 export interface CapturedLog {
@@ -29,5 +30,6 @@ export function testDeps(store: ObjectStore, watchlistDocument: unknown, env: No
     getStore: async (): Promise<Result<ObjectStore>> => ok(store),
     getWatchlist: async () => ok(watchlist),
     now: () => new Date(),
+    env,
   };
 }

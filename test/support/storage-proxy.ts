@@ -1,7 +1,14 @@
-import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, request as httpRequest, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type ProxyFault = 'pass' | 'status-500' | 'status-503' | { delayMs: number };
+/** A page the proxy answers with instead of storage (build it from the request to quote its URL). */
+export interface ProxyPage {
+  readonly status: number;
+  readonly contentType: string;
+  readonly body: string;
+}
+
+export type ProxyFault = 'pass' | 'status-500' | 'status-503' | { delayMs: number } | ProxyPage;
 
 export interface StorageProxy {
   /** Blob endpoint to use in place of Azurite's. */
@@ -12,7 +19,7 @@ export interface StorageProxy {
   close(): Promise<void>;
 }
 
-/** A loopback proxy in front of Azurite that can answer 500/503 or slowly, like a struggling storage front end. */
+/** A loopback proxy in front of Azurite that can answer 500/503, slowly, or with a page of its own, like a struggling storage front end. */
 export async function startStorageProxy(targetBlobEndpoint: string): Promise<StorageProxy> {
   const target = new URL(targetBlobEndpoint);
   let decide: (index: number, request: IncomingMessage) => ProxyFault = () => 'pass';
@@ -46,6 +53,11 @@ export async function startStorageProxy(targetBlobEndpoint: string): Promise<Sto
           .writeHead(fault === 'status-500' ? 500 : 503, { 'content-type': 'application/xml' })
           .end('<?xml version="1.0"?><Error><Code>ServerBusy</Code><Message>Injected fault</Message></Error>'),
       );
+      return;
+    }
+    if ('status' in fault) {
+      incoming.resume();
+      incoming.on('end', () => outgoing.writeHead(fault.status, { 'content-type': fault.contentType }).end(fault.body));
       return;
     }
     const timer = setTimeout(() => forward(incoming, outgoing), fault.delayMs);

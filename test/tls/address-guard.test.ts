@@ -1,16 +1,18 @@
 import net from 'node:net';
+
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
+
+import { parseIPv4Loose } from '../../shared/net/address-guard';
 import {
   checkEndpoint,
   classifyAddress,
+  type LookupFunction,
   parseHostPort,
   resolveTarget,
   validatePort,
-  type LookupFunction,
 } from '../../shared/tls';
-import { parseIPv4Loose } from '../../shared/tls/address-guard';
-import { unusedPort } from './helpers/servers';
+import { unusedPort } from '../support/tls-servers';
 
 const FORBIDDEN: Array<[string, string]> = [
   ['127.0.0.1', 'loopback'],
@@ -164,13 +166,13 @@ describe('parseHostPort / validatePort', () => {
     'example.com:abc',
     '[::1]:99999',
   ])('refuses port in %s', (text) => {
-    expect(parseHostPort(text)).toMatchObject({ ok: false, problem: { code: 'INVALID_PORT' } });
+    expect(parseHostPort(text)).toMatchObject({ ok: false, problem: { code: 'PORT_INVALID' } });
   });
 
   it.each(['', 'bad host', '[example.com]:443', 'exa_mple..com', 'a/b:443', '[::1', ':::1:2:3:4:5:6:7:8'])(
     'refuses host in %j',
     (text) => {
-      expect(parseHostPort(text)).toMatchObject({ ok: false, problem: { code: 'INVALID_HOST' } });
+      expect(parseHostPort(text)).toMatchObject({ ok: false, problem: { code: 'HOST_INVALID' } });
     },
   );
 

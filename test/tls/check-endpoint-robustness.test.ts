@@ -1,8 +1,12 @@
 import net from 'node:net';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkEndpoint, checkEndpoints, resolveTarget, type LookupFunction } from '../../shared/tls';
-import { buildTestPki } from './helpers/certs';
-import { startTlsServer, type RunningServer } from './helpers/servers';
+
+import { newRunId, runTls } from '../../shared/runs';
+import { MemoryObjectStore } from '../../shared/storage';
+import { checkEndpoint, type LookupFunction, resolveTarget } from '../../shared/tls';
+import { buildTestPki } from '../support/tls-certs';
+import { type RunningServer, startTlsServer } from '../support/tls-servers';
 
 let server: RunningServer;
 
@@ -23,6 +27,11 @@ const connect = (address: string, port: number): net.Socket => {
   return net.connect({ host: address, port });
 };
 
+function identity() {
+  const startedAt = new Date();
+  return { runId: newRunId(startedAt), startedAt };
+}
+
 describe('an exception while checking one endpoint', () => {
   it('becomes an INTERNAL_ERROR result for that endpoint; the others keep theirs', async () => {
     const endpoints = [
@@ -30,10 +39,13 @@ describe('an exception while checking one endpoint', () => {
       { id: 'boom', host: 'boom.test', port: server.port },
       { id: 'third', host: 'localhost', port: server.port },
     ];
-    const run = await checkEndpoints(endpoints, { allowPrivate: true, timeoutMs: 2_000, lookup, connect });
+    const run = await runTls(new MemoryObjectStore(), endpoints, {
+      ...identity(),
+      tls: { allowPrivate: true, timeoutMs: 2_000, lookup, connect },
+    });
     expect(run.notReached).toEqual([]);
-    expect(run.results.map((result) => result.id).sort()).toEqual(['boom', 'first', 'third']);
-    const byId = Object.fromEntries(run.results.map((result) => [result.id, result]));
+    expect(run.endpoints.map((result) => result.id).sort()).toEqual(['boom', 'first', 'third']);
+    const byId = Object.fromEntries(run.endpoints.map((result) => [result.id, result]));
     expect(byId.boom).toMatchObject({
       compliant: false,
       address: '127.0.0.3',
@@ -61,14 +73,14 @@ describe('an exception while checking one endpoint', () => {
 describe('a resolver that never answers', () => {
   it('does not hold a run past its deadline', async () => {
     const started = Date.now();
-    const run = await checkEndpoints([{ id: 'hangs', host: 'hangs.test', port: 443 }], {
-      lookup,
-      timeoutMs: 60_000,
-      deadlineMs: 150,
+    const run = await runTls(new MemoryObjectStore(), [{ id: 'hangs', host: 'hangs.test', port: 443 }], {
+      ...identity(),
+      hardDeadline: started + 150,
+      tls: { lookup, timeoutMs: 60_000 },
     });
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(run.notReached).toEqual(['hangs']);
-    expect(run.results).toEqual([]);
+    expect(run.endpoints).toEqual([]);
   });
 
   it('gives up after the per-connection timeout', async () => {

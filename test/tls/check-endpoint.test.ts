@@ -1,15 +1,22 @@
 import net from 'node:net';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import {
   checkEndpoint,
-  checkEndpoints,
   type EndpointCheckResult,
   type ProtocolName,
   type ProtocolVerdict,
   type TlsCheckOptions,
 } from '../../shared/tls';
-import { buildTestPki, type TestPki } from './helpers/certs';
-import { legacyResponder, startRawServer, startTlsServer, unusedPort, type RunningServer } from './helpers/servers';
+import { buildTestPki, type TestPki } from '../support/tls-certs';
+import {
+  legacyResponder,
+  type RunningServer,
+  startRawServer,
+  startTlsServer,
+  unusedPort,
+} from '../support/tls-servers';
 
 type Matrix = Record<ProtocolName, ProtocolVerdict>;
 const matrix = (
@@ -309,46 +316,5 @@ describe('addressing', () => {
       await v6.close();
       await v4?.close();
     }
-  });
-});
-
-describe('run control', () => {
-  it('caps connections per address and reports progress', async () => {
-    let open = 0;
-    let peak = 0;
-    const connect = (address: string, port: number): net.Socket => {
-      const socket = net.connect({ host: address, port });
-      open++;
-      peak = Math.max(peak, open);
-      socket.once('close', () => open--);
-      return socket;
-    };
-    const progress: number[] = [];
-    const endpoints = ['a', 'b', 'c'].map((id) => ({ id, host: 'localhost', port: servers.tls12and13.port }));
-    const run = await checkEndpoints(endpoints, {
-      ...options,
-      connect,
-      concurrency: 3,
-      perAddressConnections: 2,
-      onProgress: (done) => progress.push(done),
-    });
-    expect(run.results).toHaveLength(3);
-    expect(run.notReached).toEqual([]);
-    expect(peak).toBeLessThanOrEqual(2);
-    expect(peak).toBeGreaterThan(0);
-    expect(progress).toEqual([1, 2, 3]);
-  });
-
-  it('the run deadline cuts slow endpoints and lists them', async () => {
-    const endpoints = [
-      { id: 'fast', host: 'localhost', port: servers.tls12.port },
-      { id: 'slow', host: '127.0.0.2', port: servers.silentElsewhere.port },
-      { id: 'later', host: 'localhost', port: servers.tls12.port },
-    ];
-    const started = Date.now();
-    const run = await checkEndpoints(endpoints, { ...options, timeoutMs: 5000, concurrency: 2, deadlineMs: 800 });
-    expect(Date.now() - started).toBeLessThan(3000);
-    expect(run.results.map((r) => r.id)).toContain('fast');
-    expect(run.notReached).toContain('slow');
   });
 });

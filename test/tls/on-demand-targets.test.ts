@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
+
 import { endpointsFromArguments } from '../../cli/check-commands';
+import { WATCHLIST_ID } from '../../shared/config';
 import {
   adHocEndpoint,
+  authoriseTargets,
   findWatchlistEndpoint,
   parseTargetInput,
   parseTargetList,
   uniqueTargets,
 } from '../../shared/tls';
-
-const WATCHLIST_ID = /^(?!.*\.\.)[a-z0-9][a-z0-9._-]{0,79}$/;
 
 describe('adHocEndpoint', () => {
   it.each([
@@ -97,11 +98,11 @@ describe('duplicate targets', () => {
 
 describe('target parsing and watchlist matching', () => {
   it.each([
-    [{ host: 'example.com', ca: '/etc/passwd' }, 'INVALID_TARGET'],
-    [{ host: '' }, 'INVALID_HOST'],
-    [{ host: 'example.com', port: 0 }, 'INVALID_PORT'],
-    [42, 'INVALID_TARGET'],
-    ['exa mple', 'INVALID_HOST'],
+    [{ host: 'example.com', ca: '/etc/passwd' }, 'TARGET_INVALID'],
+    [{ host: '' }, 'HOST_INVALID'],
+    [{ host: 'example.com', port: 0 }, 'PORT_INVALID'],
+    [42, 'TARGET_INVALID'],
+    ['exa mple', 'HOST_INVALID'],
   ])('refuses %j with %s', (input, code) => {
     const parsed = parseTargetInput(input, 3);
     expect(parsed.ok ? null : parsed.problem).toMatchObject({ code, message: expect.stringMatching(/^item 3: /) });
@@ -109,7 +110,7 @@ describe('target parsing and watchlist matching', () => {
 
   it.each([[null], [{}], ['example.com'], [{ endpoints: 'x' }]])('refuses the body %j', (body) => {
     const parsed = parseTargetList(body);
-    expect(parsed.ok ? null : parsed.problem.code).toBe('INVALID_JSON');
+    expect(parsed.ok ? null : parsed.problem.code).toBe('JSON_INVALID');
   });
 
   it('accepts { endpoints: [...] } and host/port objects', () => {
@@ -128,5 +129,49 @@ describe('target parsing and watchlist matching', () => {
     expect(findWatchlistEndpoint(endpoints, { host: 'a.EXAMPLE', port: 443 })?.id).toBe('a');
     expect(findWatchlistEndpoint(endpoints, { host: 'b.example', port: 8443 })?.id).toBe('b');
     expect(findWatchlistEndpoint(endpoints, { host: 'b.example', port: 443 })).toBeUndefined();
+  });
+});
+
+describe('authoriseTargets', () => {
+  const watchlist = [{ id: 'api', host: 'api.example.com', port: 443 }];
+  const lookup = async (host: string) =>
+    host === 'internal.example.com' ? [{ address: '10.0.0.7', family: 4 }] : [{ address: '20.70.0.10', family: 4 }];
+  const policy = { allowAnyHost: false, allowPrivate: false, lookup, timeoutMs: 1_000 };
+
+  it('gives watchlist endpoints for their targets, one per endpoint whatever the host case', async () => {
+    const allowed = await authoriseTargets(
+      [
+        { host: 'API.example.com', port: 443 },
+        { host: 'api.example.com', port: 443 },
+      ],
+      watchlist,
+      policy,
+    );
+    expect(allowed.ok && allowed.value).toEqual(watchlist);
+  });
+
+  it('refuses hosts off the watchlist unless any host is allowed, then checks them as ad-hoc endpoints', async () => {
+    const target = { host: 'other.example.com', port: 8443 };
+    const refused = await authoriseTargets([target], watchlist, policy);
+    expect(!refused.ok && refused.problem.code).toBe('TARGET_NOT_ALLOWED');
+    const allowed = await authoriseTargets([target], watchlist, { ...policy, allowAnyHost: true });
+    expect(allowed.ok && allowed.value).toEqual([adHocEndpoint(target)]);
+  });
+
+  it('refuses a name that resolves to a private address, in the same words as one that does not exist', async () => {
+    const internal = await authoriseTargets([{ host: 'internal.example.com', port: 443 }], [], {
+      ...policy,
+      allowAnyHost: true,
+    });
+    expect(!internal.ok && internal.problem).toEqual({
+      code: 'TARGET_NOT_ALLOWED',
+      message: 'internal.example.com:443 cannot be checked from here.',
+    });
+    const allowed = await authoriseTargets([{ host: 'internal.example.com', port: 443 }], [], {
+      ...policy,
+      allowAnyHost: true,
+      allowPrivate: true,
+    });
+    expect(allowed.ok).toBe(true);
   });
 });

@@ -1,24 +1,27 @@
-import net from 'node:net';
+import type net from 'node:net';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { newRunId, runTls } from '../../shared/runs';
+import { MemoryObjectStore } from '../../shared/storage';
 import {
   checkEndpoint,
-  checkEndpoints,
-  PROTOCOL_NAMES,
   type EndpointCheckResult,
+  PROTOCOL_NAMES,
   type ProtocolName,
   type ProtocolVerdict,
   type TlsCheckOptions,
 } from '../../shared/tls';
 import { recordFault } from '../support/reliability-tally';
-import { buildTestPki, type TestPki } from './helpers/certs';
+import { buildTestPki, type TestPki } from '../support/tls-certs';
 import {
   alertRecord,
   readClientHello,
+  type RunningServer,
   serverHelloRecord,
   startRawServer,
   startTlsServer,
-  type RunningServer,
-} from './helpers/servers';
+} from '../support/tls-servers';
 
 /**
  * TLS endpoints that misbehave at the byte level. Every check ends in bounded time with `error`
@@ -220,12 +223,17 @@ describe('TLS endpoint faults end in bounded time with honest verdicts', () => {
       { id: 'good', host: 'localhost', port: servers.good.port },
     ];
     const started = Date.now();
-    const run = await checkEndpoints(endpoints, options);
+    const startedAt = new Date(started);
+    const run = await runTls(new MemoryObjectStore(), endpoints, {
+      runId: newRunId(startedAt),
+      startedAt,
+      tls: options,
+    });
     const elapsed = Date.now() - started;
     expect(run.notReached).toEqual([]);
-    expect(run.results.map((result) => result.id)).toEqual([...faults, 'good']);
-    expectGood(run.results.find((result) => result.id === 'good'));
-    for (const result of run.results.filter((r) => r.id !== 'good')) expect(result.compliant, result.id).toBe(false);
+    expect(run.endpoints.map((result) => result.id)).toEqual([...faults, 'good']);
+    expectGood(run.endpoints.find((result) => result.id === 'good'));
+    for (const result of run.endpoints.filter((r) => r.id !== 'good')) expect(result.compliant, result.id).toBe(false);
     // All on one address, so all through the same 2-connection cap: bounded by the sum of the rounds.
     expect(elapsed).toBeLessThan(faults.length * ONE_ENDPOINT_BOUND_MS);
     recordFault('tls: faulty endpoints beside a good one');

@@ -1,10 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+
 import { cipherSuiteName, offeredCipherSuites } from '../../shared/tls/cipher-suites';
 import { buildClientHello } from '../../shared/tls/client-hello';
 import { verdictFromAnswer } from '../../shared/tls/raw-probe';
 import { parseServerAnswer, type ServerAnswer } from '../../shared/tls/server-answer';
-import { alertRecord, readClientHello, serverHelloRecord } from './helpers/servers';
+import { alertRecord, readClientHello, serverHelloRecord } from '../support/tls-servers';
 
 /** Extensions of a ClientHello record as a map type -> body. */
 function extensionsOf(record: Buffer): Map<number, Buffer> {
@@ -156,6 +157,18 @@ describe('server answer parsing', () => {
     expect(parseServerAnswer(split.subarray(0, 7)).kind).toBe('incomplete');
   });
 
+  it('skips warning alerts before the ServerHello (a TLS 1.2 unrecognized_name), but not close_notify', () => {
+    const warning = Buffer.from([21, 3, 3, 0, 2, 1, 112]);
+    expect(parseServerAnswer(Buffer.concat([warning, hello12]))).toMatchObject({ kind: 'server-hello' });
+    expect(parseServerAnswer(warning).kind).toBe('incomplete');
+    expect(parseServerAnswer(Buffer.from([21, 3, 3, 0, 2, 1, 0]))).toEqual({ kind: 'alert', level: 1, description: 0 });
+    expect(parseServerAnswer(Buffer.concat([warning, alertRecord(80)]))).toEqual({
+      kind: 'alert',
+      level: 2,
+      description: 80,
+    });
+  });
+
   it('recognises an SSLv2 SERVER-HELLO and non-TLS answers', () => {
     expect(parseServerAnswer(Buffer.from([0x80, 0x2e, 0x04, 0x00, 0x01, 0x00, 0x02]))).toEqual({
       kind: 'sslv2-server-hello',
@@ -212,10 +225,16 @@ describe('verdicts from answers', () => {
     expect(decide({ kind: 'sslv2-server-hello' }, 0x0300).verdict).toBe('rejected');
   });
 
-  it('alerts unrelated to the version, higher versions and garbage = error', () => {
+  it('other fatal alerts are refusal signs, left to the caller; higher versions and garbage = error', () => {
+    expect(decide({ kind: 'alert', level: 2, description: 80 }, 0x0301)).toEqual({
+      verdict: 'error',
+      reason: 'alert internal_error',
+      failure: 'alert',
+    });
     expect(decide({ kind: 'alert', level: 2, description: 112 }, 0x0303)).toMatchObject({
       verdict: 'error',
-      reason: expect.stringContaining('unrecognized_name'),
+      reason: 'alert unrecognized_name',
+      failure: 'alert',
     });
     expect(
       decide({ kind: 'server-hello', legacyVersion: 0x0303, version: 0x0303, cipherSuite: 5 }, 0x0301).verdict,

@@ -1,9 +1,11 @@
 import net from 'node:net';
+
 import { expect } from 'vitest';
+
 import type { NoticeConfig } from '../../../shared/config';
 import type { FetchOptions } from '../../../shared/notices';
-import { listReports, readReport, type NoticeCheckResult, type NoticeReport } from '../../../shared/reports';
-import { checkNotice, newRunId, readPointer, type NoticePointer } from '../../../shared/runs';
+import { listReports, type NoticeCheckResult, type NoticeReport, readReport } from '../../../shared/reports';
+import { checkNotice, newRunId, type NoticePointer, readPointer } from '../../../shared/runs';
 import { CONTAINERS, type ObjectStore } from '../../../shared/storage';
 
 /**

@@ -1,0 +1,2 @@
+export { changesFeed, type FeedOptions, MAX_FEED_ENTRIES } from './atom-feed';
+export { type ChangeEntry, readChangeIndex } from './change-index';
