@@ -151,6 +151,13 @@ describe('assessPlausibility across languages and sites (fixtures of our own wri
     expect(assessPlausibility(doc(POLICY_FR))).toBeNull();
   });
 
+  it('does not take a short cookie notice for a consent wall', () => {
+    const cookies =
+      '# Cookie notice\n\nOur website sets two cookies: one keeps you signed in, one remembers your choices for a year. ' +
+      'You can change your choices at any time from the cookie settings link at the bottom of every page.';
+    expect(assessPlausibility(doc(cookies))).toBeNull();
+  });
+
   it('explains an error page with the phrase, its kind and its language', () => {
     const suspicion = assessPlausibility(doc('# Wartungsarbeiten\n\nWir sind bald zurück.'));
     expect(suspicion?.figures).toMatchObject({ kind: 'maintenance', phrase: 'wartungsarbeiten', language: 'de' });
