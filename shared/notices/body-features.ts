@@ -24,6 +24,12 @@ export interface BodyFeatures {
   /** Letters and digits inside link labels, and the number of links. */
   readonly linkLetters: number;
   readonly links: number;
+  /**
+   * Text blocks (paragraphs, list items, table rows; not headings) in the head of the body, and
+   * those whose visible text is a link and little else: a hub of teasers is made of them.
+   */
+  readonly blocks: number;
+  readonly linkBlocks: number;
   /** Policy concepts used (personal data, consent, retention...), in any language. */
   readonly concepts: readonly string[];
   /** The page's language, guessed from its common words; null when unclear. */
@@ -97,6 +103,7 @@ function measure(body: string): BodyFeatures {
     letters,
     linkLetters,
     links,
+    ...blockFigures(withoutImages.slice(0, HEAD_CHARS)),
     concepts: policyConcepts(head),
     language: guessLanguage(words.slice(0, 5_000)),
     errorPhrase: head.length <= ERROR_PHRASE_CHARS ? findErrorPhrase(head) : null,
@@ -181,6 +188,54 @@ function paragraphFigures(visible: string): { repeatedShare: number; paragraphs:
     if (count >= 3) repeated += letters * count;
   }
   return { repeatedShare: total === 0 ? 0 : repeated / total, paragraphs };
+}
+
+/** A block is a link block when its links hold at least this share of its letters. */
+const LINK_BLOCK_SHARE = 0.8;
+const LIST_ITEM = /^\s{0,3}(?:[-*+]|\d{1,3}[.)])\s/;
+const HEADING_LINE = /^\s{0,3}#{1,6}\s/;
+const SETEXT_UNDERLINE = /^\s{0,3}(?:=+|-+)\s*$/;
+
+/**
+ * Counts the text blocks of a markdown body and those that are a link and little else. One pass
+ * over the lines; each block's links are read once, so the cost is linear in the body.
+ */
+function blockFigures(markdown: string): { blocks: number; linkBlocks: number } {
+  let blocks = 0;
+  let linkBlocks = 0;
+  let current: string[] = [];
+  const close = () => {
+    if (current.length === 0) return;
+    const text = current.join('\n');
+    current = [];
+    let linkLetters = 0;
+    const visible = replaceMarkdownLinks(text, 'links', (label) => {
+      linkLetters += countLettersAndDigits(label);
+      return ` ${label} `;
+    });
+    const letters = countLettersAndDigits(visible);
+    if (letters === 0) return;
+    blocks++;
+    if (linkLetters >= LINK_BLOCK_SHARE * letters) linkBlocks++;
+  };
+  const lines = markdown.split('\n');
+  for (const [index, line] of lines.entries()) {
+    const next = lines[index + 1] ?? '';
+    if (line.trim() === '' || SETEXT_UNDERLINE.test(line)) {
+      close();
+    } else if (HEADING_LINE.test(line) || (SETEXT_UNDERLINE.test(next) && next.trim() !== '' && current.length === 0)) {
+      // A heading names a section; it is not one of the section's blocks.
+      close();
+    } else if (LIST_ITEM.test(line) || line.trimStart().startsWith('|')) {
+      close();
+      current.push(line);
+      close();
+    } else {
+      current.push(line);
+    }
+  }
+  close();
+  return { blocks, linkBlocks };
 }
 
 const SENTENCE_END = new Set(['.', '!', '?', ':', ';', ')', ']', '"', "'", '»', '”', '’', '…', '。']);

@@ -40,7 +40,10 @@ export const PLAUSIBILITY_LIMITS = Object.freeze({
   truncationLostShare: 0.3,
   /** Repetition: this share of the letters repeats earlier paragraphs word for word. */
   repetitionShare: 0.5,
-  /** Link hub: this share of the letters is link text, in this many links at least... */
+  /**
+   * Link hub: this share of the letters is link text, or (in a body under `shrinkRatio` of the
+   * last good one) this share of the text blocks are a link and little else, in this many links...
+   */
   linkHubShare: 0.5,
   linkHubMinLinks: 8,
   /** ...where the last good version had at most this share. */
@@ -107,7 +110,7 @@ const percent = (ratio: number) => Math.round(ratio * 100);
  * - truncation: the start of it word for word, shorter, stopping mid-sentence or mid-table;
  * - shrink: under 40% of its size and no longer reading like a whole policy;
  * - repetition: half the text repeats earlier paragraphs word for word;
- * - link-hub: mostly link text, where the notice was not;
+ * - link-hub: mostly link text, or much smaller and mostly link blocks, where the notice was not;
  * - another-document: neither titled as a privacy notice nor named like the notice ever was;
  * - lost-vocabulary: the policy vocabulary gone, in every language (another page at the URL).
  * A language switch keeps the vocabulary (counted in all languages) and the privacy title, and a
@@ -216,17 +219,32 @@ export function assessPlausibility(
     }
   }
 
-  const linkShare = now.letters === 0 ? 0 : now.linkLetters / now.letters;
-  const previousLinkShare = before.letters === 0 ? 0 : before.linkLetters / before.letters;
-  if (
-    linkShare >= limits.linkHubShare &&
-    now.links >= limits.linkHubMinLinks &&
-    previousLinkShare <= limits.linkHubPreviousShare
-  ) {
+  const linkShare = share(now.linkLetters, now.letters);
+  const previousLinkShare = share(before.linkLetters, before.letters);
+  const linkBlockShare = share(now.linkBlocks, now.blocks);
+  const previousLinkBlockShare = share(before.linkBlocks, before.blocks);
+  // A hub is mostly link text (a list of regions), or a page much smaller than the notice made
+  // mostly of blocks that are a link (teasers that each lead to a sub-page, where the link text is
+  // short beside its one-line blurb). The size condition keeps a policy that gains a table of
+  // contents, whose sections are still there, from reading as a hub.
+  const mostlyLinkText = linkShare >= limits.linkHubShare && previousLinkShare <= limits.linkHubPreviousShare;
+  const shrankToHub = before.letters >= limits.substantialLetters && now.letters < limits.shrinkRatio * before.letters;
+  const mostlyLinkBlocks =
+    shrankToHub && linkBlockShare >= limits.linkHubShare && previousLinkBlockShare <= limits.linkHubPreviousShare;
+  if (now.links >= limits.linkHubMinLinks && (mostlyLinkText || mostlyLinkBlocks)) {
+    const [what, nowShare, beforeShare] = mostlyLinkText
+      ? ['of the body is link text', linkShare, previousLinkShare]
+      : [`of its ${now.blocks} text blocks are a link and little else`, linkBlockShare, previousLinkBlockShare];
     return suspect(
       'link-hub',
-      `${percent(linkShare)}% of the body is link text (${now.links} links), where the previous snapshot had ${percent(previousLinkShare)}%: a page of links (a hub or a region selector), not the notice.`,
-      { linkShare: round(linkShare), links: now.links, previousLinkShare: round(previousLinkShare) },
+      `${percent(nowShare)}% ${what} (${now.links} links), where the previous snapshot had ${percent(beforeShare)}%: a page of links (a hub or a region selector), not the notice.`,
+      {
+        linkShare: round(linkShare),
+        previousLinkShare: round(previousLinkShare),
+        linkBlockShare: round(linkBlockShare),
+        previousLinkBlockShare: round(previousLinkBlockShare),
+        links: now.links,
+      },
     );
   }
 
@@ -268,6 +286,10 @@ function lostShare(before: BodyFeatures, now: BodyFeatures): number {
     if (!now.paragraphs.has(paragraph)) lost += letters;
   }
   return total === 0 ? 0 : lost / total;
+}
+
+function share(part: number, whole: number): number {
+  return whole === 0 ? 0 : part / whole;
 }
 
 function round(value: number): number {

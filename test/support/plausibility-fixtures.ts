@@ -309,6 +309,29 @@ export const JUNK: ReadonlyArray<{ kind: string; body: string; signal: string; p
     ].join('\n\n'),
     signal: 'link-hub',
   },
+  {
+    kind: 'a hub of teasers, each leading to a part of the notice on its own page',
+    body: [
+      '# Privacy at Wingtip Bikes',
+      '## On this page',
+      ...['Overview', 'Riding', 'Shops', 'Website', 'Cookies', 'Your rights', 'Contact us'].map(
+        (part) => `- [${part}](https://wingtip-bikes.example/privacy/${part.toLowerCase().replace(/ /g, '-')})`,
+      ),
+      'Your trust matters to us: here is where to read how we collect and process your personal data, how long we retain it, which third parties receive it and what rights you have, part by part.',
+      ...[
+        ['Riding', 'How we process the data of each rental, from unlocking to locking.'],
+        ['Shops', 'What our workshops record when you bring a bicycle in for repair.'],
+        ['Website', 'What we collect when you browse our website or sign up for the newsletter.'],
+        ['Cookies', 'Which cookies we set, and how to give or withdraw your consent.'],
+        ['Your rights', 'How to reach our data protection officer and exercise your rights.'],
+      ].flatMap(([part, teaser]) => [
+        `### ${part}`,
+        teaser,
+        `[Read more](https://wingtip-bikes.example/privacy/${part.toLowerCase().replace(/ /g, '-')})`,
+      ]),
+    ].join('\n\n'),
+    signal: 'link-hub',
+  },
 ];
 
 /** Real changes the check must report on the run they appear: [what, previous body, new body]. */
@@ -386,5 +409,16 @@ export const REAL_CHANGES: ReadonlyArray<{ kind: string; before: string; after: 
       ],
       '_Effective 1 January 2027_',
     ),
+  },
+  {
+    // More than half its blocks are now links, but every section is still there: not a hub.
+    kind: 'a notice that gains a table of contents and "back to top" links',
+    before: POLICY_EN,
+    after: [
+      '# Wingtip Bikes privacy notice',
+      '_Effective 1 March 2026_',
+      ...SECTIONS_EN.map(([heading], index) => `- [${heading}](#section-${index + 1})`),
+      ...SECTIONS_EN.flatMap(([heading, text]) => [`## ${heading}`, text, '[Back to top](#top)']),
+    ].join('\n\n'),
   },
 ];
