@@ -9,6 +9,7 @@ import {
   namesPrivacyNotice,
   type PhraseMatch,
   policyConcepts,
+  privacyMentions,
 } from './plausibility-vocabulary';
 import type { SnapshotDocument } from './snapshot-document';
 import { countLettersAndDigits } from './visible-text';
@@ -32,6 +33,8 @@ export interface BodyFeatures {
   readonly linkBlocks: number;
   /** Policy concepts used (personal data, consent, retention...), in any language. */
   readonly concepts: readonly string[];
+  /** Mentions of data protection itself (personal data, privacy, consent...) per 1,000 words of the head. */
+  readonly privacyMentionsPerThousandWords: number;
   /** The page's language, guessed from its common words; null when unclear. */
   readonly language: string | null;
   /** The first error, challenge or maintenance phrase, looked for in the head of short bodies only. */
@@ -96,7 +99,8 @@ function measure(body: string): BodyFeatures {
   const visible = replaceInlineTags(withoutLinks, ' ').replace(/\bhttps?:\/\/\S+/g, ' ');
   const letters = countLettersAndDigits(visible);
   const head = forMatching(visible.slice(0, HEAD_CHARS));
-  const words = head.match(WORDS)?.slice(0, MAX_WORDS) ?? [];
+  const headWords = head.match(WORDS) ?? [];
+  const words = headWords.slice(0, MAX_WORDS);
   const { title, headings } = titleAndHeadings(body);
   const headingText = forMatching([title, ...headings.slice(0, 3)].join(' \n '));
   return {
@@ -105,6 +109,7 @@ function measure(body: string): BodyFeatures {
     links,
     ...blockFigures(withoutImages.slice(0, HEAD_CHARS)),
     concepts: policyConcepts(head),
+    privacyMentionsPerThousandWords: headWords.length === 0 ? 0 : (1000 * privacyMentions(head)) / headWords.length,
     language: guessLanguage(words.slice(0, 5_000)),
     errorPhrase: head.length <= ERROR_PHRASE_CHARS ? findErrorPhrase(head) : null,
     offlinePhrase: findOfflinePhrase(head.slice(0, OFFLINE_BANNER_CHARS)),

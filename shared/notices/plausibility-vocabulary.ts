@@ -61,6 +61,25 @@ function occurs(text: string, needle: string, stem: boolean): boolean {
   }
 }
 
+/** How many times `needle` occurs in `text` at word boundaries (and ends a word unless `stem`). */
+function countOccurrences(text: string, needle: string, stem: boolean): number {
+  if (needle === '') return 0;
+  let count = 0;
+  let from = 0;
+  for (;;) {
+    const at = text.indexOf(needle, from);
+    if (at < 0) return count;
+    const startsWord = !isWordCharAt(needle, 0) || !isWordCharAt(text, at - 1);
+    const endsWord = stem || !isWordCharAt(needle, needle.length - 1) || !isWordCharAt(text, at + needle.length);
+    if (startsWord && endsWord) {
+      count++;
+      from = at + needle.length;
+    } else {
+      from = at + 1;
+    }
+  }
+}
+
 function entries(label: string, perLanguage: PerLanguage): Entry[] {
   const out: Entry[] = [];
   for (const [language, list] of Object.entries(perLanguage)) {
@@ -104,6 +123,36 @@ export function policyConcepts(text: string): string[] {
   return VOCABULARY.filter(({ entries: list }) => list.some((entry) => occurs(text, entry.needle, true))).map(
     ({ concept }) => concept,
   );
+}
+
+/**
+ * The concepts that name data protection itself. Terms of use, a shop or a help page may well
+ * mention third parties, rights, sharing or a contact, and now and then personal data; a privacy
+ * notice keeps coming back to these.
+ */
+const PRIVACY_CONCEPTS = new Set([
+  'personal data',
+  'privacy',
+  'processing',
+  'retention',
+  'consent',
+  'controller',
+  'cookies',
+]);
+// Each word once, though several languages share it ("privacy", "cookie", "conserv").
+const PRIVACY_NEEDLES = [
+  ...new Set(
+    VOCABULARY.filter(({ concept }) => PRIVACY_CONCEPTS.has(concept)).flatMap(({ entries: list }) =>
+      list.map((entry) => entry.needle),
+    ),
+  ),
+];
+
+/** How many times `text` (already `forMatching`) names one of the PRIVACY_CONCEPTS, in any of the languages. */
+export function privacyMentions(text: string): number {
+  let count = 0;
+  for (const needle of PRIVACY_NEEDLES) count += countOccurrences(text, needle, true);
+  return count;
 }
 
 /**

@@ -48,8 +48,13 @@ export const PLAUSIBILITY_LIMITS = Object.freeze({
   linkHubMinLinks: 8,
   /** ...where the last good version had at most this share. */
   linkHubPreviousShare: 0.25,
-  /** Another document: at most this share of the title and heading words were ever the notice's own. */
+  /** Another document: at most this share of the title and heading words were ever the notice's own... */
   identityOverlap: 0.2,
+  /**
+   * ...and it reads unlike a policy, or names data protection (personal data, privacy, consent...)
+   * fewer times than this per 1,000 words: half the fewest of any real version (7).
+   */
+  privacyMentionsPerThousandWords: 3.5,
   /** Lost vocabulary: the previous body used at least this many policy concepts... */
   vocabularyBefore: 6,
   /** ...and the current one at most this many (another page served at the notice URL). */
@@ -111,7 +116,8 @@ const percent = (ratio: number) => Math.round(ratio * 100);
  * - shrink: under 40% of its size and no longer reading like a whole policy;
  * - repetition: half the text repeats earlier paragraphs word for word;
  * - link-hub: mostly link text, or much smaller and mostly link blocks, where the notice was not;
- * - another-document: neither titled as a privacy notice nor named like the notice ever was;
+ * - another-document: neither titled as a privacy notice nor named like the notice ever was, and
+ *   unlike a policy or seldom naming data protection (terms of use that mention personal data);
  * - lost-vocabulary: the policy vocabulary gone, in every language (another page at the URL).
  * A language switch keeps the vocabulary (counted in all languages) and the privacy title, and a
  * rewrite keeps the vocabulary, so neither is held.
@@ -249,19 +255,23 @@ export function assessPlausibility(
   }
 
   const wasPrivacyTitled = profile?.privacyTitle ?? before.privacyTitle;
-  if (wasPrivacyTitled && !now.privacyTitle && now.identityWords.length > 0 && !readsAsPolicy) {
+  // Terms of use or a help page can use many policy concepts in passing; a notice keeps coming
+  // back to data protection itself, so a page that seldom does is not read as one.
+  const seldomNamesPrivacy = now.privacyMentionsPerThousandWords < limits.privacyMentionsPerThousandWords;
+  if (wasPrivacyTitled && !now.privacyTitle && now.identityWords.length > 0 && (!readsAsPolicy || seldomNamesPrivacy)) {
     const known = new Set([...(profile?.identityWords ?? []), ...before.identityWords]);
     const shared = now.identityWords.filter((word) => known.has(word)).length;
     const overlap = shared / now.identityWords.length;
     if (overlap <= limits.identityOverlap) {
       return suspect(
         'another-document',
-        `The body is another document: its title "${now.title.slice(0, 80)}" and headings name no privacy notice, ${percent(overlap)}% of their words were ever this notice's own, and it uses ${now.concepts.length} of the ${POLICY_CONCEPTS} policy concepts.`,
+        `The body is another document: its title "${now.title.slice(0, 80)}" and headings name no privacy notice, ${percent(overlap)}% of their words were ever this notice's own, and it uses ${now.concepts.length} of the ${POLICY_CONCEPTS} policy concepts, naming data protection ${Math.round(now.privacyMentionsPerThousandWords)} times per 1,000 words.`,
         {
           title: now.title.slice(0, 120),
           identityOverlap: round(overlap),
           headings: now.headings.length,
           concepts: now.concepts.length,
+          privacyMentionsPerThousandWords: round(now.privacyMentionsPerThousandWords),
         },
       );
     }

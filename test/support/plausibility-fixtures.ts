@@ -234,6 +234,105 @@ export const JUNK: ReadonlyArray<{ kind: string; body: string; signal: string; p
     signal: 'another-document',
   },
   {
+    // Long terms that touch on personal data, cookies, consent and rights in passing: many policy
+    // concepts, but data protection is named a few times in a thousand words, not on every page.
+    kind: 'long terms of use with a paragraph on personal data',
+    body: [
+      '# Wingtip Bikes general terms and conditions of rental',
+      ...[
+        [
+          'Who may ride',
+          'You must be at least sixteen years old and hold a valid payment card in your own name. Riders under eighteen need the written agreement of a parent, who is then bound by these terms as well.',
+        ],
+        [
+          'Your account',
+          'Keep your password secret and tell us at once if someone else uses your account. You are responsible for every ride started from it until you tell us, and for the fares and fees of those rides.',
+        ],
+        [
+          'Fares',
+          'Each ride is charged by the minute at the fare shown in the app when you unlock the bicycle. Passes are charged when you buy them and renew each month until you cancel them in the app.',
+        ],
+        [
+          'Deposits and fees',
+          'We may hold a deposit on your card while you ride. A ride that ends outside a dock costs a fee, and so does a bicycle that we must fetch from a place where parking is not allowed.',
+        ],
+        [
+          'Before each ride',
+          'Check the brakes, the tyres, the bell and the lights before you ride, adjust the saddle, and do not ride a bicycle that is damaged: report it in the app and choose another one.',
+        ],
+        [
+          'While you ride',
+          'Obey the highway code, ride on cycle lanes where there are some, do not carry a passenger, and do not ride after drinking alcohol. One bicycle carries one person and at most five kilograms in its basket.',
+        ],
+        [
+          'Ending a ride',
+          'End each ride by locking the bicycle at a dock or in a parking zone shown in the app, and check that the app confirms the end of the ride. Until it does, the ride goes on and is charged.',
+        ],
+        [
+          'Damage, loss and theft',
+          'You are responsible for the bicycle from unlocking to locking. Report an accident, damage or theft within twenty-four hours. We may charge the cost of repairs up to the amount shown in the fee list.',
+        ],
+        [
+          'Your data',
+          'To run the rental we use the details of your account and of your rides, as our privacy notice explains; it also says how to exercise your rights and withdraw your consent.',
+        ],
+        [
+          'Suspension and closing',
+          'You can close your account at any time in the app. We may suspend it if you break these terms, for example when a bicycle is left unlocked twice in a month, after telling you why.',
+        ],
+        [
+          'Changes to the service',
+          'We may change the fares, the zones and these terms. We tell you thirty days before a change that affects you, and you may close your account without charge before it takes effect.',
+        ],
+        [
+          'Liability',
+          'We repair bicycles every week, but we are not liable for losses you could have avoided by checking the bicycle or by following these terms. Nothing in these terms limits liability that the law does not allow us to limit.',
+        ],
+        [
+          'Group rides and events',
+          'A group of up to twenty riders can book bicycles together for an event. The person who books pays for every bicycle of the group and makes sure that each rider has read these terms before the ride starts.',
+        ],
+        [
+          'Electric bicycles',
+          'An electric bicycle may only be ridden by a rider aged eighteen or more. Do not leave it with a flat battery outside a dock: the fee for fetching it is doubled, and the battery must never be removed or opened.',
+        ],
+        [
+          'Lost property',
+          'Things left in a basket are kept at our depot for thirty days. Ask for them through customer service with a description and the time of the ride, and collect them in person or pay for delivery.',
+        ],
+        [
+          'Gift cards and vouchers',
+          'Gift cards are valid for two years and cannot be exchanged for cash. A voucher applies to one account only, cannot be combined with another offer and expires on the date printed on it.',
+        ],
+        [
+          'Business accounts',
+          'A company may open an account for its staff and receive one invoice each month. The company tells us who may ride on its account and remains responsible for the fares and fees of those rides.',
+        ],
+        [
+          'Force majeure',
+          'We are not responsible for failing to provide the service because of events beyond our control, such as storms, floods, strikes or orders of the authorities, for as long as such events last.',
+        ],
+        [
+          'Notices',
+          'We send notices to the email address of your account, and they count as received the day after we send them. Send your notices to the postal address of our head office or through the app.',
+        ],
+        [
+          'Transfer of the contract',
+          'We may transfer this contract to another company of our group, which then takes on all our duties to you. You may not transfer your account or your passes to anyone else.',
+        ],
+        [
+          'Severability',
+          'If a court finds that part of these terms cannot be enforced, the rest of the terms still apply, and the part in question is replaced by the valid rule that comes closest to what it meant.',
+        ],
+        [
+          'Complaints and disputes',
+          'Write to our customer service, which answers every complaint within fourteen days. These terms are governed by Irish law; you may also ask for mediation or go to the courts where you live.',
+        ],
+      ].flatMap(([heading, text]) => [`## ${heading}`, text]),
+    ].join('\n\n'),
+    signal: 'another-document',
+  },
+  {
     kind: 'a shop category page',
     body: [
       '# City bicycles',
