@@ -190,6 +190,12 @@ export const JUNK: ReadonlyArray<{ kind: string; body: string; signal: string; p
     previous: POLICY_LONG,
   },
   {
+    kind: 'a German "currently offline" banner over a cached copy',
+    body: `Die Website ist derzeit offline. Sie sehen eine gespeicherte Fassung dieser Seite.\n\n${POLICY_LONG}`,
+    signal: 'offline-copy',
+    previous: POLICY_LONG,
+  },
+  {
     kind: 'the notice cut short mid-sentence',
     body: POLICY_LONG.slice(0, Math.floor(POLICY_LONG.length * 0.45)).replace(/\s+\S*$/, ''),
     signal: 'truncation',
