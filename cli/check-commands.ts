@@ -14,7 +14,7 @@ import {
 import type { ObjectStore } from '../shared/storage';
 import { adHocEndpoint, parseHostPort, uniqueTargets } from '../shared/tls';
 import type { RunLimits } from './cli-context';
-import { describeChangeDetails, describeNotice, describeNotifications, progress } from './cli-output';
+import { describeChangeDetails, describeHeldBody, describeNotice, describeNotifications, progress } from './cli-output';
 import { describeEndpoint, describeEndpointDetails } from './tls-output';
 
 export interface RunContext {
@@ -49,11 +49,16 @@ export async function driftPart(
   for (const problem of run.problems) progress(`run: [${problem.code}] ${problem.message}`);
   const lines: string[] = [];
   for (const result of run.notices)
-    lines.push(describeNotice(result), ...(result.status === 'changed' ? describeChangeDetails(result) : []));
+    lines.push(
+      describeNotice(result),
+      ...(result.status === 'changed' ? describeChangeDetails(result) : []),
+      ...describeHeldBody(result),
+    );
   for (const id of run.notReached) lines.push(`NOT REACHED ${id}: the run's deadline passed first`);
   const { changed, unchanged, baseline, error } = run.counts;
+  const held = run.notices.filter((result) => result.status === 'error' && result.heldForReview).length;
   lines.push(
-    `notices: ${changed} changed, ${unchanged} unchanged, ${baseline} baseline, ${error} error${run.notReached.length ? `, ${run.notReached.length} not reached` : ''}`,
+    `notices: ${changed} changed, ${unchanged} unchanged, ${baseline} baseline, ${error} error${held ? ` (${held} held for review)` : ''}${run.notReached.length ? `, ${run.notReached.length} not reached` : ''}`,
   );
   lines.push(...describeNotifications(run.notifications));
   return ok({ outcome: run, exitCode: driftExitCode(run), lines });

@@ -23,8 +23,18 @@ export function describeNotice(result: NoticeCheckResult): string {
     case 'unchanged':
       return `UNCHANGED ${result.id}${result.notModified ? ' (304 Not Modified)' : ''}`;
     case 'error':
-      return `ERROR     ${result.id}: [${result.error?.code}] ${result.error?.message}`;
+      if (result.heldForReview && result.error?.code === 'SUSPECT_BODY') {
+        const held = result.heldForReview;
+        return `HELD      ${result.id}: held for review [${held.signal}] ${held.reason} (seen ${held.seen} of ${held.needed} runs; accepted as a change at ${held.needed})`;
+      }
+      return `ERROR     ${result.id}: [${result.error?.code}] ${result.error?.message}${result.heldForReview ? ` (a body is still held for review: ${result.heldForReview.signal})` : ''}`;
   }
+}
+
+/** The first lines of a held body, indented, so a person can tell a broken page from an odd but real rewrite. */
+export function describeHeldBody(result: NoticeCheckResult): string[] {
+  if (result.status !== 'error' || !result.heldForReview) return [];
+  return [`    first lines of the held body:`, ...result.heldForReview.firstLines.map((line) => `    | ${line}`)];
 }
 
 /** The metadata keys and sections a change touched, one line each, as `noticewatch diff` and the run summaries print them. */

@@ -12,8 +12,14 @@
   var PROTOCOLS = ['SSLv3', 'TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
   /** Protocols whose acceptance is a compliance failure; the others should be accepted. */
   var LEGACY = { SSLv3: true, TLSv1: true, 'TLSv1.1': true };
-  var STATUS_ORDER = { changed: 0, error: 1, baseline: 2, unchanged: 3 };
-  var STATUS_LABEL = { baseline: 'Baseline', unchanged: 'Unchanged', changed: 'Changed', error: 'Error' };
+  var STATUS_ORDER = { changed: 0, held: 1, error: 2, baseline: 3, unchanged: 4 };
+  var STATUS_LABEL = {
+    baseline: 'Baseline',
+    unchanged: 'Unchanged',
+    changed: 'Changed',
+    held: 'Held for review',
+    error: 'Error',
+  };
   /** Same rule as the API: a report name we would ask for must look like one. */
   var REPORT_NAME = /^(drift|runs|tls)\/[A-Za-z0-9._/@-]+\.json$/;
   var MAX_DIFF_LINES = 4000;
@@ -158,8 +164,40 @@
 
   // ---------------------------------------------------------------- notices
 
+  /** A body held back as not looking like the notice, shown at once so a person can judge it. */
+  function isHeld(notice) {
+    return !!(notice.heldForReview && notice.error && notice.error.code === 'SUSPECT_BODY');
+  }
+
+  function displayStatus(notice) {
+    if (isHeld(notice)) return 'held';
+    return STATUS_LABEL[notice.status] && notice.status !== 'held' ? notice.status : 'error';
+  }
+
+  function heldDetails(held) {
+    var lines = Array.isArray(held.firstLines) ? held.firstLines : [];
+    return el('div', { className: 'held' }, [
+      el('div', {}, [
+        el('span', { className: 'code-chip held-signal', text: String(held.signal) }),
+        el('span', { text: ' ' + String(held.reason) }),
+      ]),
+      el('div', {
+        className: 'muted small',
+        text:
+          'Seen in ' +
+          held.seen +
+          ' of the ' +
+          held.needed +
+          ' consecutive runs that accept it as a change; first seen ' +
+          formatTime(held.firstSeen) +
+          '.',
+      }),
+      el('pre', { className: 'held-lines', text: lines.map(String).join('\n') }),
+    ]);
+  }
+
   function noticeRow(notice) {
-    var status = STATUS_LABEL[notice.status] ? notice.status : 'error';
+    var status = displayStatus(notice);
     var url = safeHttpUrl(notice.url);
     var idCell = el('td', { className: 'cell-notice' }, [
       el('div', { className: 'notice-id', text: notice.id }),
@@ -173,7 +211,9 @@
     ]);
 
     var details = el('td', { className: 'cell-details' });
-    if (notice.error) {
+    if (isHeld(notice)) {
+      details.appendChild(heldDetails(notice.heldForReview));
+    } else if (notice.error) {
       details.appendChild(el('span', { className: 'code-chip', text: notice.error.code }));
       details.appendChild(el('span', { className: 'error-text', text: ' ' + notice.error.message }));
     } else if (notice.status === 'changed') {
@@ -229,7 +269,7 @@
     notices
       .slice()
       .sort(function (a, b) {
-        var order = (STATUS_ORDER[a.status] ?? 9) - (STATUS_ORDER[b.status] ?? 9);
+        var order = (STATUS_ORDER[displayStatus(a)] ?? 9) - (STATUS_ORDER[displayStatus(b)] ?? 9);
         return order !== 0 ? order : String(a.id).localeCompare(String(b.id));
       })
       .forEach(function (notice) {
@@ -1339,6 +1379,7 @@
         return n.status === 'changed';
       }).length,
     );
+    $('count-held').textContent = String(notices.filter(isHeld).length);
     $('count-pending').textContent = String(
       notices.reduce(function (sum, n) {
         return sum + (Number(n.pendingReview) || 0);
@@ -1346,7 +1387,7 @@
     );
     $('count-errors').textContent = String(
       notices.filter(function (n) {
-        return n.status === 'error';
+        return n.status === 'error' && !isHeld(n);
       }).length,
     );
     $('count-endpoints').textContent = String(endpoints.length);

@@ -71,7 +71,11 @@ export const PROBLEM_CODES = {
   NOT_MARKDOWN: [502, 'notice', 'An HTML page came back where markdown was expected.'],
   FRONT_MATTER_INVALID: [502, 'notice', 'The YAML front matter is unclosed, invalid, not a mapping, or too large.'],
   SELECTOR_NOT_FOUND: [502, 'notice', "The page has no element matching the notice's `selector`."],
-  SUSPECT_BODY: [502, 'notice', 'The body no longer looks like the notice (error page, collapsed size).'],
+  SUSPECT_BODY: [
+    502,
+    'notice',
+    'The body does not look like the notice (error page, truncated render, another document); it is held for review.',
+  ],
   INCLUDE_INVALID: [502, 'notice', 'An include path is not a valid URL or path.'],
   INCLUDE_OUTSIDE_SITE: [502, 'notice', "An include points outside the notice's own site."],
   INCLUDE_CYCLE: [502, 'notice', 'Includes include each other in a cycle.'],

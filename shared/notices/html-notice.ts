@@ -44,6 +44,8 @@ export const HTML_LIMITS = Object.freeze({
   maxDepth: 256,
   /** Elements in the page: node-html-parser builds them all in one piece of synchronous work. */
   maxElements: 200_000,
+  /** Attributes in one tag: node-html-parser's tag pattern overflows its stack on tens of thousands. */
+  maxAttributes: 1_000,
   /** Elements left open at the end and nested in one another: node-html-parser's tidying is quadratic in them. */
   maxUnclosed: 2_000,
   /**
@@ -181,13 +183,38 @@ function* extractionSteps(
     keys.length === 0 ? null : keys.map((key) => `${key}: ${JSON.stringify(metadata[key])}`).join('\n') + '\n';
   yield;
 
+  // The same document turndown would build from the region's HTML, parsed once; the slices are
+  // cut from it, so that cutting never changes how the HTML is read.
+  const regionHtml = region.toString();
+  const parsed = createDocument(`<x-turndown id="turndown-root">${regionHtml}</x-turndown>`);
+  const top = parsed.getElementById('turndown-root') as unknown as DomNode;
+  yield;
+  const depth = domDepth(top);
+  if (depth > HTML_LIMITS.maxDepth) {
+    return fail(
+      'HTML_TOO_DEEP',
+      `${source} nests HTML elements ${depth} levels deep once parsed (at most ${HTML_LIMITS.maxDepth} are converted); this is not a readable notice page.`,
+    );
+  }
+  const marker = markWhitespaceRuns(top, regionHtml);
+  if (marker === undefined) {
+    return fail(
+      'HTML_TOO_COMPLEX',
+      `${source} holds long runs of whitespace and every private-use character, so it cannot be converted safely; this is not a readable notice page.`,
+    );
+  }
+  yield;
+
   const service = markdownService();
   const parts: string[] = [];
-  for (const slice of regionSlices(region, source, options.sliceChars ?? SLICE_CHARS)) {
+  for (const slice of domSlices(top, source, options.sliceChars ?? SLICE_CHARS)) {
     if (!slice.ok) return slice;
-    const markdown = sliceToMarkdown(service, slice.value);
+    const wrapper = top.ownerDocument.createElement('x-turndown');
+    for (const node of slice.value) wrapper.appendChild(node);
+    const markdown = toMarkdown(service, wrapper);
     if (!markdown.ok) return markdown;
-    if (markdown.value !== '') parts.push(markdown.value);
+    const text = marker === null ? markdown.value : markdown.value.split(marker).join('');
+    if (text !== '') parts.push(text);
     yield;
   }
   return ok({ frontMatterText, metadata, body: parts.join('\n\n') });
@@ -200,6 +227,12 @@ function pageProblem(html: string, source: string): Problem | null {
     return {
       code: 'HTML_TOO_COMPLEX',
       message: `${source} has ${shape.elements} HTML elements (at most ${HTML_LIMITS.maxElements} are parsed); this is not a readable notice page.`,
+    };
+  }
+  if (shape.maxAttributes > HTML_LIMITS.maxAttributes) {
+    return {
+      code: 'HTML_TOO_COMPLEX',
+      message: `${source} has a tag with ${shape.maxAttributes} attributes (at most ${HTML_LIMITS.maxAttributes} are parsed); this is not a readable notice page.`,
     };
   }
   if (shape.unclosed > HTML_LIMITS.maxUnclosed) {
@@ -350,29 +383,57 @@ function isElement(node: ParsedNode): node is HTMLElement {
   return node.nodeType === 1;
 }
 
+/** The few DOM members of domino's nodes used here. */
+interface DomNode {
+  nodeType: number;
+  nodeName: string;
+  data: string;
+  firstChild: DomNode | null;
+  nextSibling: DomNode | null;
+  parentNode: DomNode | null;
+  ownerDocument: { createTextNode(data: string): DomNode; createElement(name: string): DomNode };
+  insertBefore(node: DomNode, before: DomNode | null): DomNode;
+  appendChild(node: DomNode): DomNode;
+}
+
+/** The next node in document order inside `root`, without recursion; null at the end. */
+function nextInOrder(node: DomNode, root: DomNode, enter: boolean): DomNode | null {
+  if (enter && node.firstChild !== null) return node.firstChild;
+  let current: DomNode | null = node;
+  while (current !== null && current !== root && current.nextSibling === null) current = current.parentNode;
+  return current === null || current === root ? null : current.nextSibling;
+}
+
+function domDepth(root: DomNode): number {
+  let deepest = 0;
+  const levels = new Map<DomNode, number>([[root, 0]]);
+  for (let node = nextInOrder(root, root, true); node !== null; node = nextInOrder(node, root, true)) {
+    const level = (levels.get(node.parentNode as DomNode) ?? 0) + 1;
+    if (node.firstChild !== null) levels.set(node, level);
+    if (level > deepest) deepest = level;
+  }
+  return deepest;
+}
+
 interface NodeSize {
-  /** Length of the node's HTML (approximate for elements: their tags are estimated). */
+  /** Length of the node's text and an estimate of its tags. */
   chars: number;
   /** Elements in the node, itself included. */
   elements: number;
 }
 
-/** The size of every node of `region`, computed in one pass without recursion. */
-function nodeSizes(region: HTMLElement): Map<ParsedNode, NodeSize> {
-  const sizes = new Map<ParsedNode, NodeSize>();
-  const order: ParsedNode[] = [];
-  const pending: ParsedNode[] = [region];
-  while (pending.length > 0) {
-    const node = pending.pop() as ParsedNode;
-    order.push(node);
-    for (const child of node.childNodes) pending.push(child);
-  }
+/** The size of every node under `root`, in one pass without recursion. */
+function nodeSizes(root: DomNode): Map<DomNode, NodeSize> {
+  const sizes = new Map<DomNode, NodeSize>();
+  const order: DomNode[] = [];
+  for (let node = nextInOrder(root, root, true); node !== null; node = nextInOrder(node, root, true)) order.push(node);
   for (let i = order.length - 1; i >= 0; i--) {
     const node = order[i];
-    const size = isElement(node)
-      ? { chars: 2 * (node.rawTagName ?? '').length + (node.rawAttrs ?? '').length + 6, elements: 1 }
-      : { chars: node.rawText.length, elements: 0 };
-    for (const child of node.childNodes) {
+    const size =
+      node.nodeType === 1
+        ? { chars: 2 * node.nodeName.length + 5, elements: 1 }
+        : { chars: (node.data ?? '').length, elements: 0 };
+    for (let child = node.firstChild; child !== null; child = child.nextSibling) {
       const childSize = sizes.get(child);
       if (childSize === undefined) continue;
       size.chars += childSize.chars;
@@ -384,109 +445,79 @@ function nodeSizes(region: HTMLElement): Map<ParsedNode, NodeSize> {
 }
 
 /**
- * The region's HTML in slices that convert to the same markdown one by one as together, joined by
- * a blank line. Only the children of large transparent containers (div, section, main...) are
- * split, and only after a block element, where turndown itself would put a blank line. A block
- * too large to convert in one go is HTML_TOO_COMPLEX.
+ * The region's nodes in slices that convert to the same markdown one by one as together, joined
+ * by a blank line. Only the children of large transparent containers (div, section, main...) are
+ * split, and only after a block element, where turndown itself puts a blank line. A block too
+ * large to convert in one go is HTML_TOO_COMPLEX.
  */
-function* regionSlices(region: HTMLElement, source: string, sliceChars: number): Generator<Result<string>, void, void> {
-  const sizes = nodeSizes(region);
-  const sizeOf = (node: ParsedNode): NodeSize => sizes.get(node) ?? { chars: 0, elements: 0 };
-  const splittable = (node: ParsedNode): boolean =>
-    isElement(node) && TRANSPARENT_ELEMENTS.has(node.tagName) && sizeOf(node).chars > sliceChars;
-  const tooLarge = (node: ParsedNode | NodeSize): Result<string> | null => {
-    const { chars, elements } = 'chars' in node ? node : sizeOf(node);
-    if (chars <= HTML_LIMITS.maxBlockChars && elements <= HTML_LIMITS.maxBlockElements) return null;
-    return fail(
-      'HTML_TOO_COMPLEX',
-      `${source} has one block of ${chars} characters and ${elements} elements that cannot be cut (at most ${HTML_LIMITS.maxBlockChars} and ${HTML_LIMITS.maxBlockElements} are converted in one piece); this is not a readable notice page.`,
-    );
+function* domSlices(root: DomNode, source: string, sliceChars: number): Generator<Result<DomNode[]>, void, void> {
+  const sizes = nodeSizes(root);
+  const sizeOf = (node: DomNode): NodeSize => sizes.get(node) ?? { chars: 0, elements: 0 };
+  const splittable = (node: DomNode): boolean =>
+    node.nodeType === 1 && TRANSPARENT_ELEMENTS.has(node.nodeName) && sizeOf(node).chars > sliceChars;
+  const tooLarge = ({ chars, elements }: NodeSize): Result<DomNode[]> | null =>
+    chars <= HTML_LIMITS.maxBlockChars && elements <= HTML_LIMITS.maxBlockElements
+      ? null
+      : fail(
+          'HTML_TOO_COMPLEX',
+          `${source} has one block of ${chars} characters and ${elements} elements that cannot be cut (at most ${HTML_LIMITS.maxBlockChars} and ${HTML_LIMITS.maxBlockElements} are converted in one piece); this is not a readable notice page.`,
+        );
+  let slice: DomNode[] = [];
+  let size: NodeSize = { chars: 0, elements: 0 };
+  // Children are listed before any is moved into a slice's wrapper, by walking the siblings:
+  // asking domino for `childNodes` makes it keep an array that every later move splices (quadratic).
+  const childrenOf = (node: DomNode): DomNode[] => {
+    const children: DomNode[] = [];
+    for (let child = node.firstChild; child !== null; child = child.nextSibling) children.push(child);
+    return children;
   };
-  if (!splittable(region)) {
-    yield tooLarge(region) ?? ok(region.toString());
-    return;
-  }
-  let buffer: string[] = [];
-  let buffered = 0;
-  let bufferedElements = 0;
-  const frames: Array<{ nodes: ParsedNode[]; next: number }> = [{ nodes: region.childNodes, next: 0 }];
+  const frames: Array<{ nodes: DomNode[]; next: number }> = [{ nodes: childrenOf(root), next: 0 }];
   while (frames.length > 0) {
     const frame = frames[frames.length - 1];
-    const node: ParsedNode | undefined = frame.nodes[frame.next++];
-    const boundary = node === undefined || splittable(node);
-    if (boundary && buffered > 0) {
-      yield ok(buffer.join(''));
-      buffer = [];
-      buffered = 0;
-      bufferedElements = 0;
+    const node: DomNode | undefined = frame.nodes[frame.next++];
+    if ((node === undefined || splittable(node)) && slice.length > 0) {
+      yield ok(slice);
+      slice = [];
+      size = { chars: 0, elements: 0 };
     }
     if (node === undefined) {
       frames.pop();
       continue;
     }
     if (splittable(node)) {
-      frames.push({ nodes: node.childNodes, next: 0 });
+      frames.push({ nodes: childrenOf(node), next: 0 });
       continue;
     }
-    const size = sizeOf(node);
+    const nodeSize = sizeOf(node);
     // A run of inline content between blocks is one piece of work too.
-    const problem =
-      tooLarge(node) ?? tooLarge({ chars: buffered + size.chars, elements: bufferedElements + size.elements });
+    const problem = tooLarge({ chars: size.chars + nodeSize.chars, elements: size.elements + nodeSize.elements });
     if (problem) {
       yield problem;
       return;
     }
-    const html = node.toString();
-    buffer.push(html);
-    buffered += html.length;
-    bufferedElements += size.elements;
-    if (buffered >= sliceChars && isElement(node) && SLICE_BOUNDARY_ELEMENTS.has(node.tagName)) {
-      yield ok(buffer.join(''));
-      buffer = [];
-      buffered = 0;
-      bufferedElements = 0;
+    slice.push(node);
+    size = { chars: size.chars + nodeSize.chars, elements: size.elements + nodeSize.elements };
+    if (size.chars >= sliceChars && node.nodeType === 1 && SLICE_BOUNDARY_ELEMENTS.has(node.nodeName)) {
+      yield ok(slice);
+      slice = [];
+      size = { chars: 0, elements: 0 };
     }
   }
-  if (buffered > 0) yield ok(buffer.join(''));
 }
 
-/** The few DOM members of domino's nodes used here. */
-interface DomNode {
-  nodeType: number;
-  nodeName: string;
-  data: string;
-  firstChild: DomNode | null;
-  nextSibling: DomNode | null;
-  parentNode: DomNode | null;
-  ownerDocument: { createTextNode(data: string): DomNode };
-  insertBefore(node: DomNode, before: DomNode | null): DomNode;
-}
-
-function sliceToMarkdown(service: TurndownService, html: string): Result<string> {
-  // The same document turndown builds from a string, so the markdown is the same as its own.
-  const document = createDocument(`<x-turndown id="turndown-root">${html}</x-turndown>`);
-  const root = document.getElementById('turndown-root') as unknown as DomNode;
-  const marker = markWhitespaceRuns(root, html);
-  if (marker === undefined) {
-    return fail(
-      'HTML_TOO_COMPLEX',
-      'The page holds long runs of whitespace and every private-use character, so it cannot be converted safely; this is not a readable notice page.',
-    );
-  }
+function toMarkdown(service: TurndownService, wrapper: DomNode): Result<string> {
   // turndown clones a node it is given, and domino's clone refuses tag names its own parser
   // accepted (`<a<b>`); the tree is ours to spend, so it is handed over as is.
-  Object.defineProperty(root, 'cloneNode', { value: () => root });
-  let markdown: string;
+  Object.defineProperty(wrapper, 'cloneNode', { value: () => wrapper });
   try {
-    markdown = service.turndown(root as unknown as TurndownService.Node);
+    return ok(service.turndown(wrapper as unknown as TurndownService.Node));
   } catch (error) {
-    // The depth limit is checked before parsing; this is the backstop should the two parsers disagree.
+    // The depth limits are checked before; this is the backstop should they be passed somehow.
     if (error instanceof RangeError) {
       return fail('HTML_TOO_DEEP', `The page nests HTML elements too deeply to convert (${error.message}).`);
     }
     throw error;
   }
-  return ok(marker === null ? markdown : markdown.split(marker).join(''));
 }
 
 /**

@@ -16,6 +16,8 @@
 export interface HtmlShape {
   /** Opening tags: the parser builds one object per element, a few microseconds each. */
   elements: number;
+  /** The most attributes (space-separated words) in one tag: the parser's tag pattern overflows on tens of thousands. */
+  maxAttributes: number;
   /** Elements still open at the end of the page, nested in one another, that the parser must tidy. */
   unclosed: number;
   /** `<script>`, `<style>`, `<noscript>` and `<pre>` elements: each costs the parser one pass over the page. */
@@ -87,6 +89,10 @@ function tables(entries: Record<string, string[]>): Record<string, ReadonlySet<s
   return out;
 }
 
+function isSpace(code: number): boolean {
+  return code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0c || code === 0x0d;
+}
+
 function isAsciiLetter(code: number): boolean {
   return (code | 0x20) >= 0x61 && (code | 0x20) <= 0x7a;
 }
@@ -111,6 +117,7 @@ export function measureHtmlShape(html: string): HtmlShape {
   const stack: string[] = [];
   let rawTextElements = 0;
   let elements = 0;
+  let maxAttributes = 0;
   // Where the next `>` and `-->` are: searched for again only once passed, so the scan stays linear.
   let nextClose = -2;
   let nextCommentEnd = -2;
@@ -166,6 +173,11 @@ export function measureHtmlShape(html: string): HtmlShape {
         while (nameEnd < tagEnd && isNameChar(html.charCodeAt(nameEnd))) nameEnd++;
         const name = lower.slice(nameStart, nameEnd);
         end = tagEnd + 1;
+        let attributes = 0;
+        for (let k = nameEnd; k < tagEnd; k++) {
+          if (isSpace(html.charCodeAt(k)) && k + 1 < tagEnd && !isSpace(html.charCodeAt(k + 1))) attributes++;
+        }
+        if (attributes > maxAttributes) maxAttributes = attributes;
         if (closing) {
           close(name);
         } else {
@@ -185,5 +197,5 @@ export function measureHtmlShape(html: string): HtmlShape {
     }
     i = end >= 0 ? end : lt + 1;
   }
-  return { elements, unclosed: stack.length, rawTextElements };
+  return { elements, maxAttributes, unclosed: stack.length, rawTextElements };
 }

@@ -3,6 +3,7 @@
  * canonical snapshot document that the rest of noticewatch stores, hashes and diffs.
  */
 export { acquireNotice, type AcquireOptions, type Acquisition } from './acquire-notice';
+export { featuresOf } from './body-features';
 export {
   parsePublishConfig,
   parseRedirections,
@@ -20,7 +21,7 @@ export {
 } from './fetch-resource';
 export { normaliseText } from './normalise-text';
 export { type ParsedNotice, parseNotice } from './parse-notice';
-export { assessPlausibility } from './plausibility';
+export { assessPlausibility, type NoticeProfile, updateProfile } from './plausibility';
 export { findIncludeDirectives, type IncludeFetcher, type IncludeOptions, resolveIncludes } from './resolve-includes';
 export {
   buildSnapshotDocument,

@@ -104,7 +104,7 @@ function resultChangePart(result: NoticeCheckResult, before: LatestNoticeEntry |
 }
 
 /**
- * Merges a result into a notice's entry. The check (status, time, error) and the last change are
+ * Merges a result into a notice's entry. The check (status, time, error, a held body) and the last change are
  * merged separately, each keeping whichever is newer: two runs recording in either order, one of
  * them reporting the change and the other "unchanged" after it, end with the same entry.
  */
@@ -122,6 +122,7 @@ function latestNoticeEntry(result: NoticeCheckResult, before: LatestNoticeEntry 
           checkedAt: before.checkedAt,
           runId: before.runId,
           error: before.error,
+          heldForReview: before.heldForReview,
           report: before.report,
         }
       : {
@@ -129,15 +130,17 @@ function latestNoticeEntry(result: NoticeCheckResult, before: LatestNoticeEntry 
           checkedAt: result.checkedAt,
           runId: result.runId,
           error: result.error,
+          heldForReview: result.status === 'error' ? result.heldForReview : undefined,
           report: result.report,
         };
-  const { error, ...rest } = check;
+  const { error, heldForReview, ...rest } = check;
   return {
     id: result.id,
     url: result.url,
     ...rest,
     ...change,
     ...(error ? { error } : {}),
+    ...(heldForReview ? { heldForReview } : {}),
     ...reviewPart(before, resultChangeNumber(result)),
   };
 }

@@ -89,10 +89,33 @@ export interface ChangedResult extends Omit<NoticeCheckFields, 'previousSnapshot
   readonly changeNumber?: number;
 }
 
+/**
+ * A fetched body that did not look like the notice (an error page, a truncated render, another
+ * document): not taken as a change, but shown at once so that a person can tell a broken page from
+ * a real rewrite that merely looks odd, before it is accepted after `needed` consecutive runs.
+ */
+export interface HeldForReview {
+  /** The signal that fired (empty, error-page, truncation, link-hub, another-document...). */
+  readonly signal: string;
+  /** Why, in words, with the figures behind it. */
+  readonly reason: string;
+  readonly figures: Readonly<Record<string, number | string | boolean>>;
+  /** The first lines of the held body, as fetched and normalised. */
+  readonly firstLines: readonly string[];
+  /** SHA-256 of the held snapshot text. */
+  readonly hash: string;
+  /** Consecutive runs that served this body so far, and how many accept it as a change. */
+  readonly seen: number;
+  readonly needed: number;
+  readonly firstSeen: string;
+}
+
 /** The check could not complete, or what was fetched is not taken for the notice; the last good snapshot is untouched. */
 export interface ErrorResult extends Omit<NoticeCheckFields, 'error'> {
   readonly status: 'error';
   readonly error: Problem;
+  /** Set while a fetched body is held back as not looking like the notice (SUSPECT_BODY, or a later failed fetch). */
+  readonly heldForReview?: HeldForReview;
   /** Set when the change was recorded but its report could not be written (REPORT_NOT_WRITTEN). */
   readonly currentSnapshot: string | null;
   readonly rawSnapshot: string | null;
@@ -129,6 +152,8 @@ export interface LatestNoticeEntry {
   /** The report that holds the notice's current claims: its baseline or its last change. */
   readonly claimsReport?: string | null;
   readonly error?: Problem;
+  /** A body held back at the latest check, with why and its first lines. */
+  readonly heldForReview?: HeldForReview;
   readonly report: string | null;
   /** Changes of the notice recorded so far (the number of its last change). */
   readonly changeCount?: number;

@@ -8,11 +8,13 @@ import { recordChange } from '../history';
 import {
   acquireNotice,
   documentFromSnapshotText,
+  featuresOf,
   type FetchOptions,
   type RepositoryFiles,
   type SnapshotDocument,
 } from '../notices';
 import {
+  type HeldForReview,
   type NoticeCheckResult,
   type NoticeOutcome,
   type NoticeReport,
@@ -27,6 +29,7 @@ import {
   type DecisionContext,
   DEFAULT_SUSPECT_RUNS_TO_ACCEPT,
   type Evidence,
+  heldForReview,
   lastChangeOf,
 } from './decide-notice';
 import { type NoticePointer, readPointer, swapPointer } from './notice-pointer';
@@ -141,8 +144,10 @@ export async function checkNotice(
       null,
     );
   };
+  // Set once the pointer is read: a body held at an earlier run stays on view while fetches fail.
+  let stillHeld: HeldForReview | undefined;
   const failWith = (problem: Problem, previousSnapshot: string | null) =>
-    finish(errorOutcome(problem, previousSnapshot));
+    finish({ ...errorOutcome(problem, previousSnapshot), ...(stillHeld ? { heldForReview: stillHeld } : {}) });
 
   // Idempotent per run: a check already completed under this run id (a retried invocation, a timer
   // firing twice for one slot) returns what it recorded instead of checking again.
@@ -156,6 +161,10 @@ export async function checkNotice(
   const initial = await readPointer(deps.store, notice.id);
   if (!initial.ok) return complete(errorOutcome(initial.problem, null), null);
 
+  stillHeld = heldForReview(
+    initial.value.pointer?.suspect ?? null,
+    deps.suspectRunsToAccept ?? DEFAULT_SUSPECT_RUNS_TO_ACCEPT,
+  );
   const recovered = await recoverUnwrittenChangeReport(deps.store, initial.value.pointer);
   if (!recovered.ok) return failWith(recovered.problem, initial.value.pointer?.lastGood?.snapshot ?? null);
 
@@ -218,7 +227,14 @@ export async function checkNotice(
     const keptSnapshot = pointer?.lastGood?.snapshot ?? null;
     const previous = await readPrevious(deps.store, pointer, fetched.hash);
     if (!previous.ok) return failWith(previous.problem, keptSnapshot);
-    // Measuring a large body is a slice of synchronous work of its own: let the run's timers in first.
+    // Measuring a large body is a slice of synchronous work of its own: let the run's timers in
+    // before measuring each (the measures are kept, so deciding reuses them).
+    await yieldToEventLoop();
+    featuresOf(fetched.document);
+    if (previous.value) {
+      await yieldToEventLoop();
+      featuresOf(previous.value);
+    }
     await yieldToEventLoop();
     const decision = decide({ ...context, previous: previous.value }, pointer);
     if (decision.evidence) {

@@ -1,8 +1,9 @@
 import { changeClaimFields, extractClaims, promisesOf, raisesAlert } from '../claims';
+import { controlCharactersAsSpaces } from '../common/control-characters';
 import type { NoticeConfig } from '../config/types';
 import { analyseChange, reportedChange } from '../diff';
-import { type Acquisition, assessPlausibility, type SnapshotDocument } from '../notices';
-import type { ChangedResult, NoticeOutcome, UnchangedResult } from '../reports';
+import { type Acquisition, assessPlausibility, type SnapshotDocument, updateProfile } from '../notices';
+import type { ChangedResult, HeldForReview, NoticeOutcome, UnchangedResult } from '../reports';
 import { type NoticePointer, POINTER_SCHEMA_VERSION, rememberVersion } from './notice-pointer';
 
 /** A suspect body (error page, far smaller) must be seen in this many consecutive runs before it counts as a change. */
@@ -79,7 +80,9 @@ export function decide(context: DecisionContext, pointer: NoticePointer | null):
   }
 
   let acceptedAfterSuspectRuns: number | undefined;
-  const suspicion = assessPlausibility(fetched.document, context.previous);
+  // The notice's titles and headings over its history; a pointer from before profiles starts from the last good version.
+  const profile = pointer?.profile ?? (context.previous ? updateProfile(undefined, context.previous) : undefined);
+  const suspicion = assessPlausibility(fetched.document, context.previous, profile);
   if (suspicion) {
     const needed = context.suspectRunsToAccept;
     const count = pointer?.suspect?.hash === fetched.hash ? pointer.suspect.count + 1 : 1;
@@ -89,14 +92,18 @@ export function decide(context: DecisionContext, pointer: NoticePointer | null):
         count,
         firstSeen: pointer?.suspect?.hash === fetched.hash ? pointer.suspect.firstSeen : seenAt,
         reason: suspicion.message,
+        signal: suspicion.signal,
+        figures: suspicion.figures,
+        firstLines: firstLinesOf(fetched.document.body),
       };
       return {
         outcome: {
           status: 'error',
           error: {
             code: suspicion.code,
-            message: `${suspicion.message} Not treated as a change (seen ${count} of ${needed} consecutive times needed to accept it).`,
+            message: `${suspicion.message} Held for review, not treated as a change (seen ${count} of ${needed} consecutive times needed to accept it).`,
           },
+          heldForReview: heldForReview(suspect, needed),
           previousSnapshot,
           currentSnapshot: null,
           rawSnapshot: null,
@@ -149,6 +156,7 @@ export function decide(context: DecisionContext, pointer: NoticePointer | null):
     },
     suspect: null,
     known: rememberVersion(pointer?.known ?? [], fetched.hash, currentSnapshot, seenAt),
+    profile: updateProfile(profile, fetched.document),
     updatedAt: seenAt,
   };
   // Content-addressed and immutable: writing them before the pointer moves is always safe.
@@ -186,6 +194,40 @@ export function decide(context: DecisionContext, pointer: NoticePointer | null):
     },
     pointer: next,
     evidence,
+  };
+}
+
+/** How many lines of a held body are shown, and how long each may be. */
+const HELD_LINES = 8;
+const HELD_LINE_CHARS = 200;
+
+/** The first non-blank lines of a body, cut to a readable length. */
+function firstLinesOf(body: string): string[] {
+  const lines: string[] = [];
+  let start = 0;
+  while (lines.length < HELD_LINES && start < body.length) {
+    let end = body.indexOf('\n', start);
+    if (end < 0) end = body.length;
+    // Fetched text: control characters (terminal escapes) become spaces before anyone prints it.
+    const line = controlCharactersAsSpaces(body.slice(start, Math.min(end, start + HELD_LINE_CHARS * 2))).trim();
+    if (line !== '') lines.push(line.length > HELD_LINE_CHARS ? `${line.slice(0, HELD_LINE_CHARS - 1)}…` : line);
+    start = end + 1;
+  }
+  return lines;
+}
+
+/** The held body as results, reports and latest.json show it; undefined when nothing is held. */
+export function heldForReview(suspect: NoticePointer['suspect'], needed: number): HeldForReview | undefined {
+  if (!suspect) return undefined;
+  return {
+    signal: suspect.signal ?? 'unknown',
+    reason: suspect.reason,
+    figures: suspect.figures ?? {},
+    firstLines: suspect.firstLines ?? [],
+    hash: suspect.hash,
+    seen: suspect.count,
+    needed,
+    firstSeen: suspect.firstSeen,
   };
 }
 

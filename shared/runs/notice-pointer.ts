@@ -1,5 +1,6 @@
 import type { NoticePromises } from '../claims';
 import { ok, type Result } from '../common/result';
+import type { NoticeProfile } from '../notices';
 import { CONTAINERS, type ObjectStore, pointerName, readJson } from '../storage';
 
 export const POINTER_SCHEMA_VERSION = 1;
@@ -63,7 +64,13 @@ export interface NoticePointer {
     readonly count: number;
     readonly firstSeen: string;
     readonly reason: string;
+    /** The plausibility signal that fired, its figures and the body's first lines (absent in older pointers). */
+    readonly signal?: string;
+    readonly figures?: Readonly<Record<string, number | string | boolean>>;
+    readonly firstLines?: readonly string[];
   } | null;
+  /** Titles and headings of the accepted versions, for telling another document from the notice (absent in older pointers). */
+  readonly profile?: NoticeProfile;
   readonly known: KnownVersion[];
   readonly updatedAt: string;
 }

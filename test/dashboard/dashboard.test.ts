@@ -171,12 +171,13 @@ describe.each(HOSTS)('dashboard in a browser, $name', (host) => {
 
       // Notices: one row per entry of latest.json, changed first, each with its status badge.
       const notices = page.locator('#notices-table tbody tr');
-      await expect.poll(() => notices.count()).toBe(5);
+      await expect.poll(() => notices.count()).toBe(6);
       const rows = await notices.evaluateAll((trs) =>
         trs.map((tr) => [tr.getAttribute('data-notice-id'), tr.querySelector('.badge')?.textContent]),
       );
       expect(rows).toEqual([
         ['contoso-insights', 'Changed'],
+        ['wingtip-bikes', 'Held for review'],
         [seed.hostileNoticeId, 'Error'],
         ['tailspin-docs', 'Error'],
         ['northwind-app', 'Baseline'],
@@ -184,6 +185,15 @@ describe.each(HOSTS)('dashboard in a browser, $name', (host) => {
       ]);
       await expect.poll(() => page.locator('#count-changed').textContent()).toBe('1');
       await expect.poll(() => page.locator('#count-errors').textContent()).toBe('2');
+      await expect.poll(() => page.locator('#count-held').textContent()).toBe('1');
+      // A held body is seen at once: why it was held, and its first lines (markup shown as text).
+      const held = page.locator('tr[data-notice-id="wingtip-bikes"]');
+      expect(await held.locator('.held-signal').textContent()).toBe('error-page');
+      expect(await held.textContent()).toContain('reads "page introuvable" (not found, fr)');
+      expect(await held.textContent()).toContain('Seen in 1 of the 3 consecutive runs');
+      expect(await held.locator('.held-lines').textContent()).toBe(
+        `Erreur / Page introuvable\nRetour à l'accueil ${XSS_SCRIPT}`,
+      );
       const tailspin = page.locator('tr[data-notice-id="tailspin-docs"]');
       expect(await tailspin.locator('.code-chip').textContent()).toBe('SUSPECT_BODY');
       expect(await tailspin.textContent()).toContain(XSS_SCRIPT);
@@ -405,7 +415,7 @@ describe.each(HOSTS)('dashboard in a browser, $name', (host) => {
       await page.getByRole('button', { name: 'Refresh' }).click();
       await page.waitForSelector('body[data-state="loaded"]');
       expect(await page.locator('#error-state').isVisible()).toBe(false);
-      expect(await page.locator('#notices-table tbody tr').count()).toBe(5);
+      expect(await page.locator('#notices-table tbody tr').count()).toBe(6);
       await page.context().close();
     },
     60_000,
@@ -416,7 +426,7 @@ describe.each(HOSTS)('dashboard in a browser, $name', (host) => {
     async () => {
       const { page, problems } = await open(seeded, `/api/dashboard${query}`);
       await page.waitForSelector('body[data-state="loaded"]');
-      expect(await page.locator('#notices-table tbody tr').count()).toBe(5);
+      expect(await page.locator('#notices-table tbody tr').count()).toBe(6);
       expect(problems).toEqual([]);
       await page.context().close();
     },

@@ -89,6 +89,24 @@ export async function seedDashboard(store: ObjectStore): Promise<DashboardSeed> 
         message: `The page now reads "${XSS_SCRIPT}" and ${XSS_IMG}; not treated as a change.`,
       },
     }),
+    // A body held for review: why, and its first lines (fetched text, so markup is shown as text).
+    result('wingtip-bikes', 'error', {
+      error: {
+        code: 'SUSPECT_BODY',
+        message: 'The body looks like an error or stub page. Held for review, not treated as a change.',
+      },
+      heldForReview: {
+        signal: 'error-page',
+        reason:
+          'The body looks like an error or stub page, not the notice: it is short (28 letters) and reads "page introuvable" (not found, fr).',
+        figures: { letters: 28, kind: 'not found', phrase: 'page introuvable', language: 'fr', concepts: 0 },
+        firstLines: ['Erreur / Page introuvable', `Retour à l'accueil ${XSS_SCRIPT}`],
+        hash: 'a'.repeat(64),
+        seen: 1,
+        needed: 3,
+        firstSeen: CHECKED_AT,
+      },
+    }),
     // Ids are validated by the watchlist, but the page must not trust even that.
     {
       ...result('placeholder', 'error', { error: { code: 'HTTP_STATUS', message: 'answered HTTP 404 Not Found' } }),

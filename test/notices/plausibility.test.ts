@@ -1,6 +1,10 @@
+import Ajv from 'ajv';
 import { describe, expect, it } from 'vitest';
 
-import { assessPlausibility, buildSnapshotDocument, type SnapshotDocument } from '../../shared/notices';
+import phrases from '../../content/plausibility/phrases.json';
+import phrasesSchema from '../../content/schemas/plausibility-phrases.schema.json';
+import { assessPlausibility, buildSnapshotDocument, type SnapshotDocument, updateProfile } from '../../shared/notices';
+import { JUNK, POLICY_EN, POLICY_FR, REAL_CHANGES } from '../support/plausibility-fixtures';
 
 function doc(body: string): SnapshotDocument {
   return buildSnapshotDocument(null, {}, body);
@@ -79,8 +83,9 @@ describe('assessPlausibility', () => {
     const partial = doc(
       '# Tailspin Toys privacy notice\n\n' + 'Loading the rest of this page from our content service. '.repeat(40),
     );
+    // "Loading" in a short body with no policy vocabulary: a placeholder, whichever signal names it first.
     expect(assessPlausibility(partial, previous)?.message).toMatch(
-      /no longer reads like a full privacy notice|no longer reads like a privacy notice/,
+      /no longer reads like a full privacy notice|error or stub page/,
     );
   });
 
@@ -89,16 +94,18 @@ describe('assessPlausibility', () => {
   });
 
   it('does not compare sizes with an insubstantial previous body', () => {
-    const previous = doc('# Privacy\n\nWe keep nothing.');
-    expect(assessPlausibility(doc('# Privacy\n\nNone.'), previous)).toBeNull();
+    const previous = doc('# Privacy\n\nWe keep no personal data at all.');
+    expect(assessPlausibility(doc('# Privacy\n\nWe collect nothing, keep nothing.'), previous)).toBeNull();
   });
 
   it('flags another page served at the notice URL, even at the same size', () => {
     const previous = doc(policy(8));
     const marketing = doc(
-      '## Build with Tailspin\n\nFast toys for fast kids. Share the fun with friends and family. Ship anywhere in days.\n\n'.repeat(
-        40,
-      ),
+      Array.from(
+        { length: 40 },
+        (_, i) =>
+          `## Build with Tailspin, model ${i}\n\nFast toys for fast kids, series ${i}. Have fun with friends and family. Ship anywhere in ${i + 2} days.\n\n`,
+      ).join(''),
     );
     expect(assessPlausibility(marketing, previous)?.message).toContain('no longer reads like a privacy notice');
   });
@@ -110,5 +117,74 @@ describe('assessPlausibility', () => {
         60,
       );
     expect(assessPlausibility(doc(german), doc(german + '\nNeuer Absatz.'))).toBeNull();
+  });
+});
+
+describe('assessPlausibility across languages and sites (fixtures of our own writing)', () => {
+  const profileOf = (body: string) => updateProfile(undefined, doc(body));
+
+  for (const junk of JUNK) {
+    it(`refuses ${junk.kind}, naming the signal and its figures`, () => {
+      const previous = junk.previous ?? POLICY_EN;
+      const suspicion = assessPlausibility(doc(junk.body), doc(previous), profileOf(previous));
+      expect(suspicion, junk.kind).not.toBeNull();
+      expect(suspicion?.code).toBe('SUSPECT_BODY');
+      expect(suspicion?.signal).toBe(junk.signal);
+      expect(Object.keys(suspicion?.figures ?? {}).length).toBeGreaterThan(0);
+      expect(suspicion?.message.length).toBeGreaterThan(20);
+    });
+  }
+
+  for (const change of REAL_CHANGES) {
+    it(`reports ${change.kind} at once`, () => {
+      expect(assessPlausibility(doc(change.after), doc(change.before), profileOf(change.before))).toBeNull();
+    });
+  }
+
+  it('refuses empty bodies and error pages on a first fetch too, with no history to compare with', () => {
+    for (const junk of JUNK.filter((entry) =>
+      ['empty', 'error-page', 'offline-copy', 'repetition'].includes(entry.signal),
+    )) {
+      expect(assessPlausibility(doc(junk.body))?.signal, junk.kind).toBe(junk.signal);
+    }
+    expect(assessPlausibility(doc(POLICY_EN))).toBeNull();
+    expect(assessPlausibility(doc(POLICY_FR))).toBeNull();
+  });
+
+  it('does not take a short cookie notice for a consent wall', () => {
+    const cookies =
+      '# Cookie notice\n\nOur website sets two cookies: one keeps you signed in, one remembers your choices for a year. ' +
+      'You can change your choices at any time from the cookie settings link at the bottom of every page.';
+    expect(assessPlausibility(doc(cookies))).toBeNull();
+  });
+
+  it('explains an error page with the phrase, its kind and its language', () => {
+    const suspicion = assessPlausibility(doc('# Wartungsarbeiten\n\nWir sind bald zurück.'));
+    expect(suspicion?.figures).toMatchObject({ kind: 'maintenance', phrase: 'wartungsarbeiten', language: 'de' });
+    expect(suspicion?.message).toContain('"wartungsarbeiten" (maintenance, de)');
+  });
+
+  it('keeps the profile of titles and headings across versions, so a language switch is not another document', () => {
+    let profile = updateProfile(undefined, doc(POLICY_EN));
+    profile = updateProfile(profile, doc(POLICY_FR));
+    expect(profile.privacyTitle).toBe(true);
+    expect(profile.identityWords).toEqual(expect.arrayContaining(['security', 'cookies']));
+    expect(assessPlausibility(doc(POLICY_EN), doc(POLICY_FR), profile)).toBeNull();
+  });
+});
+
+describe('content/plausibility/phrases.json', () => {
+  it('is valid against its schema and covers English, French, German, Spanish, Italian, Dutch and Portuguese', () => {
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    const validate = ajv.compile(phrasesSchema);
+    expect(validate(phrases), JSON.stringify(validate.errors)).toBe(true);
+    for (const kind of ['not found', 'bot challenge', 'maintenance', 'server error', 'generic error', 'loading']) {
+      expect(Object.keys(phrases.errorPhrases[kind as keyof typeof phrases.errorPhrases]).sort()).toEqual(
+        ['de', 'en', 'es', 'fr', 'it', 'nl', 'pt'].sort(),
+      );
+    }
+    for (const concept of Object.values(phrases.policyVocabulary)) {
+      expect(Object.keys(concept).sort()).toEqual(['de', 'en', 'es', 'fr', 'it', 'nl', 'pt'].sort());
+    }
   });
 });

@@ -10,6 +10,7 @@ import { startTestStorage, type TestStorage } from '../support/azurite';
 import { faultyStore } from '../support/fakes';
 import { expectStatus } from '../support/notice-results';
 import { type NoticeServer, startNoticeServer } from '../support/notice-server';
+import { POLICY_EN, POLICY_FR } from '../support/plausibility-fixtures';
 import { recordFault } from '../support/reliability-tally';
 import { ERROR_PAGE, noticeV1, noticeV2, noticeV3 } from '../support/sample-notices';
 
@@ -135,6 +136,77 @@ describe('checkNotice against Azurite and a local notice server', () => {
     const third = expectStatus(await check(notice), 'changed');
     expect(third.acceptedAfterSuspectRuns).toBe(3);
     recordFault('error page served with 200');
+  });
+
+  it('shows a held body at once (result, report, latest.json) with why and its first lines, until it is decided', async () => {
+    const notice: NoticeConfig = { id: 'wingtip-held', url: `${server.origin}/held/privacy.md`, format: 'markdown' };
+    server.setText('/held/privacy.md', POLICY_EN);
+    const baseline = await runDrift(storage.store, [notice], {
+      runId: nextRun().runId,
+      startedAt: new Date(),
+      fetchOptions: fast,
+    });
+    expect(baseline.notices[0].status).toBe('baseline');
+    expect((await readPointer(storage.store, notice.id)).ok).toBe(true);
+
+    // A French "page not found" served with 200: held, and shown with why and how it starts.
+    server.setText('/held/privacy.md', "# Erreur\n\nCette page n'existe pas.\n\nRetour à l'accueil.", { etag: null });
+    const run = await runDrift(storage.store, [notice], {
+      runId: nextRun().runId,
+      startedAt: new Date(),
+      fetchOptions: fast,
+    });
+    const held = expectStatus(run.notices[0], 'error');
+    expect(held.error.code).toBe('SUSPECT_BODY');
+    expect(held.error?.message).toContain('Held for review');
+    expect(held.heldForReview).toMatchObject({
+      signal: 'error-page',
+      figures: { kind: 'not found', language: 'fr' },
+      firstLines: ['# Erreur', "Cette page n'existe pas.", "Retour à l'accueil."],
+      seen: 1,
+      needed: 3,
+    });
+    const report = await readReport<NoticeReport>(storage.store, held.report!);
+    expect(report.ok && report.value?.status === 'error' && report.value.heldForReview?.signal).toBe('error-page');
+    const latest = await readLatest(storage.store);
+    expect(latest.ok && latest.value.notices[notice.id].heldForReview?.firstLines[1]).toBe("Cette page n'existe pas.");
+
+    // While fetches fail, the held body stays on view; once the notice is back, nothing is held.
+    server.set('/held/privacy.md', (_request, response) => response.writeHead(503).end('busy'));
+    const failing = expectStatus(await check(notice), 'error');
+    expect(failing.error.code).not.toBe('SUSPECT_BODY');
+    expect(failing.heldForReview?.signal).toBe('error-page');
+    server.setText('/held/privacy.md', POLICY_EN);
+    const back = await runDrift(storage.store, [notice], {
+      runId: nextRun().runId,
+      startedAt: new Date(),
+      fetchOptions: fast,
+    });
+    expect(back.notices[0].status).toBe('unchanged');
+    expect('heldForReview' in back.notices[0]).toBe(false);
+    const after = await readLatest(storage.store);
+    expect(after.ok && after.value.notices[notice.id].heldForReview).toBeUndefined();
+    recordFault('a held body is shown at once and cleared when the notice returns');
+  });
+
+  it('reports a real change on the run it appears and keeps the notice profile for the next checks', async () => {
+    const notice: NoticeConfig = {
+      id: 'wingtip-rewrite',
+      url: `${server.origin}/rewrite/privacy.md`,
+      format: 'markdown',
+    };
+    server.setText('/rewrite/privacy.md', POLICY_EN);
+    expect((await check(notice)).status).toBe('baseline');
+    for (const body of [POLICY_FR, POLICY_EN]) {
+      server.setText('/rewrite/privacy.md', body);
+      const switched = await check(notice);
+      expect(switched.status, JSON.stringify(switched.error)).toBe('changed');
+    }
+    const pointer = await readPointer(storage.store, notice.id);
+    expect(pointer.ok && pointer.value.pointer?.profile?.privacyTitle).toBe(true);
+    expect(pointer.ok && pointer.value.pointer?.profile?.identityWords).toEqual(
+      expect.arrayContaining(['cookies', 'droits']),
+    );
   });
 
   it('recognises a return to a version seen before', async () => {
