@@ -25,13 +25,15 @@ const store = new MemoryObjectStore();
 let document: { notices: object[] };
 let clock = Date.UTC(2026, 11, 1, 6, 0, 0);
 
-/** A heading and words that try to break out of the XML and of the feed reader. */
+/** A heading and words that try to break out of the XML and of the feed reader (enough text not to read as a heading alone). */
 const HOSTILE = `---
 title: Hostile
 ---
 # Terms <script>alert(1)</script> & "quotes"
 
 We keep data for 30 days.
+
+We share it with no one, and you can ask us to delete it at any time.
 `;
 const HOSTILE_V2 = HOSTILE.replace(
   'We keep data for 30 days.',
