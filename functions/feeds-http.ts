@@ -3,7 +3,7 @@ import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } 
 import type { Problem } from '../shared/common/result';
 import { WATCHLIST_ID } from '../shared/config';
 import { changesFeed, readChangeIndex } from '../shared/feeds';
-import { type FunctionDeps, hostDeps } from './function-deps';
+import { type FunctionDeps, hostDeps, logProblems } from './function-deps';
 import { problemResponse } from './http-responses';
 
 const NOTICE_FEED = /^notices\/(.+)\.atom$/;
@@ -57,8 +57,9 @@ export function makeFeedsHttpHandler(deps: FunctionDeps) {
   };
 }
 
+/** Storage trouble: logged (redacted: a storage error quotes the SAS URL it failed on) and answered. */
 function storageProblem(context: InvocationContext, problem: Problem): HttpResponseInit {
-  context.warn(`feeds: [${problem.code}] ${problem.message}`);
+  logProblems(context, 'feeds', [problem]);
   return problemResponse(problem);
 }
 

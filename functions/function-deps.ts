@@ -70,7 +70,9 @@ export function logNotifications(context: InvocationContext, what: string, notif
   for (const delivery of deliveries)
     if (delivery.state !== 'sent')
       context.warn(
-        `${what} alert ${delivery.kind} ${delivery.subject} -> ${delivery.channel}: ${delivery.state} after ${delivery.attempts} attempt(s)${delivery.lastError ? ` [${delivery.lastError.code}] ${delivery.lastError.message}` : ''}`,
+        redactSecrets(
+          `${what} alert ${delivery.kind} ${delivery.subject} -> ${delivery.channel}: ${delivery.state} after ${delivery.attempts} attempt(s)${delivery.lastError ? ` [${delivery.lastError.code}] ${delivery.lastError.message}` : ''}`,
+        ),
       );
 }
 

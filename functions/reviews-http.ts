@@ -7,7 +7,7 @@ import {
 } from '@azure/functions';
 
 import { readReviews, recordReview } from '../shared/history';
-import { type FunctionDeps, hostDeps } from './function-deps';
+import { type FunctionDeps, hostDeps, logProblems } from './function-deps';
 import { noStore, noStoreFailure, noStoreMethodNotAllowed, noStoreProblem } from './http-responses';
 
 /** A review is a status, a note of at most a few thousand characters and a name: far below this. */
@@ -84,7 +84,7 @@ export function makeReviewsHttpHandler(deps: FunctionDeps) {
       deps.now,
     );
     if (!recorded.ok) return noStoreFailure(context, 'reviews', recorded.problem);
-    for (const later of recorded.value.problems) context.warn(`reviews: [${later.code}] ${later.message}`);
+    logProblems(context, 'reviews', recorded.value.problems);
     return noStore({ status: 201, jsonBody: recorded.value });
   };
 }

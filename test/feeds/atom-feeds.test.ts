@@ -3,6 +3,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { makeFeedsHttpHandler } from '../../functions/feeds-http';
+import { fail } from '../../shared/common/result';
 import { parseWatchlist } from '../../shared/config';
 import { type ChangeEntry, changesFeed, MAX_FEED_ENTRIES } from '../../shared/feeds';
 import { indexChanges, readChangeIndex } from '../../shared/feeds/change-index';
@@ -157,6 +158,32 @@ describe('GET /api/feeds/changes.atom', () => {
     parseAtom(xml);
     expect(xml).toContain('https://public.example.com/api/feeds/changes.atom');
     expect(xml).not.toContain('nw.example.org');
+  });
+});
+
+describe('GET /api/feeds when storage fails', () => {
+  it('answers 503 and logs the storage error with its signature redacted', async () => {
+    const secret = 'c2lnbmF0dXJlLW9mLXRoZS1mZWVkcw%3D%3D';
+    const deps = {
+      ...testDeps(store, document),
+      getStore: async () =>
+        fail(
+          'STORAGE_UNAVAILABLE',
+          `Storage answered 503 for https://acct.blob.core.windows.net/state/x?sv=1&sig=${secret}`,
+        ),
+    };
+    const request = new HttpRequest({
+      method: 'GET',
+      url: 'https://nw.example.org/api/feeds/changes.atom',
+      params: { path: 'changes.atom' },
+    });
+    const { context, logs } = testContext('feedsRead');
+    const response = await makeFeedsHttpHandler(deps)(request, context);
+
+    expect(response.status).toBe(503);
+    expect(JSON.stringify(response.jsonBody)).not.toContain(secret);
+    expect(logs.map((log) => log.message).join('\n')).toContain('feeds: [STORAGE_UNAVAILABLE]');
+    expect(logs.map((log) => log.message).join('\n')).not.toContain(secret);
   });
 });
 
