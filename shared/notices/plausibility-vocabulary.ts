@@ -47,22 +47,8 @@ function isWordCharAt(text: string, index: number): boolean {
   return WORD_CHAR.test(String.fromCodePoint(text.codePointAt(start) ?? 0));
 }
 
-/** Whether `needle` occurs in `text` starting at a word boundary (and ending at one unless `stem`). */
-function occurs(text: string, needle: string, stem: boolean): boolean {
-  if (needle === '') return false;
-  let from = 0;
-  for (;;) {
-    const at = text.indexOf(needle, from);
-    if (at < 0) return false;
-    const startsWord = !isWordCharAt(needle, 0) || !isWordCharAt(text, at - 1);
-    const endsWord = stem || !isWordCharAt(needle, needle.length - 1) || !isWordCharAt(text, at + needle.length);
-    if (startsWord && endsWord) return true;
-    from = at + 1;
-  }
-}
-
-/** How many times `needle` occurs in `text` at word boundaries (and ends a word unless `stem`). */
-function countOccurrences(text: string, needle: string, stem: boolean): number {
+/** How many times (up to `limit`) `needle` occurs in `text` starting at a word boundary (and ending at one unless `stem`). */
+function countOccurrences(text: string, needle: string, stem: boolean, limit = Infinity): number {
   if (needle === '') return 0;
   let count = 0;
   let from = 0;
@@ -72,12 +58,17 @@ function countOccurrences(text: string, needle: string, stem: boolean): number {
     const startsWord = !isWordCharAt(needle, 0) || !isWordCharAt(text, at - 1);
     const endsWord = stem || !isWordCharAt(needle, needle.length - 1) || !isWordCharAt(text, at + needle.length);
     if (startsWord && endsWord) {
-      count++;
+      if (++count >= limit) return count;
       from = at + needle.length;
     } else {
       from = at + 1;
     }
   }
+}
+
+/** Whether `needle` occurs in `text` starting at a word boundary (and ending at one unless `stem`). */
+function occurs(text: string, needle: string, stem: boolean): boolean {
+  return countOccurrences(text, needle, stem, 1) > 0;
 }
 
 function entries(label: string, perLanguage: PerLanguage): Entry[] {
