@@ -2,7 +2,7 @@ import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } 
 
 import type { Problem } from '../shared/common/result';
 import { WATCHLIST_ID } from '../shared/config';
-import { changesFeed, readChangeIndex } from '../shared/feeds';
+import { changesFeed, readChangeIndex, readNoticeChanges } from '../shared/feeds';
 import { type FunctionDeps, hostDeps, logProblems } from './function-deps';
 import { problemResponse } from './http-responses';
 
@@ -27,9 +27,9 @@ export function makeFeedsHttpHandler(deps: FunctionDeps) {
       return problemResponse({ code: 'FEED_NOT_FOUND', message: `No such feed. ${USAGE}` });
     const store = await deps.getStore();
     if (!store.ok) return storageProblem(context, store.problem);
-    const entries = await readChangeIndex(store.value);
+    const entries = noticeId ? await readNoticeChanges(store.value, noticeId) : await readChangeIndex(store.value);
     if (!entries.ok) return storageProblem(context, entries.problem);
-    if (noticeId && !entries.value.some((entry) => entry.noticeId === noticeId)) {
+    if (noticeId && !entries.value.length) {
       const watchlist = await deps.getWatchlist();
       if (!watchlist.ok || !watchlist.value.notices.some((notice) => notice.id === noticeId))
         return problemResponse({

@@ -1,2 +1,2 @@
 export { changesFeed, type FeedOptions, MAX_FEED_ENTRIES } from './atom-feed';
-export { type ChangeEntry, readChangeIndex } from './change-index';
+export { type ChangeEntry, readChangeIndex, readNoticeChanges } from './change-index';

@@ -20,6 +20,7 @@ export {
   historyHeadName,
   historyMonthName,
   LATEST_NAME,
+  noticeChangeIndexName,
   noticeReportName,
   type NoticeReportNameParts,
   outboxName,

@@ -90,6 +90,11 @@ export function alertTrackingName(target: 'notices' | 'endpoints'): string {
 /** `state`: `feeds/changes.json`, the newest changes, for the Atom feeds. */
 export const CHANGE_INDEX_NAME = 'feeds/changes.json';
 
+/** `state`: `feeds/notices/<noticeId>.json`, the notice's newest changes, for its own Atom feed. */
+export function noticeChangeIndexName(noticeId: string): string {
+  return `feeds/notices/${noticeId}.json`;
+}
+
 /** `state`: `history/<noticeId>.json`, the notice's history head; replaced only with If-Match. */
 export function historyHeadName(noticeId: string): string {
   return `history/${noticeId}.json`;
