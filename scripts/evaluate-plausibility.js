@@ -15,7 +15,8 @@
  * - without labels.json (privacy-policies): the six junk versions of the calibration this check
  *   started from; every other version is real, and the figure must stay 100%.
  *
- * Figures: junk refused (recall) and refusals that were junk (precision); real changes (a version
+ * Figures: junk refused (recall) and refusals that were junk (precision); the big changes labels.json
+ * judged genuine (`realBigChanges`), reported on their run; real changes (a version
  * whose snapshot differs from the last good one) reported on the run they appear, held (reported
  * after 3 consecutive runs, shown at once as "held for review"), or lost (held, and replaced
  * before it could be accepted: the next version is recorded less than 12 hours later, 3 runs at
@@ -74,6 +75,8 @@ function evaluate(corpus, part, verbose) {
   const labelsFile = path.join(corpus, 'labels.json');
   const labels = fs.existsSync(labelsFile) ? JSON.parse(fs.readFileSync(labelsFile, 'utf8')) : null;
   const junkOf = (id) => new Set(labels ? (labels.junk[id] ?? []) : (CALIBRATION_JUNK[id] ?? []));
+  // The big changes a person judged genuine (rewrites, new versions): the ones most at risk of being held.
+  const bigOf = (id) => new Set(labels?.realBigChanges?.[id] ?? []);
   let documents = manifest.documents;
   if (part !== 'all') {
     if (!labels) throw new Error('--part needs a corpus with labels.json');
@@ -91,12 +94,15 @@ function evaluate(corpus, part, verbose) {
     realOnTime: 0,
     realHeld: 0,
     realLost: 0,
+    realBig: 0,
+    realBigOnTime: 0,
   };
   const refusedReal = [];
   const missedJunk = [];
   const refusedJunk = [];
   for (const document of documents) {
     const junk = junkOf(document.id);
+    const big = bigOf(document.id);
     let lastGood;
     let profile;
     for (const [index, version] of document.versions.entries()) {
@@ -127,6 +133,10 @@ function evaluate(corpus, part, verbose) {
         // Missed junk: accepted, it becomes the last good version below.
       } else if (lastGood && isChange) {
         figures.real += 1;
+        if (big.has(index)) {
+          figures.realBig += 1;
+          if (!suspicion) figures.realBigOnTime += 1;
+        }
         if (!suspicion) figures.realOnTime += 1;
         else {
           const next = document.versions[index + 1];
@@ -158,6 +168,7 @@ function evaluate(corpus, part, verbose) {
         junkRecall: percent(figures.junkRefused, figures.junk),
         junkPrecision: percent(figures.junkRefused, refused),
         realReportedOnTime: percent(figures.realOnTime, figures.real),
+        labelledBigChangesOnTime: percent(figures.realBigOnTime, figures.realBig),
       },
       null,
       2,

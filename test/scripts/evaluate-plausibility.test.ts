@@ -46,7 +46,7 @@ beforeAll(() => {
   writeFileSync(join(corpus, 'manifest.json'), JSON.stringify({ documents }));
   writeFileSync(
     join(corpus, 'labels.json'),
-    JSON.stringify({ junk: { 'site-a/privacy': [1, 3, 5] }, realBigChanges: {}, evidence: {} }),
+    JSON.stringify({ junk: { 'site-a/privacy': [1, 3, 5] }, realBigChanges: { 'site-b/privacy': [3] }, evidence: {} }),
   );
 });
 afterAll(() => rmSync(corpus, { recursive: true, force: true }));
@@ -68,6 +68,9 @@ describe('scripts/evaluate-plausibility.js', () => {
       realOnTime: 4,
       realHeld: 0,
       realLost: 0,
+      // The rewrite labelled as a big real change.
+      realBig: 1,
+      realBigOnTime: 1,
     });
     expect(stdout).not.toContain('MISSED JUNK');
     expect(stdout).not.toContain('HELD REAL');
