@@ -31,7 +31,7 @@ export interface BodyFeatures {
    */
   readonly blocks: number;
   readonly linkBlocks: number;
-  /** Policy concepts used (personal data, consent, retention...), in any language. */
+  /** Policy concepts used in the prose, not in link labels (personal data, consent, retention...), in any language. */
   readonly concepts: readonly string[];
   /** Mentions of data protection itself (personal data, privacy, consent...) per 1,000 words of the head. */
   readonly privacyMentionsPerThousandWords: number;
@@ -98,6 +98,12 @@ function measure(body: string): BodyFeatures {
   });
   const visible = replaceInlineTags(withoutLinks, ' ').replace(/\bhttps?:\/\/\S+/g, ' ');
   const letters = countLettersAndDigits(visible);
+  // Policy concepts are counted in the prose, not in link labels: an error page or a shop page with
+  // a menu of "Privacy", "Cookies", "Your rights" and "Contact us" links does not read as a policy.
+  const prose = replaceInlineTags(
+    replaceMarkdownLinks(withoutImages.slice(0, HEAD_CHARS), 'links', () => ' '),
+    ' ',
+  ).replace(/\bhttps?:\/\/\S+/g, ' ');
   const head = forMatching(visible.slice(0, HEAD_CHARS));
   const headWords = head.match(WORDS) ?? [];
   const words = headWords.slice(0, MAX_WORDS);
@@ -108,7 +114,7 @@ function measure(body: string): BodyFeatures {
     linkLetters,
     links,
     ...blockFigures(withoutImages.slice(0, HEAD_CHARS)),
-    concepts: policyConcepts(head),
+    concepts: policyConcepts(forMatching(prose)),
     privacyMentionsPerThousandWords: headWords.length === 0 ? 0 : (1000 * privacyMentions(head)) / headWords.length,
     language: guessLanguage(words.slice(0, 5_000)),
     errorPhrase: head.length <= ERROR_PHRASE_CHARS ? findErrorPhrase(head) : null,

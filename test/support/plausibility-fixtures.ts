@@ -134,6 +134,22 @@ export const JUNK: ReadonlyArray<{ kind: string; body: string; signal: string; p
     signal: 'error-page',
   },
   {
+    // The site's menu names every policy topic, in links: the page itself says only that it is missing.
+    kind: 'a German not-found page inside the site menu',
+    body: [
+      '- [Startseite](/)',
+      '- [Datenschutz](/datenschutz)',
+      '- [Cookie-Einstellungen](/cookies)',
+      '- [Ihre Rechte als betroffene Person](/rechte)',
+      '- [Verarbeitung personenbezogener Daten](/verarbeitung)',
+      '- [Einwilligung widerrufen](/einwilligung)',
+      '- [Speicherdauer](/speicherdauer)',
+      '# Seite nicht gefunden',
+      'Die angeforderte Seite existiert nicht oder wurde verschoben.',
+    ].join('\n\n'),
+    signal: 'error-page',
+  },
+  {
     kind: 'a French browser check',
     body: 'Vérification de votre navigateur avant d’accéder au site.',
     signal: 'error-page',
