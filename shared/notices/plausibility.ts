@@ -33,11 +33,11 @@ export const PLAUSIBILITY_LIMITS = Object.freeze({
   /** Truncation: this share of the new words is the start of the previous version, word for word... */
   truncationMatchedShare: 0.9,
   /** ...the body is at most this share of the previous one, and stops mid-sentence or mid-table, */
-  truncationRatio: 0.8,
+  truncationRatio: 0.9,
   /** ...or before this many policy concepts that only the rest of the previous version used; */
   truncationConceptsLost: 2,
   /** and at least this share of the previous letters is in paragraphs found nowhere in the new body. */
-  truncationLostShare: 0.3,
+  truncationLostShare: 0.1,
   /** Repetition: this share of the letters repeats earlier paragraphs word for word. */
   repetitionShare: 0.5,
   /**

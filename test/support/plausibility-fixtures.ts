@@ -109,15 +109,20 @@ export const POLICY_FR = notice(
   '_En vigueur le 1er mars 2026_',
 );
 
+/** The long form of a notice: each section's text with more detail. */
+function longNotice(sections: Array<[string, string]>): string {
+  return notice(
+    'Wingtip Bikes privacy notice',
+    sections.map(([heading, text]) => [
+      heading,
+      `${text}\n\n${text.replace(/We /g, 'In particular, we ')}\n\n${text.replace(/\.$/, ', as our customer charter also explains.')}\n\n${text}`,
+    ]),
+    '_Effective 1 March 2026_',
+  );
+}
+
 /** A long notice (about 10,000 letters): the sections of POLICY_EN, each with more detail. */
-export const POLICY_LONG = notice(
-  'Wingtip Bikes privacy notice',
-  SECTIONS_EN.map(([heading, text]) => [
-    heading,
-    `${text}\n\n${text.replace(/We /g, 'In particular, we ')}\n\n${text.replace(/\.$/, ', as our customer charter also explains.')}\n\n${text}`,
-  ]),
-  '_Effective 1 March 2026_',
-);
+export const POLICY_LONG = longNotice(SECTIONS_EN);
 
 /** The junk real archives show in place of a notice, one of each kind, with the signal expected to refuse it. */
 export const JUNK: ReadonlyArray<{ kind: string; body: string; signal: string; previous?: string }> = [
@@ -214,6 +219,13 @@ export const JUNK: ReadonlyArray<{ kind: string; body: string; signal: string; p
   {
     kind: 'the notice cut short mid-sentence',
     body: POLICY_LONG.slice(0, Math.floor(POLICY_LONG.length * 0.45)).replace(/\s+\S*$/, ''),
+    signal: 'truncation',
+    previous: POLICY_LONG,
+  },
+  {
+    // A render that stopped late: most of the notice is there, but it ends mid-sentence and its last sections are gone.
+    kind: 'the notice cut short at three quarters, mid-sentence',
+    body: POLICY_LONG.slice(0, Math.floor(POLICY_LONG.length * 0.75)).replace(/\s+\S*$/, ''),
     signal: 'truncation',
     previous: POLICY_LONG,
   },
@@ -530,6 +542,12 @@ export const REAL_CHANGES: ReadonlyArray<{ kind: string; before: string; after: 
       ],
       '_Effective 1 January 2027_',
     ),
+  },
+  {
+    // The start of the previous version word for word, but it ends on a whole sentence: a real cut.
+    kind: 'the last two sections removed',
+    before: POLICY_LONG,
+    after: longNotice(SECTIONS_EN.slice(0, -2)),
   },
   {
     // More than half its blocks are now links, but every section is still there: not a hub.
