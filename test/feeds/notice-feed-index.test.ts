@@ -12,8 +12,9 @@ import {
   CONTAINERS,
   MemoryObjectStore,
   noticeChangeIndexName,
-  type SwapOutcome,
+  type ObjectStore,
 } from '../../shared/storage';
+import { faultyStore } from '../support/fakes';
 import { testContext, testDeps } from '../support/function-harness';
 
 /**
@@ -77,11 +78,11 @@ async function value<T>(result: Promise<Result<T>>): Promise<T> {
   return settled.value;
 }
 
-async function reportsOf(store: MemoryObjectStore, noticeId: string): Promise<string[]> {
+async function reportsOf(store: ObjectStore, noticeId: string): Promise<string[]> {
   return (await value(readNoticeChanges(store, noticeId))).map((entry) => entry.report);
 }
 
-async function feedEntryIds(store: MemoryObjectStore, noticeId: string): Promise<string[]> {
+async function feedEntryIds(store: ObjectStore, noticeId: string): Promise<string[]> {
   const document = { notices: [{ id: noticeId, url: `https://${noticeId}.example/privacy`, format: 'markdown' }] };
   const request = new HttpRequest({
     method: 'GET',
@@ -181,13 +182,15 @@ describe('a change whose run died before indexing it', () => {
 
   it('is added to the global index when only the per-notice write had happened', async () => {
     const lost = changed('quiet', 0);
-    const failing = new GlobalIndexDown();
+    // The global index refuses writes until the run that dies between the two writes is over.
+    let down = true;
+    const failing = refusingWritesTo(CHANGE_INDEX_NAME, () => down);
     await value(writeReport(failing, lost.report!, toNoticeReport(lost)));
     expect((await indexChanges(failing, [lost], NOW)).ok).toBe(false);
     expect(await reportsOf(failing, 'quiet')).toEqual([lost.report]);
     expect(await value(readChangeIndex(failing))).toEqual([]);
 
-    failing.down = false;
+    down = false;
     expect(await indexChanges(failing, [naming(lost)], NOW)).toEqual({ ok: true, value: 1 });
     expect((await value(readChangeIndex(failing))).map((entry) => entry.report)).toEqual([lost.report]);
   });
@@ -195,7 +198,7 @@ describe('a change whose run died before indexing it', () => {
 
 describe('a storage failure writing a notice index', () => {
   it('is reported as a problem, and the global index waits for that notice', async () => {
-    const store = new NoticeIndexDown('down');
+    const store = refusingWritesTo(noticeChangeIndexName('down'));
     const run = [changed('down', 0), changed('up', 1)];
 
     const indexed = await indexChanges(store, run, NOW);
@@ -209,38 +212,13 @@ describe('a storage failure writing a notice index', () => {
   });
 });
 
-/** Storage that refuses writes to one notice's index. */
-class NoticeIndexDown extends MemoryObjectStore {
-  constructor(private readonly noticeId: string) {
-    super();
-  }
-
-  override swap(
-    container: string,
-    name: string,
-    body: Buffer | string,
-    contentType: string,
-    expectedEtag: string | null,
-  ): Promise<Result<SwapOutcome>> {
-    if (name === noticeChangeIndexName(this.noticeId))
-      return Promise.resolve(fail('STORAGE_UNAVAILABLE', `Storage answered 503 for state/${name}.`));
-    return super.swap(container, name, body, contentType, expectedEtag);
-  }
-}
-
-/** Storage that refuses writes to the global index while `down`, as a run that dies between the two writes. */
-class GlobalIndexDown extends MemoryObjectStore {
-  down = true;
-
-  override swap(
-    container: string,
-    name: string,
-    body: Buffer | string,
-    contentType: string,
-    expectedEtag: string | null,
-  ): Promise<Result<SwapOutcome>> {
-    if (this.down && name === CHANGE_INDEX_NAME)
-      return Promise.resolve(fail('STORAGE_UNAVAILABLE', `Storage answered 503 for state/${name}.`));
-    return super.swap(container, name, body, contentType, expectedEtag);
-  }
+/** Storage that refuses writes to the blob `name` while `isDown()` says so. */
+function refusingWritesTo(name: string, isDown: () => boolean = () => true): ObjectStore {
+  const base = new MemoryObjectStore();
+  return faultyStore(base, {
+    swap: (container, blob, body, type, etag) =>
+      isDown() && blob === name
+        ? Promise.resolve(fail('STORAGE_UNAVAILABLE', `Storage answered 503 for state/${blob}.`))
+        : base.swap(container, blob, body, type, etag),
+  });
 }
