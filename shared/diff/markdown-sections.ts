@@ -9,6 +9,14 @@ import { replaceMarkdownLinks, stripEmphasis, stripStrong } from '../common/mark
 export const PREAMBLE = '(preamble)';
 const UNTITLED = '(untitled)';
 const PATH_SEPARATOR = ' > ';
+/**
+ * Every heading's key repeats its parents' text, so both are bounded: a heading's text (real ones
+ * are a line) and how many headings a body has (real notices have hundreds). Unbounded, one long
+ * heading over thousands of subheadings made megabytes of keys, and keys over 16 KiB all hash alike
+ * in V8, so looking them up became quadratic: 35 KB of markdown took seconds.
+ */
+const MAX_HEADING_TEXT = 300;
+const MAX_HEADINGS = 5_000;
 
 export interface SectionInfo {
   /** Heading path, unique within the document (duplicates get ` (2)`, ` (3)`… on their last segment). */
@@ -50,7 +58,8 @@ export function cleanHeadingText(raw: string): string {
     .replace(/`+/g, '')
     .replace(/\s+/g, ' ')
     .trim();
-  return text === '' ? UNTITLED : text;
+  if (text === '') return UNTITLED;
+  return text.length > MAX_HEADING_TEXT ? `${text.slice(0, MAX_HEADING_TEXT - 1)}…` : text;
 }
 
 /** An ATX heading's content without its optional closing sequence (` ##`), scanned by hand: `/(?:^|[ \t]+)#+$/` is quadratic on long runs of blanks. */
@@ -90,7 +99,8 @@ function findHeadings(lines: readonly string[], from: number): Heading[] {
   // Inside a list item or block quote paragraph: an underline there is not a top-level heading.
   let containerParagraph = false;
 
-  for (let i = from; i < lines.length; i++) {
+  // Past MAX_HEADINGS, the rest of the body belongs to the last section.
+  for (let i = from; i < lines.length && headings.length < MAX_HEADINGS; i++) {
     const line = stripCr(lines[i]);
 
     if (fence !== null) {

@@ -45,6 +45,10 @@ export const HOSTILE_MARKDOWN: readonly HostileShape[] = shapes('markdown', [
   { name: 'ATX heading with a long blank run before `#`', make: (n) => `# a${fill(' ', n - 5)}#x` },
   { name: 'ATX heading of unclosed strong `**x `', make: (n) => `# ${fill('**x ', n - 2)}` },
   { name: 'ATX heading of unclosed emphasis `_x `', make: (n) => `# ${fill('_x ', n - 2)}` },
+  {
+    name: 'a long heading over many subheadings',
+    make: (n) => `# ${fill('x', Math.floor(n / 4))}\n${fill('## a\n', n - Math.floor(n / 4) - 3)}`,
+  },
   { name: 'setext heading of a huge paragraph', make: (n) => `${fill('**x _y [a](\n', n - 4)}\n===` },
   { name: 'opening brackets `[`', make: (n) => fill('[', n) },
   { name: 'a line of `*`', make: (n) => fill('*', n) },
