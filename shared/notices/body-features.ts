@@ -48,9 +48,9 @@ export interface BodyFeatures {
   readonly privacyTitle: boolean;
   /** Distinct words of four letters or more in the headings (the title when there are few): the notice's identity. */
   readonly identityWords: readonly string[];
-  /** Share of the letters in paragraphs that occur three times or more, word for word (in the head of the body). */
+  /** Share of the letters in paragraphs that occur three times or more, word for word. */
   readonly repeatedShare: number;
-  /** The distinct paragraphs (normalised) with their letters: for telling what a new version lost. */
+  /** The distinct paragraphs (normalised) of the whole body with their letters: for telling what a new version lost. */
   readonly paragraphs: ReadonlyMap<string, number>;
   /** The body ends without finishing its sentence (no final punctuation), or in a table row. */
   readonly endsMidway: boolean;
@@ -123,7 +123,9 @@ function measure(body: string): BodyFeatures {
     headings,
     privacyTitle: namesPrivacyNotice(headingText),
     identityWords: identityWords(headings.length >= 2 ? headings : [title, ...headings]),
-    ...paragraphFigures(visible.slice(0, HEAD_CHARS)),
+    // The whole text, not its head: what a cut version lost is compared with the sizes of whole
+    // bodies, and a notice cut past its first 256 KiB has lost text all the same.
+    ...paragraphFigures(visible),
     endsMidway: endsMidway(body),
     words,
   };

@@ -151,6 +151,14 @@ describe('assessPlausibility across languages and sites (fixtures of our own wri
     expect(assessPlausibility(doc(POLICY_FR))).toBeNull();
   });
 
+  it('refuses a long notice cut mid-sentence past its first 256 KiB, where only the rest is lost', () => {
+    const full = policy(1_200);
+    expect(full.length).toBeGreaterThan(400 * 1024);
+    const cut = full.slice(0, Math.floor(full.length * 0.6)).replace(/\s+\S*$/, '');
+    expect(cut.length).toBeGreaterThan(256 * 1024);
+    expect(assessPlausibility(doc(cut), doc(full))?.signal).toBe('truncation');
+  });
+
   it('does not take a short cookie notice for a consent wall', () => {
     const cookies =
       '# Cookie notice\n\nOur website sets two cookies: one keeps you signed in, one remembers your choices for a year. ' +
