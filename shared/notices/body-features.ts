@@ -33,7 +33,7 @@ export interface BodyFeatures {
   readonly linkBlocks: number;
   /** Policy concepts used in the prose, not in link labels (personal data, consent, retention...), in any language. */
   readonly concepts: readonly string[];
-  /** Mentions of data protection itself (personal data, privacy, consent...) per 1,000 words of the head. */
+  /** Mentions of data protection itself (personal data, privacy, consent...) per 1,000 words of the head's prose. */
   readonly privacyMentionsPerThousandWords: number;
   /** The page's language, guessed from its common words; null when unclear. */
   readonly language: string | null;
@@ -60,8 +60,12 @@ export interface BodyFeatures {
 
 /** Word-level measures stop after this many characters of visible text. */
 const HEAD_CHARS = 256 * 1024;
-/** Error phrases are only looked for in bodies this short: a long policy may quote "404". */
-const ERROR_PHRASE_CHARS = 4_000;
+/**
+ * Error phrases are only looked for in bodies with this few letters and digits (a long policy may
+ * quote "404"); counted in letters, as the check's own limit is, so markup, emoji or link targets
+ * cannot push an error page past it.
+ */
+const ERROR_PHRASE_LETTERS = 4_000;
 /** An offline banner sits at the top of the page. */
 const OFFLINE_BANNER_CHARS = 1_500;
 const MAX_WORDS = 40_000;
@@ -98,15 +102,17 @@ function measure(body: string): BodyFeatures {
   });
   const visible = replaceInlineTags(withoutLinks, ' ').replace(/\bhttps?:\/\/\S+/g, ' ');
   const letters = countLettersAndDigits(visible);
-  // Policy concepts are counted in the prose, not in link labels: an error page or a shop page with
-  // a menu of "Privacy", "Cookies", "Your rights" and "Contact us" links does not read as a policy.
+  // Policy concepts and mentions of data protection are counted in the prose, not in link labels:
+  // an error page, a shop page or terms of use with a menu or footer of "Privacy", "Cookies", "Your
+  // rights" and "Contact us" links do not read as a policy for it.
   const prose = replaceInlineTags(
     replaceMarkdownLinks(withoutImages.slice(0, HEAD_CHARS), 'links', () => ' '),
     ' ',
   ).replace(/\bhttps?:\/\/\S+/g, ' ');
+  const proseForMatching = forMatching(prose);
+  const proseWords = proseForMatching.match(WORDS)?.length ?? 0;
   const head = forMatching(visible.slice(0, HEAD_CHARS));
-  const headWords = head.match(WORDS) ?? [];
-  const words = headWords.slice(0, MAX_WORDS);
+  const words = head.match(WORDS)?.slice(0, MAX_WORDS) ?? [];
   const { title, headings } = titleAndHeadings(body);
   const headingText = forMatching([title, ...headings.slice(0, 3)].join(' \n '));
   return {
@@ -114,10 +120,10 @@ function measure(body: string): BodyFeatures {
     linkLetters,
     links,
     ...blockFigures(withoutImages.slice(0, HEAD_CHARS)),
-    concepts: policyConcepts(forMatching(prose)),
-    privacyMentionsPerThousandWords: headWords.length === 0 ? 0 : (1000 * privacyMentions(head)) / headWords.length,
+    concepts: policyConcepts(proseForMatching),
+    privacyMentionsPerThousandWords: proseWords === 0 ? 0 : (1000 * privacyMentions(proseForMatching)) / proseWords,
     language: guessLanguage(words.slice(0, 5_000)),
-    errorPhrase: head.length <= ERROR_PHRASE_CHARS ? findErrorPhrase(head) : null,
+    errorPhrase: letters <= ERROR_PHRASE_LETTERS ? findErrorPhrase(head) : null,
     offlinePhrase: findOfflinePhrase(head.slice(0, OFFLINE_BANNER_CHARS)),
     title,
     headings,

@@ -52,9 +52,9 @@ export const PLAUSIBILITY_LIMITS = Object.freeze({
   identityOverlap: 0.2,
   /**
    * ...and it reads unlike a policy, or names data protection (personal data, privacy, consent...)
-   * fewer times than this per 1,000 words: half the fewest of any real version (7).
+   * fewer times than this per 1,000 words of prose: half the fewest of any real version (6.7).
    */
-  privacyMentionsPerThousandWords: 3.5,
+  privacyMentionsPerThousandWords: 3.3,
   /** Lost vocabulary: the previous body used at least this many policy concepts... */
   vocabularyBefore: 6,
   /** ...and the current one at most this many (another page served at the notice URL). */

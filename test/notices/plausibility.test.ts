@@ -159,6 +159,25 @@ describe('assessPlausibility across languages and sites (fixtures of our own wri
     expect(assessPlausibility(doc(cut), doc(full))?.signal).toBe('truncation');
   });
 
+  it('takes terms of use for another document even with a footer of privacy links', () => {
+    const terms = JUNK.find((entry) => entry.kind.startsWith('long terms of use'))!.body;
+    const footer =
+      '\n\n[Privacy notice](/privacy) · [Cookie policy](/cookies) · [Cookie settings](#consent) · [Your privacy choices](/choices)\n';
+    expect(assessPlausibility(doc(terms + footer), doc(POLICY_EN), profileOf(POLICY_EN))?.signal).toBe(
+      'another-document',
+    );
+  });
+
+  it('finds the error phrase of a short page however much markup and link targets surround it', () => {
+    // 450 region links with flags: under 1,000 letters, but over 4,000 characters.
+    const regions = Array.from({ length: 450 }, (_, i) => `r${i}`);
+    const body =
+      '# Page not found\n\nThe page you are looking for does not exist.\n\nChoose your region:\n\n' +
+      regions.map((region) => `- 🇪🇺 [${region.toUpperCase()}](/${region}/)`).join('\n');
+    expect(body.length).toBeGreaterThan(4_000);
+    expect(assessPlausibility(doc(body))?.signal).toBe('error-page');
+  });
+
   it('does not take a short cookie notice for a consent wall', () => {
     const cookies =
       '# Cookie notice\n\nOur website sets two cookies: one keeps you signed in, one remembers your choices for a year. ' +
