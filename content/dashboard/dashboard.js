@@ -165,8 +165,13 @@
   // ---------------------------------------------------------------- notices
 
   /** A body held back as not looking like the notice, shown at once so a person can judge it. */
+  function hasHeldBody(notice) {
+    return !!(notice.heldForReview && typeof notice.heldForReview === 'object');
+  }
+
+  /** The latest check is the held body itself (a later failed fetch shows as an error, still with the body on view). */
   function isHeld(notice) {
-    return !!(notice.heldForReview && notice.error && notice.error.code === 'SUSPECT_BODY');
+    return hasHeldBody(notice) && !!notice.error && notice.error.code === 'SUSPECT_BODY';
   }
 
   function displayStatus(notice) {
@@ -216,6 +221,8 @@
     } else if (notice.error) {
       details.appendChild(el('span', { className: 'code-chip', text: notice.error.code }));
       details.appendChild(el('span', { className: 'error-text', text: ' ' + notice.error.message }));
+      // The fetch failed after a body was held: that body is still waiting for a person.
+      if (hasHeldBody(notice)) details.appendChild(heldDetails(notice.heldForReview));
     } else if (notice.status === 'changed') {
       details.appendChild(el('span', { text: notice.substantive === false ? 'Metadata only' : 'Text changed' }));
     } else if (notice.status === 'baseline') {
@@ -1379,7 +1386,7 @@
         return n.status === 'changed';
       }).length,
     );
-    $('count-held').textContent = String(notices.filter(isHeld).length);
+    $('count-held').textContent = String(notices.filter(hasHeldBody).length);
     $('count-pending').textContent = String(
       notices.reduce(function (sum, n) {
         return sum + (Number(n.pendingReview) || 0);

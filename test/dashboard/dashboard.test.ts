@@ -171,21 +171,22 @@ describe.each(HOSTS)('dashboard in a browser, $name', (host) => {
 
       // Notices: one row per entry of latest.json, changed first, each with its status badge.
       const notices = page.locator('#notices-table tbody tr');
-      await expect.poll(() => notices.count()).toBe(6);
+      await expect.poll(() => notices.count()).toBe(7);
       const rows = await notices.evaluateAll((trs) =>
         trs.map((tr) => [tr.getAttribute('data-notice-id'), tr.querySelector('.badge')?.textContent]),
       );
       expect(rows).toEqual([
         ['contoso-insights', 'Changed'],
         ['wingtip-bikes', 'Held for review'],
+        ['adventure-works', 'Error'],
         [seed.hostileNoticeId, 'Error'],
         ['tailspin-docs', 'Error'],
         ['northwind-app', 'Baseline'],
         ['fabrikam-portal', 'Unchanged'],
       ]);
       await expect.poll(() => page.locator('#count-changed').textContent()).toBe('1');
-      await expect.poll(() => page.locator('#count-errors').textContent()).toBe('2');
-      await expect.poll(() => page.locator('#count-held').textContent()).toBe('1');
+      await expect.poll(() => page.locator('#count-errors').textContent()).toBe('3');
+      await expect.poll(() => page.locator('#count-held').textContent()).toBe('2');
       // A held body is seen at once: why it was held, and its first lines (markup shown as text).
       const held = page.locator('tr[data-notice-id="wingtip-bikes"]');
       expect(await held.locator('.held-signal').textContent()).toBe('error-page');
@@ -193,6 +194,13 @@ describe.each(HOSTS)('dashboard in a browser, $name', (host) => {
       expect(await held.textContent()).toContain('Seen in 1 of the 3 consecutive runs');
       expect(await held.locator('.held-lines').textContent()).toBe(
         `Erreur / Page introuvable\nRetour à l'accueil ${XSS_SCRIPT}`,
+      );
+      // A later failed fetch shows its error, with the body held before it still on view.
+      const stillHeld = page.locator('tr[data-notice-id="adventure-works"]');
+      expect(await stillHeld.locator('.code-chip').first().textContent()).toBe('FETCH_TIMEOUT');
+      expect(await stillHeld.locator('.held-signal').textContent()).toBe('truncation');
+      expect(await stillHeld.locator('.held-lines').textContent()).toBe(
+        '# Adventure Works privacy notice\nWe collect your name and',
       );
       const tailspin = page.locator('tr[data-notice-id="tailspin-docs"]');
       expect(await tailspin.locator('.code-chip').textContent()).toBe('SUSPECT_BODY');
@@ -415,7 +423,7 @@ describe.each(HOSTS)('dashboard in a browser, $name', (host) => {
       await page.getByRole('button', { name: 'Refresh' }).click();
       await page.waitForSelector('body[data-state="loaded"]');
       expect(await page.locator('#error-state').isVisible()).toBe(false);
-      expect(await page.locator('#notices-table tbody tr').count()).toBe(6);
+      expect(await page.locator('#notices-table tbody tr').count()).toBe(7);
       await page.context().close();
     },
     60_000,
@@ -426,7 +434,7 @@ describe.each(HOSTS)('dashboard in a browser, $name', (host) => {
     async () => {
       const { page, problems } = await open(seeded, `/api/dashboard${query}`);
       await page.waitForSelector('body[data-state="loaded"]');
-      expect(await page.locator('#notices-table tbody tr').count()).toBe(6);
+      expect(await page.locator('#notices-table tbody tr').count()).toBe(7);
       expect(problems).toEqual([]);
       await page.context().close();
     },

@@ -107,6 +107,20 @@ export async function seedDashboard(store: ObjectStore): Promise<DashboardSeed> 
         firstSeen: CHECKED_AT,
       },
     }),
+    // A fetch that failed after a body was held: the error, and the held body still on view.
+    result('adventure-works', 'error', {
+      error: { code: 'FETCH_TIMEOUT', message: 'No answer within 20000 ms.' },
+      heldForReview: {
+        signal: 'truncation',
+        reason: 'The body is the first 60% of the previous snapshot, word for word, and stops mid-sentence.',
+        figures: { ratio: 0.6, endsMidway: true },
+        firstLines: ['# Adventure Works privacy notice', 'We collect your name and'],
+        hash: 'b'.repeat(64),
+        seen: 2,
+        needed: 3,
+        firstSeen: CHECKED_AT,
+      },
+    }),
     // Ids are validated by the watchlist, but the page must not trust even that.
     {
       ...result('placeholder', 'error', { error: { code: 'HTTP_STATUS', message: 'answered HTTP 404 Not Found' } }),
