@@ -196,7 +196,21 @@ describe('assessPlausibility across languages and sites (fixtures of our own wri
     profile = updateProfile(profile, doc(POLICY_FR));
     expect(profile.privacyTitle).toBe(true);
     expect(profile.identityWords).toEqual(expect.arrayContaining(['security', 'cookies']));
-    expect(assessPlausibility(doc(POLICY_EN), doc(POLICY_FR), profile)).toBeNull();
+    // A short English page, not titled as a privacy notice, under the English headings, after the
+    // French version: against the French version alone its headings were never the notice's, but
+    // the profile remembers them.
+    const headings = [...POLICY_EN.matchAll(/^## (.+)$/gm)].map((match) => match[1]);
+    const pointers = doc(
+      [
+        '# Wingtip Bikes: how we handle your information',
+        ...headings.flatMap((heading) => [
+          `## ${heading}`,
+          `Read the part on ${heading.toLowerCase()} in the rider charter, at any dock or in the app.`,
+        ]),
+      ].join('\n\n'),
+    );
+    expect(assessPlausibility(pointers, doc(POLICY_FR))?.signal).toBe('another-document');
+    expect(assessPlausibility(pointers, doc(POLICY_FR), profile)).toBeNull();
   });
 });
 
