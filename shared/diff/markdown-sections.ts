@@ -7,7 +7,8 @@ import { replaceMarkdownLinks, stripEmphasis, stripStrong } from '../common/mark
  */
 
 export const PREAMBLE = '(preamble)';
-const UNTITLED = '(untitled)';
+/** The name of a heading with no text (`#` alone). */
+export const UNTITLED = '(untitled)';
 const PATH_SEPARATOR = ' > ';
 /**
  * Every heading's key repeats its parents' text, so both are bounded: a heading's text (real ones

@@ -1,6 +1,6 @@
 import { controlCharactersAsSpaces } from '../common/control-characters';
 import { replaceInlineTags, replaceMarkdownLinks } from '../common/markdown-inline';
-import { mapSections, PREAMBLE } from '../diff/markdown-sections';
+import { mapSections, PREAMBLE, UNTITLED } from '../diff/markdown-sections';
 import {
   findErrorPhrase,
   findOfflinePhrase,
@@ -161,7 +161,9 @@ function titleAndHeadings(body: string): { title: string; headings: string[] } {
         / \(\d+\)$/,
         '',
       ),
-    );
+    )
+    // An empty `#` names nothing: neither heading letters nor identity words.
+    .filter((heading) => heading !== UNTITLED);
   let firstLine = '';
   for (const line of lines) {
     const plain = plainLine(line.slice(0, 1_000));

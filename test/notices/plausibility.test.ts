@@ -178,6 +178,12 @@ describe('assessPlausibility across languages and sites (fixtures of our own wri
     expect(assessPlausibility(doc(body))?.signal).toBe('error-page');
   });
 
+  it('does not count empty headings as a heading standing alone', () => {
+    expect(
+      assessPlausibility(doc('#\n\n##\n\n###\n\nWe collect no personal data and set no cookies at all.')),
+    ).toBeNull();
+  });
+
   it('does not take a short cookie notice for a consent wall', () => {
     const cookies =
       '# Cookie notice\n\nOur website sets two cookies: one keeps you signed in, one remembers your choices for a year. ' +
