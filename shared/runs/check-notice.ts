@@ -187,15 +187,18 @@ export async function checkNotice(
         },
         null,
       );
-    const pointer = initial.value.pointer;
-    if (pointer?.suspect) {
-      // The last good version is being served again: a suspect body seen before no longer counts as consecutive.
-      const cleared = await swapPointer(
-        deps.store,
-        { ...pointer, suspect: null, updatedAt: checkedAt },
-        initial.value.etag,
-      );
+    // The last good version is being served again: a suspect body seen before no longer counts as
+    // consecutive. Another run may move the pointer meanwhile: read it again and clear what it holds.
+    let state = initial;
+    for (let attempt = 1; state.value.pointer?.suspect; attempt += 1) {
+      if (attempt > MAX_POINTER_ATTEMPTS) return failWith(contention(notice.id), lastGood.snapshot);
+      const { pointer, etag } = state.value;
+      const cleared = await swapPointer(deps.store, { ...pointer, suspect: null, updatedAt: checkedAt }, etag);
       if (!cleared.ok) return failWith(cleared.problem, lastGood.snapshot);
+      if (cleared.value !== 'conflict') break;
+      const again = await readPointer(deps.store, notice.id);
+      if (!again.ok) return failWith(again.problem, lastGood.snapshot);
+      state = again;
     }
     return finish({
       status: 'unchanged',
@@ -256,13 +259,14 @@ export async function checkNotice(
     }
     return finish(decision.outcome);
   }
-  return failWith(
-    {
-      code: 'STORAGE_CONTENTION',
-      message: `The state of notice ${notice.id} kept changing under ${MAX_POINTER_ATTEMPTS} attempts; another run is updating it. Try again.`,
-    },
-    lastGood?.snapshot ?? null,
-  );
+  return failWith(contention(notice.id), lastGood?.snapshot ?? null);
+}
+
+function contention(noticeId: string): Problem {
+  return {
+    code: 'STORAGE_CONTENTION',
+    message: `The state of notice ${noticeId} kept changing under ${MAX_POINTER_ATTEMPTS} attempts; another run is updating it. Try again.`,
+  };
 }
 
 /**

@@ -5,7 +5,7 @@ import type { NoticeConfig } from '../../shared/config';
 import { applyDiff } from '../../shared/diff';
 import { type NoticeReport, readLatest, readReport } from '../../shared/reports';
 import { checkNotice, newRunId, readPointer, runDrift } from '../../shared/runs';
-import { CONTAINERS, MemoryObjectStore, type ObjectStore } from '../../shared/storage';
+import { CONTAINERS, MemoryObjectStore, type ObjectStore, pointerName } from '../../shared/storage';
 import { startTestStorage, type TestStorage } from '../support/azurite';
 import { faultyStore } from '../support/fakes';
 import { expectStatus } from '../support/notice-results';
@@ -361,6 +361,39 @@ describe('suspect bodies must be consecutive', () => {
     expect((await checkNotice(notice, nextRun(), fast)).error?.message).toContain('1 of 3');
     expect((await checkNotice(notice, nextRun(), fast)).error?.message).toContain('2 of 3');
     recordFault('error page interrupted by a 304 is not consecutive');
+  });
+
+  it('a 304 clears the count even when another run moves the pointer in between', async () => {
+    const notice: NoticeConfig = { id: 'suspect-304-race', url: `${server.origin}/s304r.md`, format: 'markdown' };
+    const base = new MemoryObjectStore();
+    let interfere = false;
+    // Just before this run clears the suspect body, another run rewrites the pointer (same
+    // content, a new etag): the clear conflicts and must be retried against the new pointer.
+    const store = faultyStore(base, {
+      swap: async (container, name, body, type, etag) => {
+        if (interfere && container === CONTAINERS.state && name === pointerName(notice.id)) {
+          interfere = false;
+          const current = await base.get(container, name);
+          if (!current.ok || !current.value) throw new Error('pointer missing');
+          const moved = await base.swap(container, name, current.value.body, type, current.value.etag);
+          if (!moved.ok || moved.value === 'conflict') throw new Error('could not move the pointer');
+        }
+        return base.swap(container, name, body, type, etag);
+      },
+    });
+    const options = { store, fetchOptions: { retries: 0 } };
+    server.setText('/s304r.md', noticeV2(), { etag: '"v2"' });
+    expect((await checkNotice(notice, nextRun(), options)).status).toBe('baseline');
+    server.setText('/s304r.md', ERROR_PAGE, { etag: null });
+    expect((await checkNotice(notice, nextRun(), options)).error?.message).toContain('1 of 3');
+    server.setText('/s304r.md', noticeV2(), { etag: '"v2"' });
+    interfere = true;
+    expect(expectStatus(await checkNotice(notice, nextRun(), options), 'unchanged').notModified).toBe(true);
+    expect(interfere).toBe(false);
+    const pointer = await readPointer(store, notice.id);
+    expect(pointer.ok && pointer.value.pointer?.suspect).toBeNull();
+    server.setText('/s304r.md', ERROR_PAGE, { etag: null });
+    expect((await checkNotice(notice, nextRun(), options)).error?.message).toContain('1 of 3');
   });
 });
 
