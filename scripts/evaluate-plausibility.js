@@ -129,6 +129,8 @@ function evaluate(corpus, part, verbose) {
         missedJunk.push(`${name}: ${preview}`);
       }
       const isChange = !lastGood || hashSnapshot(current ? current.text : '') !== hashSnapshot(lastGood.text);
+      // A held version replaced before its third run is never accepted: it does not become last good.
+      let neverAccepted = false;
       if (junk.has(index)) {
         // Missed junk: accepted, it becomes the last good version below.
       } else if (lastGood && isChange) {
@@ -142,16 +144,20 @@ function evaluate(corpus, part, verbose) {
           const next = document.versions[index + 1];
           const lastsMs = next ? Date.parse(next.recorded) - Date.parse(version.recorded) : Infinity;
           if (lastsMs >= ACCEPTED_AFTER_MS) figures.realHeld += 1;
-          else figures.realLost += 1;
+          else {
+            figures.realLost += 1;
+            neverAccepted = true;
+          }
           refusedReal.push(`${name} [${suspicion.signal}] ${suspicion.message}\n      starts: ${preview}`);
         }
       } else if (!lastGood && suspicion) {
         refusedReal.push(`${name} (first version) [${suspicion.signal}] ${suspicion.message}`);
         figures.realLost += 1;
+        neverAccepted = true;
       }
       // What is not refused becomes the last good version (junk too, when it is missed); a held
       // real version is accepted after 3 runs if it lasts, so the model keeps it as last good.
-      if (current && (!suspicion || !junk.has(index))) {
+      if (current && (!suspicion || (!junk.has(index) && !neverAccepted))) {
         lastGood = current;
         profile = updateProfile(profile, current);
       }
