@@ -13,7 +13,6 @@ import {
 } from '@azure/storage-blob';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 
-import { main } from '../../cli/noticewatch';
 import { makeDriftHttpHandler } from '../../functions/drift-http';
 import { makeReportsHttpHandler } from '../../functions/reports-http';
 import { storeFromConnectionString } from '../../shared/storage';
@@ -22,6 +21,7 @@ import { startTestStorage, type TestStorage } from '../support/azurite';
 import { testContext, testDeps } from '../support/function-harness';
 import { type NoticeServer, startNoticeServer } from '../support/notice-server';
 import { recordFault } from '../support/reliability-tally';
+import { runCli } from '../support/run-cli';
 import { noticeV1 } from '../support/sample-notices';
 import { startStorageProxy, type StorageProxy } from '../support/storage-proxy';
 
@@ -127,29 +127,16 @@ describe('a storage error page quoting the SAS URL', () => {
       }),
     );
     for (const json of [true, false]) {
-      let stdout = '';
-      let stderr = '';
-      vi.spyOn(process.stdout, 'write').mockImplementation(
-        (chunk: string | Uint8Array) => ((stdout += String(chunk)), true),
-      );
-      vi.spyOn(process.stderr, 'write').mockImplementation(
-        (chunk: string | Uint8Array) => ((stderr += String(chunk)), true),
-      );
-      let code: number;
-      try {
-        code = await main([
-          'drift',
-          '--watchlist',
-          watchlist,
-          ...(json ? ['--json'] : []),
-          '--storage',
-          sasConnectionString,
-          '--timeout',
-          '2000',
-        ]);
-      } finally {
-        vi.restoreAllMocks();
-      }
+      const { code, stdout, stderr } = await runCli([
+        'drift',
+        '--watchlist',
+        watchlist,
+        ...(json ? ['--json'] : []),
+        '--storage',
+        sasConnectionString,
+        '--timeout',
+        '2000',
+      ]);
       expect(code).toBe(2);
       expect(stdout + stderr).toMatch(/STORAGE_/);
       expect(stdout + stderr).toContain('[REDACTED]');
