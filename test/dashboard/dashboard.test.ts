@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { startReadApi } from '../../cli/serve-command';
@@ -13,6 +13,7 @@ import { MemoryObjectStore } from '../../shared/storage';
 import { testDeps } from '../support/function-harness';
 import { startFunctionServer } from './function-server';
 import { type DashboardSeed, seedDashboard, XSS_IMG, XSS_SCRIPT } from './seed-dashboard';
+import { cspViolations, openWatchedPage, type WatchedPage } from './watched-page';
 
 const CHROMIUM = '/usr/bin/chromium';
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
@@ -100,19 +101,6 @@ afterAll(async () => {
   await browser?.close();
 });
 
-interface CspViolation {
-  readonly violatedDirective: string;
-  readonly blockedURI: string;
-}
-
-interface Watched {
-  page: Page;
-  /** Console errors, page errors, CSP violations and requests that left loopback. */
-  problems: string[];
-  /** Every path (with its query) the page asked its host for, in order. */
-  requests: string[];
-}
-
 describe.each(HOSTS)('dashboard in a browser, $name', (host) => {
   const query = host.key ? `?code=${encodeURIComponent(host.key)}` : '';
   let seeded: DashboardHost;
@@ -126,41 +114,8 @@ describe.each(HOSTS)('dashboard in a browser, $name', (host) => {
     await Promise.all([seeded?.close(), empty?.close()]);
   });
 
-  async function open(server: DashboardHost, path = `/api/dashboard/${query}`): Promise<Watched> {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    const page = await context.newPage();
-    const problems: string[] = [];
-    const requests: string[] = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error' || message.type() === 'warning')
-        problems.push(`console ${message.type()}: ${message.text()}`);
-    });
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('request', (request) => {
-      const url = new URL(request.url());
-      if (url.protocol === 'http:') requests.push(url.pathname + url.search);
-      if (url.protocol !== 'data:' && url.hostname !== '127.0.0.1')
-        problems.push(`request off loopback: ${request.url()}`);
-    });
-    // Injected by the browser tooling, outside the page's CSP, so it can report what the CSP blocks.
-    await page.addInitScript(() => {
-      const violations: string[] = [];
-      // Runs in the page, not in Node: the test config has no DOM types, so the page's globals are typed here.
-      const pageGlobals = globalThis as unknown as {
-        __cspViolations: string[];
-        document: { addEventListener(type: string, listener: (event: CspViolation) => void): void };
-      };
-      pageGlobals.__cspViolations = violations;
-      pageGlobals.document.addEventListener('securitypolicyviolation', (event) =>
-        violations.push(`${event.violatedDirective} ${event.blockedURI}`),
-      );
-    });
-    await page.goto(server.origin + path);
-    return { page, problems, requests };
-  }
-
-  async function cspViolations(page: Page): Promise<string[]> {
-    return page.evaluate(() => (globalThis as unknown as { __cspViolations: string[] }).__cspViolations);
+  function open(server: DashboardHost, path = `/api/dashboard/${query}`): Promise<WatchedPage> {
+    return openWatchedPage(browser, server.origin + path, { width: 1440, height: 900 });
   }
 
   it.skipIf(!HAVE_CHROMIUM)(

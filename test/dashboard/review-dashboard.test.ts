@@ -16,6 +16,7 @@ import { testDeps } from '../support/function-harness';
 import { type NoticeServer, startNoticeServer } from '../support/notice-server';
 import { noticeV1 } from '../support/sample-notices';
 import { type FunctionServer, startFunctionServer } from './function-server';
+import { cspViolations, openWatchedPage, type WatchedPage } from './watched-page';
 
 const CHROMIUM = '/usr/bin/chromium';
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
@@ -74,33 +75,13 @@ afterAll(async () => {
   await Promise.all([browser?.close(), functions?.close(), notices?.close()]);
 });
 
-async function open(): Promise<{ page: Page; problems: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning')
-      problems.push(`console ${message.type()}: ${message.text()}`);
+async function open(): Promise<WatchedPage> {
+  const watched = await openWatchedPage(browser, `${functions.origin}/api/dashboard/?code=${encodeURIComponent(KEY)}`, {
+    width: 1440,
+    height: 1000,
   });
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('request', (request) => {
-    const url = new URL(request.url());
-    if (url.protocol !== 'data:' && url.hostname !== '127.0.0.1')
-      problems.push(`request off loopback: ${request.url()}`);
-  });
-  await page.addInitScript(() => {
-    const scope = globalThis as unknown as {
-      __cspViolations: string[];
-      document: { addEventListener(type: string, listener: (event: { violatedDirective: string }) => void): void };
-    };
-    scope.__cspViolations = [];
-    scope.document.addEventListener('securitypolicyviolation', (event) =>
-      scope.__cspViolations.push(event.violatedDirective),
-    );
-  });
-  await page.goto(`${functions.origin}/api/dashboard/?code=${encodeURIComponent(KEY)}`);
-  await page.waitForSelector('body[data-state="loaded"]');
-  return { page, problems };
+  await watched.page.waitForSelector('body[data-state="loaded"]');
+  return watched;
 }
 
 /** Evaluated in the page, where `window` is the page's global. */
@@ -265,7 +246,7 @@ describe('reviewing changes in the dashboard', () => {
 
       expect(functions.errors).toEqual([]);
       expect(problems).toEqual([]);
-      expect(await pageGlobal(page, '__cspViolations')).toEqual([]);
+      expect(await cspViolations(page)).toEqual([]);
       await page.context().close();
     },
     90_000,
